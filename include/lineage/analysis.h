@@ -1,0 +1,75 @@
+// Analyses over the whole graph: blocs, cross-border flows, timelines.
+#ifndef LINEAGE_ANALYSIS_H_
+#define LINEAGE_ANALYSIS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lineage/graph.h"
+#include "lineage/status.h"
+#include "lineage/store.h"
+
+namespace lineage {
+
+// A named set of countries. A bare country code is a bloc of one.
+struct Bloc {
+  std::string name;
+  std::set<std::string> countries;
+};
+using BlocTable = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// Resolves `name` (a bloc in `table`, case-insensitive, or an ISO alpha-2
+// code) to a Bloc. NotFound names the known blocs.
+Result<Bloc> ResolveBloc(const BlocTable& table, const std::string& name);
+
+// The first bloc of `table` (in name order) holding `country`, "" if none.
+std::string BlocOf(const BlocTable& table, const std::string& country);
+
+struct FlowOptions {
+  bool direct = false;  // only one hop
+  EdgeFilter filter;
+};
+
+struct Flow {
+  std::string model, model_organization, model_country;
+  std::string base, base_organization, base_country;
+  std::string family;  // the root the base descends from (itself when a root)
+  std::vector<std::string> path;  // model first, base last
+  std::vector<Relation> relations;
+};
+
+struct FlowSummaryRow {
+  std::string key;     // "base org -> derivative org" or a family
+  int64_t models = 0;  // distinct derivative models
+};
+
+struct FlowReport {
+  std::string from, to;
+  std::vector<Flow> flows;  // sorted by model, then path length, then base
+  int64_t models = 0;       // distinct models in `to` reaching `from`
+  int64_t bases = 0;        // distinct bases reached
+  std::vector<FlowSummaryRow> by_organization;
+  std::vector<FlowSummaryRow> by_family;
+};
+
+// Every artifact owned in `to` whose ancestry reaches an artifact owned in
+// `from`, through intermediaries of any or unknown country, with the nearest
+// such bases and the path to each.
+FlowReport ComputeFlows(const CompactGraph& graph, const Bloc& from, const Bloc& to,
+                        const FlowOptions& options);
+
+// New derivatives per month, by the bloc of their root bases.
+struct Timeline {
+  std::vector<std::string> months;  // "YYYY-MM", ascending
+  std::vector<std::string> blocs;   // columns, "unknown" last
+  // counts[month][bloc]
+  std::map<std::string, std::map<std::string, int64_t>> counts;
+  int64_t undated = 0;  // derivatives without a creation date
+};
+Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs);
+
+}  // namespace lineage
+
+#endif  // LINEAGE_ANALYSIS_H_

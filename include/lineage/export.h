@@ -1,0 +1,72 @@
+// Writers: text for people, JSON and CSV for scripts, DOT and GraphML for
+// pictures. Each takes a std::ostream&, escapes for its format, and writes
+// nodes and edges in sorted order so the same store gives identical bytes.
+#ifndef LINEAGE_EXPORT_H_
+#define LINEAGE_EXPORT_H_
+
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lineage/analysis.h"
+#include "lineage/artifact.h"
+#include "lineage/store.h"
+
+namespace lineage {
+
+// --- One artifact ---------------------------------------------------------------
+void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
+                   const std::vector<Edge>& children, std::ostream& out);
+void WriteShowJson(const Artifact& a, const std::vector<Edge>& parents,
+                   const std::vector<Edge>& children, std::ostream& out);
+
+// --- Graph-shaped results (chain, descendants, export json) ------------------------
+// `upward`: edges point from the root towards its ancestors (chain), else
+// towards descendants. Text is an indented tree with relation, licence and
+// evidence per hop; a node reached twice is printed once and then referred to.
+void WriteTreeText(const Subgraph& g, bool upward, std::ostream& out);
+void WriteGraphJson(const Subgraph& g, std::ostream& out);
+void WriteGraphCsv(const Subgraph& g, std::ostream& out);
+
+struct DotOptions {
+  std::string title;
+  // Colour nodes by the bloc of their country (bloc name -> countries).
+  BlocTable blocs;
+  bool cluster_by_organization = false;
+  // Edges to mark (e.g. with licence findings): "child-key\tparent-key" -> note.
+  std::map<std::string, std::string> marked_edges;
+};
+void WriteDot(const Subgraph& g, const DotOptions& options, std::ostream& out);
+void WriteGraphml(const Subgraph& g, std::ostream& out);
+
+// --- Flows -----------------------------------------------------------------------
+void WriteFlowsText(const FlowReport& r, std::ostream& out, size_t max_rows = 0);
+void WriteFlowsJson(const FlowReport& r, std::ostream& out);
+void WriteFlowsCsv(const FlowReport& r, std::ostream& out);
+
+// --- Timeline --------------------------------------------------------------------
+void WriteTimelineText(const Timeline& t, std::ostream& out);
+void WriteTimelineCsv(const Timeline& t, std::ostream& out);
+void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream& out);
+
+// --- Store-wide ------------------------------------------------------------------
+void WriteDiagnosticsText(const std::vector<Diagnostic>& d, std::ostream& out);
+void WriteDiagnosticsJson(const std::vector<Diagnostic>& d, std::ostream& out);
+void WriteDiagnosticsCsv(const std::vector<Diagnostic>& d, std::ostream& out);
+void WriteStatsText(const StoreStats& s, std::ostream& out);
+void WriteStatsJson(const StoreStats& s, std::ostream& out);
+
+// A table (first row = header) as text columns, CSV or JSON objects.
+void WriteTableText(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+void WriteTableCsv(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+void WriteTableJson(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+
+// Escapers, exposed for tests.
+std::string DotEscape(const std::string& s);  // inside a "quoted" DOT string
+std::string XmlEscape(const std::string& s);
+std::string CsvField(const std::string& s);
+
+}  // namespace lineage
+
+#endif  // LINEAGE_EXPORT_H_

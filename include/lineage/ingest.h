@@ -1,0 +1,99 @@
+// Ingest: reads model-card folders, single cards, Hub API dumps, organization,
+// alias, bloc and curated-edge files into the store, one transaction per run.
+//
+// Ingest never stops at a bad file: what cannot be read becomes a diagnostic
+// (`file:line: what is wrong`) and everything around it still lands.
+#ifndef LINEAGE_INGEST_H_
+#define LINEAGE_INGEST_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lineage/status.h"
+#include "lineage/store.h"
+
+namespace lineage {
+
+// What the top level of a card's front matter (or a Hub record's cardData)
+// says, before it is turned into facts. Lines are 1-based file lines (0: none).
+struct CardFields {
+  struct Value {
+    std::string text;
+    int line = 0;
+  };
+  std::vector<Value> base_models;
+  Value base_model_relation;
+  Value license, license_name, license_link;
+  std::vector<Value> datasets;
+  std::vector<std::string> languages, tags;
+  std::string pipeline_tag, library_name, new_version, created_at;
+  std::vector<Diagnostic> diagnostics;
+};
+
+// Parses the YAML front matter of a model card. Never fails: problems become
+// diagnostics in the result (naming `source` and the file line).
+CardFields ParseCardText(std::string_view text, const std::string& source);
+
+// Turns the fields of `id`'s card into facts: the artifact, an edge with
+// evidence `evidence_kind` per base model and dataset, pending bare names,
+// diagnostics (bad ids, self-references). Relations absent from the card are
+// inferred the way the Hub does and marked inferred.
+DocumentFacts BuildCardFacts(const CardFields& fields, const std::string& id,
+                             const std::string& source, const std::string& evidence_kind);
+
+// Infers the relation of a child to its bases when the card does not declare
+// one: several bases -> merge; GGUF/GPTQ/AWQ/EXL2/bitsandbytes... -> quantized;
+// peft/LoRA -> adapter; otherwise finetune.
+Relation InferRelation(size_t base_count, const std::vector<std::string>& tags,
+                       const std::string& library_name, const std::string& id);
+
+// Parses one record of a Hub API dump (/api/models?full=true&cardData=true).
+// InvalidInput when `json_text` is not a JSON object with an id.
+Result<DocumentFacts> ParseHubRecord(std::string_view json_text, const std::string& source,
+                                     int line);
+
+enum class InputKind {
+  kAuto,
+  kCards,    // a folder ROOT/<namespace>/<name>/README.md
+  kCard,     // one README.md (needs an id)
+  kHub,      // Hub API dump, JSON array or JSON lines
+  kOrgs,     // organizations.csv
+  kAliases,  // namespace aliases csv
+  kBlocs,    // blocs.json
+  kEdges,    // curated edges csv (evidence `manual`)
+};
+// "cards", "card", "hub", "orgs", "aliases", "blocs", "edges"; kAuto otherwise.
+Result<InputKind> ParseInputKind(std::string_view name);
+
+// Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries
+// that take an edited bloc file directly. Sorted by bloc name.
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadBlocsFile(
+    const std::string& path);
+
+struct IngestOptions {
+  InputKind as = InputKind::kAuto;
+  std::string id;          // for a single card
+  bool progress = false;   // show progress on the stream (a terminal)
+  int threads = 0;         // parser threads; 0 = hardware concurrency
+};
+
+struct IngestSummary {
+  int64_t documents = 0;  // new or changed documents applied
+  int64_t unchanged = 0;  // documents skipped because they did not change
+  int64_t edges = 0;      // new edges
+  int64_t diagnostics = 0;
+  double seconds = 0;
+};
+
+// Ingests every path in one run (one transaction). Fails only when the store
+// cannot be written or a path does not exist; bad content becomes diagnostics.
+// `log` receives progress and the one-line summary.
+Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
+                             const IngestOptions& options, std::ostream& log);
+
+}  // namespace lineage
+
+#endif  // LINEAGE_INGEST_H_

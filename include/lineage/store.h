@@ -1,0 +1,152 @@
+// The store: the SQLite system of record (schema in docs/schema.md).
+//
+// Every fact in it names the document ("origin") it came from, so a newer
+// version of a document replaces exactly what the older one said. Writes happen
+// inside an ingest run, which is one transaction: a crash mid-run leaves the
+// store as it was before the run.
+#ifndef LINEAGE_STORE_H_
+#define LINEAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lineage/artifact.h"
+#include "lineage/status.h"
+
+namespace lineage {
+
+inline constexpr int kSchemaVersion = 1;
+
+// An unresolved reference by bare name ("Llama-2-7b-hf" without a namespace),
+// resolved against the whole store when the run ends.
+struct PendingRef {
+  std::string name;  // as written
+  Evidence evidence;
+};
+
+// Everything one input document says. `origin` names the document stably
+// across versions ("card:qwen/qwen2-7b", "hub:qwen/qwen2-7b", "file:data/x.csv").
+struct DocumentFacts {
+  std::string origin;
+  std::string content_hash;         // unchanged hash => the document is skipped
+  std::optional<Artifact> artifact;  // the artifact the document declares, if any
+  std::vector<Edge> edges;           // each edge with the evidence this document gives
+  std::vector<PendingRef> pending;   // child is artifact->id
+  std::vector<Diagnostic> diagnostics;
+};
+
+struct StoreStats {
+  int64_t artifacts = 0;
+  int64_t declared = 0;  // artifacts with a record of their own (not only named as a parent)
+  int64_t by_kind[3] = {0, 0, 0};
+  int64_t edges = 0;
+  int64_t edges_by_relation[kRelationCount] = {};
+  int64_t inferred_relations = 0;
+  std::vector<std::pair<std::string, int64_t>> evidence_by_kind;
+  int64_t diagnostics = 0;
+  std::vector<std::pair<std::string, int64_t>> diagnostics_by_code;
+  int64_t models = 0;
+  int64_t models_with_country = 0;
+  int64_t models_with_organization = 0;
+  int64_t models_with_license = 0;
+  int64_t models_with_date = 0;
+  int64_t organizations = 0;
+  std::vector<std::pair<std::string, int64_t>> models_by_country;
+};
+
+// Compact whole-graph scan rows (integer ids are store row ids).
+struct EdgeRow {
+  int64_t child;
+  int64_t parent;
+  Relation relation;
+  double confidence;
+};
+struct NodeRow {
+  int64_t id;
+  std::string display;
+  ArtifactKind kind;
+  std::string author;
+  std::string organization;
+  std::string country;
+  std::string created_at;
+};
+
+class Store {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+
+  // Opens (creating when kReadWrite) the store at `path`, migrating an older
+  // schema forward. Corruption when the file is not a lineage store or is newer
+  // than this build understands.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, Mode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // --- Ingest runs -----------------------------------------------------------
+  // One run is one transaction. Commit resolves pending bare names, checks for
+  // cycles (`cycle_check`, given the whole edge list, returns the cycles as id
+  // paths) and records the run.
+  Status BeginRun(const std::string& description);
+  // True when the store holds `origin` with the same hash (nothing to do).
+  bool DocumentUnchanged(const std::string& origin, const std::string& hash);
+  // Replaces whatever `facts.origin` said before with `facts`.
+  Status ApplyDocument(const DocumentFacts& facts);
+  Status UpsertOrganization(const Organization& org, const std::string& origin);
+  Status AddAlias(const std::string& old_ns, const std::string& new_ns, const std::string& source,
+                  const std::string& origin);
+  Status SetBloc(const std::string& name, const std::vector<std::string>& countries,
+                 const std::string& origin);
+  // A diagnostic owned by `origin` (replaced when that document is re-read).
+  Status AddDiagnostic(const std::string& origin, const Diagnostic& d);
+  using CycleFinder =
+      std::function<std::vector<std::vector<int64_t>>(const std::vector<EdgeRow>&)>;
+  Status CommitRun(const CycleFinder& cycle_check);
+  void RollbackRun();
+
+  struct RunCounts {
+    int64_t documents = 0, unchanged = 0, edges = 0, diagnostics = 0;
+  };
+  RunCounts run_counts() const;
+
+  // --- Queries -----------------------------------------------------------------
+  // Resolves user input (any case, URL, bare name, renamed namespace) to the
+  // display id. NotFound carries "unknown model 'x', did you mean 'y'?".
+  Result<std::string> ResolveId(const std::string& text) const;
+  Result<Artifact> GetArtifact(const std::string& id) const;
+  // Edges from `id` to its parents / children, with evidence, sorted.
+  std::vector<Edge> ParentEdges(const std::string& id) const;
+  std::vector<Edge> ChildEdges(const std::string& id) const;
+  // Every ancestor up to the roots (max_depth < 0: unlimited).
+  Result<Subgraph> Chain(const std::string& id, int max_depth = -1) const;
+  // Everything derived from `id`, down to `max_depth` hops (< 0: unlimited).
+  Result<Subgraph> Descendants(const std::string& id, int max_depth = -1) const;
+  // Builds a subgraph from a set of display ids: nodes plus all edges among them.
+  Subgraph Induced(const std::string& root, const std::vector<std::pair<std::string, int>>& nodes)
+      const;
+  std::vector<Diagnostic> Diagnostics() const;
+  StoreStats Stats() const;
+  std::vector<Organization> Organizations() const;
+  // Bloc name -> countries, as stored.
+  std::vector<std::pair<std::string, std::vector<std::string>>> Blocs() const;
+
+  void ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
+  void ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;
+
+  // Read-only SQL for ad-hoc questions: a header row then the rows.
+  // InvalidInput for anything that would write.
+  Result<std::vector<std::vector<std::string>>> Query(const std::string& sql) const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_STORE_H_

@@ -1,0 +1,162 @@
+#include "lineage/analysis.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace lineage {
+
+namespace {
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<FlowSummaryRow> Rank(const std::map<std::string, std::set<std::string>>& groups) {
+  std::vector<FlowSummaryRow> rows;
+  for (const auto& [key, models] : groups) {
+    rows.push_back({key, static_cast<int64_t>(models.size())});
+  }
+  std::sort(rows.begin(), rows.end(), [](const FlowSummaryRow& a, const FlowSummaryRow& b) {
+    if (a.models != b.models) return a.models > b.models;
+    return a.key < b.key;
+  });
+  return rows;
+}
+
+}  // namespace
+
+Result<Bloc> ResolveBloc(const BlocTable& table, const std::string& name) {
+  std::string key = IdKey(name);
+  for (const auto& [bloc, countries] : table) {
+    if (IdKey(bloc) == key) {
+      Bloc b{bloc, {}};
+      for (const auto& c : countries) b.countries.insert(Upper(c));
+      return b;
+    }
+  }
+  if (name.size() == 2 && std::isalpha(static_cast<unsigned char>(name[0])) &&
+      std::isalpha(static_cast<unsigned char>(name[1]))) {
+    return Bloc{Upper(name), {Upper(name)}};
+  }
+  std::string known;
+  for (const auto& [bloc, countries] : table) known += (known.empty() ? "" : ", ") + bloc;
+  return Status::NotFound("unknown bloc '" + name + "' (known: " +
+                          (known.empty() ? "none; ingest data/blocs.json" : known) +
+                          "; or give an ISO country code such as CN)");
+}
+
+std::string BlocOf(const BlocTable& table, const std::string& country) {
+  if (country.empty()) return "";
+  std::string c = Upper(country);
+  for (const auto& [bloc, countries] : table) {
+    for (const auto& x : countries) {
+      if (Upper(x) == c) return bloc;
+    }
+  }
+  return "";
+}
+
+FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
+                        const FlowOptions& options) {
+  FlowReport report;
+  report.from = from.name;
+  report.to = to.name;
+  EdgeFilter filter = options.filter;
+  if (options.direct) filter.max_depth = 1;
+  // Lineage is about models and their parts: datasets and software are not bases here.
+  filter.relations[static_cast<int>(Relation::kTrainedOn)] = false;
+  filter.relations[static_cast<int>(Relation::kDependsOn)] = false;
+  auto in = [&g](const Bloc& b, CompactGraph::Vertex v) {
+    std::string_view c = g.country(v);
+    return !c.empty() && b.countries.count(std::string(c)) > 0;
+  };
+  std::function<bool(CompactGraph::Vertex)> stop = [&](CompactGraph::Vertex v) {
+    return in(from, v);
+  };
+  EdgeFilter family_filter = filter;
+  family_filter.max_depth = -1;
+  std::unordered_map<CompactGraph::Vertex, std::string> family_cache;
+  auto family = [&](CompactGraph::Vertex base) {
+    auto it = family_cache.find(base);
+    if (it != family_cache.end()) return it->second;
+    auto roots = g.Roots(base, family_filter);
+    std::string f = roots.empty() ? std::string(g.display(base)) : std::string(g.display(roots[0]));
+    family_cache.emplace(base, f);
+    return f;
+  };
+  std::set<std::string> models, bases;
+  std::map<std::string, std::set<std::string>> by_org, by_family;
+  for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
+    if (g.kind(v) != ArtifactKind::kModel || !in(to, v)) continue;
+    for (auto& reach : g.NearestAncestors(v, stop, filter)) {
+      Flow f;
+      f.model = g.display(v);
+      f.model_country = g.country(v);
+      f.model_organization = g.organization(v);
+      f.base = g.display(reach.target);
+      f.base_country = g.country(reach.target);
+      f.base_organization = g.organization(reach.target);
+      f.family = family(reach.target);
+      for (auto p : reach.path) f.path.emplace_back(g.display(p));
+      f.relations = reach.relations;
+      models.insert(f.model);
+      bases.insert(f.base);
+      auto org = [&g](CompactGraph::Vertex x, const std::string& name) {
+        return name.empty() ? std::string(g.author(x)) : name;
+      };
+      by_org[org(reach.target, f.base_organization) + " -> " + org(v, f.model_organization)]
+          .insert(f.model);
+      by_family[f.family].insert(f.model);
+      report.flows.push_back(std::move(f));
+    }
+  }
+  std::sort(report.flows.begin(), report.flows.end(), [](const Flow& a, const Flow& b) {
+    auto ka = IdKey(a.model), kb = IdKey(b.model);
+    if (ka != kb) return ka < kb;
+    if (a.path.size() != b.path.size()) return a.path.size() < b.path.size();
+    return IdKey(a.base) < IdKey(b.base);
+  });
+  report.models = static_cast<int64_t>(models.size());
+  report.bases = static_cast<int64_t>(bases.size());
+  report.by_organization = Rank(by_org);
+  report.by_family = Rank(by_family);
+  return report;
+}
+
+Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs) {
+  Timeline t;
+  EdgeFilter filter;
+  filter.relations[static_cast<int>(Relation::kTrainedOn)] = false;
+  filter.relations[static_cast<int>(Relation::kDependsOn)] = false;
+  std::set<std::string> months, names;
+  for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
+    if (g.kind(v) != ArtifactKind::kModel) continue;
+    auto roots = g.Roots(v, filter);
+    if (roots.empty()) continue;  // not a derivative
+    std::string_view created = g.created_at(v);
+    if (created.size() < 7) {
+      ++t.undated;
+      continue;
+    }
+    std::string month(created.substr(0, 7));
+    std::set<std::string> root_blocs;
+    for (auto r : roots) {
+      std::string b = BlocOf(blocs, std::string(g.country(r)));
+      root_blocs.insert(b.empty() ? "unknown" : b);
+    }
+    months.insert(month);
+    for (const auto& b : root_blocs) {
+      names.insert(b);
+      ++t.counts[month][b];
+    }
+  }
+  t.months.assign(months.begin(), months.end());
+  for (const auto& n : names) {
+    if (n != "unknown") t.blocs.push_back(n);
+  }
+  if (names.count("unknown")) t.blocs.push_back("unknown");
+  return t;
+}
+
+}  // namespace lineage

@@ -1,0 +1,637 @@
+#include "cli/commands.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "lineage/analysis.h"
+#include "lineage/export.h"
+#include "lineage/graph.h"
+#include "lineage/ingest.h"
+#include "lineage/store.h"
+
+extern char** environ;
+
+namespace lineage::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string db;
+  std::string format = "text";
+  std::string id;
+  int depth = -1;
+  std::vector<std::string> paths;
+  std::string as;
+  std::string from, to;
+  bool direct = false;
+  std::vector<std::string> relations;
+  double min_confidence = 0;
+  std::string output;
+  std::string render;
+  std::string sel_chain, sel_descendants, sel_flows;
+  std::string blocs_file;
+  std::string sql;
+  std::string export_format;
+  std::string out_dir = "lineage-report";
+  bool no_progress = false;
+  int threads = 0;
+};
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+using Handler = int (*)(Options&, Io&);
+using Setup = void (*)(CLI::App*, Options&);
+
+struct Command {
+  const char* name;
+  const char* help;
+  Setup setup;
+  Handler run;
+};
+
+// --- helpers -----------------------------------------------------------------------
+
+int Fail(Io& io, const Status& st) {
+  io.err << "lineage: " << st.message() << "\n";
+  return st.code() == Status::Code::kInvalidInput ? kExitUsage : kExitFailure;
+}
+
+Result<std::unique_ptr<Store>> OpenRead(const Options& o) {
+  return Store::Open(o.db, Store::Mode::kReadOnly);
+}
+
+void AddFormat(CLI::App* app, Options& o, bool csv = true) {
+  app->add_option("--format", o.format, csv ? "text, json or csv" : "text or json")
+      ->check(CLI::IsMember(csv ? std::vector<std::string>{"text", "json", "csv"}
+                                : std::vector<std::string>{"text", "json"}));
+}
+
+Result<std::string> Resolve(const Store& store, const std::string& text) {
+  return store.ResolveId(text);
+}
+
+Result<BlocTable> Blocs(const Store& store, const Options& o) {
+  if (!o.blocs_file.empty()) return ReadBlocsFile(o.blocs_file);
+  return store.Blocs();
+}
+
+Status FilterFromOptions(const Options& o, EdgeFilter* f) {
+  if (!o.relations.empty()) {
+    for (bool& b : f->relations) b = false;
+    for (const auto& r : o.relations) {
+      auto rel = ParseRelation(r);
+      if (!rel) return Status::InvalidInput("unknown relation '" + r + "'");
+      f->relations[static_cast<int>(*rel)] = true;
+    }
+  }
+  f->min_confidence = o.min_confidence;
+  return Status::Ok();
+}
+
+bool OnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (!path) return false;
+  std::stringstream ss(path);
+  std::string dir;
+  while (std::getline(ss, dir, ':')) {
+    if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+// Runs Graphviz's dot on `dot_file`, writing `svg_file`. No shell involved.
+Status RenderSvg(const std::string& dot_file, const std::string& svg_file) {
+  if (!OnPath("dot")) {
+    return Status::NotFound("Graphviz 'dot' is not installed, so no SVG was rendered (the .dot "
+                            "file was written; install the graphviz package to render it)");
+  }
+  std::string out_arg = "-o" + svg_file;
+  std::vector<char*> argv = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"),
+                             const_cast<char*>(out_arg.c_str()),
+                             const_cast<char*>(dot_file.c_str()), nullptr};
+  pid_t pid;
+  if (posix_spawnp(&pid, "dot", nullptr, nullptr, argv.data(), environ) != 0) {
+    return Status::IoError("cannot run Graphviz 'dot'");
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Status::IoError("Graphviz 'dot' failed on " + dot_file);
+  }
+  return Status::Ok();
+}
+
+// Writes through `write` to -o FILE, or stdout.
+template <typename F>
+Status Emit(const Options& o, Io& io, F write) {
+  if (o.output.empty() || o.output == "-") {
+    write(io.out);
+    return Status::Ok();
+  }
+  std::ofstream f(o.output, std::ios::binary);
+  if (!f) return Status::IoError("cannot write '" + o.output + "'");
+  write(f);
+  f.close();
+  if (!f) return Status::IoError("cannot write '" + o.output + "'");
+  return Status::Ok();
+}
+
+// --- ingest ------------------------------------------------------------------------
+
+void SetupIngest(CLI::App* app, Options& o) {
+  app->add_option("paths", o.paths, "card folders, card files, Hub dumps, organization, alias, "
+                                    "bloc or curated-edge files")
+      ->required();
+  app->add_option("--as", o.as, "what the paths hold: cards, card, hub, orgs, aliases, blocs, edges");
+  app->add_option("--id", o.id, "the id of a single card file (NAMESPACE/NAME)");
+  app->add_flag("--no-progress", o.no_progress, "never show progress");
+  app->add_option("--threads", o.threads, "parser threads (default: all cores)");
+}
+
+int RunIngest(Options& o, Io& io) {
+  auto store = Store::Open(o.db, Store::Mode::kReadWrite);
+  if (!store.ok()) return Fail(io, store.status());
+  IngestOptions opts;
+  if (!o.as.empty()) {
+    auto kind = ParseInputKind(o.as);
+    if (!kind.ok()) return Fail(io, kind.status());
+    opts.as = *kind;
+  }
+  opts.id = o.id;
+  opts.threads = o.threads;
+  opts.progress = !o.no_progress && ::isatty(STDERR_FILENO);
+  auto summary = Ingest(**store, o.paths, opts, io.err);
+  if (!summary.ok()) return Fail(io, summary.status());
+  const IngestSummary& s = *summary;
+  io.err << "ingested " << s.documents << " document" << (s.documents == 1 ? "" : "s") << " ("
+         << s.unchanged << " unchanged), " << s.edges << " new edge" << (s.edges == 1 ? "" : "s")
+         << ", " << s.diagnostics << " diagnostic" << (s.diagnostics == 1 ? "" : "s") << " in "
+         << std::fixed << std::setprecision(2) << s.seconds << " s"
+         << (s.diagnostics ? "  (see 'lineage diagnostics')" : "") << "\n";
+  return kExitOk;
+}
+
+// --- show / chain / descendants ------------------------------------------------------
+
+void SetupShow(CLI::App* app, Options& o) {
+  app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
+  AddFormat(app, o, false);
+}
+
+int RunShow(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto id = Resolve(**store, o.id);
+  if (!id.ok()) return Fail(io, id.status());
+  auto a = (*store)->GetArtifact(*id);
+  if (!a.ok()) return Fail(io, a.status());
+  auto parents = (*store)->ParentEdges(*id);
+  auto children = (*store)->ChildEdges(*id);
+  if (o.format == "json") {
+    WriteShowJson(*a, parents, children, io.out);
+  } else {
+    WriteShowText(*a, parents, children, io.out);
+  }
+  return kExitOk;
+}
+
+void SetupChain(CLI::App* app, Options& o) {
+  app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
+  app->add_option("--depth", o.depth, "stop after N hops");
+  AddFormat(app, o);
+}
+
+int RunWalk(Options& o, Io& io, bool upward) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto id = Resolve(**store, o.id);
+  if (!id.ok()) return Fail(io, id.status());
+  auto g = upward ? (*store)->Chain(*id, o.depth) : (*store)->Descendants(*id, o.depth);
+  if (!g.ok()) return Fail(io, g.status());
+  if (o.format == "json") {
+    WriteGraphJson(*g, io.out);
+  } else if (o.format == "csv") {
+    WriteGraphCsv(*g, io.out);
+  } else {
+    WriteTreeText(*g, upward, io.out);
+  }
+  return kExitOk;
+}
+
+int RunChain(Options& o, Io& io) { return RunWalk(o, io, true); }
+int RunDescendants(Options& o, Io& io) { return RunWalk(o, io, false); }
+
+// --- flows / timeline ----------------------------------------------------------------
+
+void SetupFlows(CLI::App* app, Options& o) {
+  app->add_option("--from", o.from, "bloc or country code of the bases (e.g. west, US)")->required();
+  app->add_option("--to", o.to, "bloc or country code of the derivatives (e.g. cn)")->required();
+  app->add_flag("--direct", o.direct, "only derivatives one hop from the base");
+  app->add_option("--relation", o.relations, "follow only these relations (repeatable)");
+  app->add_option("--min-confidence", o.min_confidence, "follow only edges at least this sure");
+  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  AddFormat(app, o);
+}
+
+Result<FlowReport> Flows(const Store& store, const Options& o, const std::string& from_name,
+                         const std::string& to_name, const CompactGraph& g) {
+  auto table = Blocs(store, o);
+  if (!table.ok()) return table.status();
+  auto from = ResolveBloc(*table, from_name);
+  if (!from.ok()) return from.status();
+  auto to = ResolveBloc(*table, to_name);
+  if (!to.ok()) return to.status();
+  FlowOptions fo;
+  fo.direct = o.direct;
+  Status st = FilterFromOptions(o, &fo.filter);
+  if (!st.ok()) return st;
+  return ComputeFlows(g, *from, *to, fo);
+}
+
+int RunFlows(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto g = CompactGraph::Load(**store);
+  auto r = Flows(**store, o, o.from, o.to, *g);
+  if (!r.ok()) return Fail(io, r.status());
+  if (o.format == "json") WriteFlowsJson(*r, io.out);
+  else if (o.format == "csv") WriteFlowsCsv(*r, io.out);
+  else WriteFlowsText(*r, io.out);
+  return kExitOk;
+}
+
+void SetupTimeline(CLI::App* app, Options& o) {
+  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  app->add_option("--svg", o.output, "also draw the timeline as an SVG chart into FILE");
+  app->add_option("--format", o.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+}
+
+int RunTimeline(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto table = Blocs(**store, o);
+  if (!table.ok()) return Fail(io, table.status());
+  auto g = CompactGraph::Load(**store);
+  Timeline t = ComputeTimeline(*g, *table);
+  if (o.format == "csv") WriteTimelineCsv(t, io.out);
+  else WriteTimelineText(t, io.out);
+  if (!o.output.empty()) {
+    std::ofstream f(o.output, std::ios::binary);
+    if (!f) return Fail(io, Status::IoError("cannot write '" + o.output + "'"));
+    WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+    io.err << "wrote " << o.output << "\n";
+  }
+  return kExitOk;
+}
+
+// --- export ------------------------------------------------------------------------
+
+void SetupExport(CLI::App* app, Options& o) {
+  app->add_option("format", o.export_format, "dot, graphml or json")
+      ->required()
+      ->check(CLI::IsMember({"dot", "graphml", "json"}));
+  app->add_option("--chain", o.sel_chain, "only ID and its ancestors");
+  app->add_option("--descendants", o.sel_descendants, "only ID and what derives from it");
+  app->add_option("--flows", o.sel_flows, "only the flow subgraph FROM:TO (e.g. west:cn)");
+  app->add_option("--depth", o.depth, "with --chain/--descendants: stop after N hops");
+  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  app->add_option("-o,--output", o.output, "write to FILE instead of stdout");
+  app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
+      ->check(CLI::IsMember({"svg"}));
+}
+
+int RunExport(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  int selections = !o.sel_chain.empty() + !o.sel_descendants.empty() + !o.sel_flows.empty();
+  if (selections > 1) {
+    return Fail(io, Status::InvalidInput("choose one of --chain, --descendants, --flows"));
+  }
+  if (!o.render.empty() && (o.export_format != "dot" || o.output.empty() || o.output == "-")) {
+    return Fail(io, Status::InvalidInput("--render svg needs 'export dot -o FILE.dot'"));
+  }
+  Subgraph g;
+  DotOptions dot;
+  auto table = Blocs(**store, o);
+  if (table.ok()) dot.blocs = *table;
+  if (!o.sel_chain.empty() || !o.sel_descendants.empty()) {
+    bool up = !o.sel_chain.empty();
+    auto id = Resolve(**store, up ? o.sel_chain : o.sel_descendants);
+    if (!id.ok()) return Fail(io, id.status());
+    auto sg = up ? (*store)->Chain(*id, o.depth) : (*store)->Descendants(*id, o.depth);
+    if (!sg.ok()) return Fail(io, sg.status());
+    g = std::move(sg.value());
+    dot.title = std::string(up ? "Derivation chain of " : "Derivatives of ") + g.root;
+  } else if (!o.sel_flows.empty()) {
+    size_t colon = o.sel_flows.find(':');
+    if (colon == std::string::npos) {
+      return Fail(io, Status::InvalidInput("--flows wants FROM:TO, e.g. west:cn"));
+    }
+    auto cg = CompactGraph::Load(**store);
+    auto r = Flows(**store, o, o.sel_flows.substr(0, colon), o.sel_flows.substr(colon + 1), *cg);
+    if (!r.ok()) return Fail(io, r.status());
+    std::map<std::string, int> nodes;
+    for (const auto& f : r->flows) {
+      for (size_t i = 0; i < f.path.size(); ++i) {
+        auto [it, added] = nodes.emplace(f.path[i], static_cast<int>(i));
+        if (!added) it->second = std::min(it->second, static_cast<int>(i));
+      }
+    }
+    g = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
+                std::to_string(r->models) + " models, " + std::to_string(r->bases) + " bases)";
+    dot.cluster_by_organization = true;
+  } else {
+    std::vector<std::pair<std::string, int>> all;
+    (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
+    g = (*store)->Induced("", all);
+    dot.title = "lineage: whole graph";
+  }
+  Status st = Emit(o, io, [&](std::ostream& os) {
+    if (o.export_format == "dot") WriteDot(g, dot, os);
+    else if (o.export_format == "graphml") WriteGraphml(g, os);
+    else WriteGraphJson(g, os);
+  });
+  if (!st.ok()) return Fail(io, st);
+  if (!o.render.empty()) {
+    std::string svg = fs::path(o.output).replace_extension(".svg").string();
+    st = RenderSvg(o.output, svg);
+    if (!st.ok()) return Fail(io, st);
+    io.err << "rendered " << svg << "\n";
+  }
+  return kExitOk;
+}
+
+// --- diagnostics / stats / sql -------------------------------------------------------
+
+void SetupFormatOnly(CLI::App* app, Options& o) { AddFormat(app, o); }
+
+int RunDiagnostics(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto d = (*store)->Diagnostics();
+  if (o.format == "json") WriteDiagnosticsJson(d, io.out);
+  else if (o.format == "csv") WriteDiagnosticsCsv(d, io.out);
+  else WriteDiagnosticsText(d, io.out);
+  return kExitOk;
+}
+
+void SetupStats(CLI::App* app, Options& o) { AddFormat(app, o, false); }
+
+int RunStats(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto s = (*store)->Stats();
+  if (o.format == "json") WriteStatsJson(s, io.out);
+  else WriteStatsText(s, io.out);
+  return kExitOk;
+}
+
+void SetupSql(CLI::App* app, Options& o) {
+  app->add_option("query", o.sql, "one read-only SQL statement (schema: docs/schema.md)")
+      ->required();
+  AddFormat(app, o);
+}
+
+int RunSql(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto rows = (*store)->Query(o.sql);
+  if (!rows.ok()) return Fail(io, rows.status());
+  if (o.format == "json") WriteTableJson(*rows, io.out);
+  else if (o.format == "csv") WriteTableCsv(*rows, io.out);
+  else WriteTableText(*rows, io.out);
+  return kExitOk;
+}
+
+// --- report: the headline on the embedded dataset -------------------------------------
+
+void SetupReport(CLI::App* app, Options& o) {
+  app->add_option("--out", o.out_dir, "folder for the graphs (default lineage-report)");
+  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+}
+
+void Headline(const FlowReport& r, const Store& store, Io& io) {
+  io.out << "== Models in " << r.to << " built on bases from " << r.from << " ==\n";
+  io.out << r.models << " models reach " << r.bases << " bases through " << r.flows.size()
+         << " paths.\n";
+  io.out << "Top base families:\n";
+  for (size_t i = 0; i < r.by_family.size() && i < 6; ++i) {
+    io.out << "  " << std::setw(4) << r.by_family[i].models << "  " << r.by_family[i].key << "\n";
+  }
+  io.out << "Top organization pairs (base -> derivative):\n";
+  for (size_t i = 0; i < r.by_organization.size() && i < 6; ++i) {
+    io.out << "  " << std::setw(4) << r.by_organization[i].models << "  "
+           << r.by_organization[i].key << "\n";
+  }
+  // A few chains: the longest paths first, one per model.
+  std::vector<const Flow*> sample;
+  std::set<std::string> seen;
+  std::vector<const Flow*> sorted;
+  for (const auto& f : r.flows) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Flow* a, const Flow* b) {
+    return a->path.size() > b->path.size();
+  });
+  for (const Flow* f : sorted) {
+    if (sample.size() >= 4) break;
+    if (seen.insert(f->model).second && seen.insert("base:" + f->base).second) sample.push_back(f);
+  }
+  if (!sample.empty()) io.out << "Example chains:\n";
+  for (const Flow* f : sample) {
+    io.out << "  " << f->path[0] << " [" << (f->model_country.empty() ? "?" : f->model_country)
+           << "]\n";
+    for (size_t i = 1; i < f->path.size(); ++i) {
+      auto a = store.GetArtifact(f->path[i]);
+      std::string country = a.ok() && !a->country.empty() ? a->country : "?";
+      io.out << "    " << std::string(2 * (i - 1), ' ') << "\xE2\x94\x94\xE2\x94\x80 "
+             << RelationName(f->relations[i - 1]) << " of " << f->path[i] << " [" << country
+             << "]\n";
+    }
+  }
+  io.out << "\n";
+}
+
+int RunReport(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto table = Blocs(**store, o);
+  if (!table.ok()) return Fail(io, table.status());
+  if (table->empty()) {
+    return Fail(io, Status::NotFound("no blocs in the store; ingest data/blocs.json first"));
+  }
+  StoreStats s = (*store)->Stats();
+  io.out << "lineage report: " << s.models << " models, " << s.edges << " edges, "
+         << s.organizations << " organizations; country known for " << s.models_with_country
+         << " models\n\n";
+  auto g = CompactGraph::Load(**store);
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec) return Fail(io, Status::IoError("cannot create '" + o.out_dir + "': " + ec.message()));
+  bool rendered_any = false, missing_dot = false;
+  for (auto [from, to] : {std::pair<const char*, const char*>{"west", "cn"}, {"cn", "west"}}) {
+    auto r = Flows(**store, o, from, to, *g);
+    if (!r.ok()) return Fail(io, r.status());
+    Headline(*r, **store, io);
+    std::map<std::string, int> nodes;
+    for (const auto& f : r->flows) {
+      for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));
+    }
+    Subgraph sg = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    DotOptions dot;
+    dot.blocs = *table;
+    dot.cluster_by_organization = true;
+    dot.title = "Models in " + r->to + " built on bases from " + r->from;
+    std::string base = (fs::path(o.out_dir) / (std::string("flows-") + from + "-" + to)).string();
+    std::ofstream f(base + ".dot", std::ios::binary);
+    WriteDot(sg, dot, f);
+    f.close();
+    io.err << "wrote " << base << ".dot\n";
+    Status st = RenderSvg(base + ".dot", base + ".svg");
+    if (st.ok()) {
+      io.err << "wrote " << base << ".svg\n";
+      rendered_any = true;
+    } else if (st.code() == Status::Code::kNotFound) {
+      missing_dot = true;
+    } else {
+      io.err << "lineage: " << st.message() << "\n";
+    }
+  }
+  Timeline t = ComputeTimeline(*g, *table);
+  std::string tl = (fs::path(o.out_dir) / "timeline").string();
+  {
+    std::ofstream csv(tl + ".csv", std::ios::binary);
+    WriteTimelineCsv(t, csv);
+    std::ofstream svg(tl + ".svg", std::ios::binary);
+    WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", svg);
+  }
+  io.err << "wrote " << tl << ".csv and " << tl << ".svg\n";
+  if (missing_dot && !rendered_any) {
+    io.err << "note: Graphviz 'dot' is not installed; open the .dot files with any Graphviz "
+              "viewer or install graphviz to get .svg\n";
+  }
+  return kExitOk;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"ingest", "read cards, Hub dumps, organization/alias/bloc/edge files into the store",
+       SetupIngest, RunIngest},
+      {"show", "one artifact: owner, country, licence, parents and children with evidence",
+       SetupShow, RunShow},
+      {"chain", "every ancestor of a model up to the roots", SetupChain, RunChain},
+      {"descendants", "everything derived from a model", SetupChain, RunDescendants},
+      {"flows", "models owned in one bloc whose ancestry reaches a base owned in another",
+       SetupFlows, RunFlows},
+      {"timeline", "new derivatives per month, by the bloc of their root bases", SetupTimeline,
+       RunTimeline},
+      {"export", "write the graph or a selection as dot, graphml or json", SetupExport, RunExport},
+      {"diagnostics", "what ingest could not read or resolve", SetupFormatOnly, RunDiagnostics},
+      {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
+       SetupStats, RunStats},
+      {"sql", "run one read-only SQL query over the store", SetupSql, RunSql},
+      {"report", "the headline: flows both ways between west and cn, with graphs", SetupReport,
+       RunReport},
+  };
+  return kCommands;
+}
+
+std::string Suggest(const std::string& word) {
+  std::string best;
+  int best_d = 1 << 30;
+  for (const auto& c : Commands()) {
+    int d = EditDistance(word, c.name);
+    if (std::string(c.name).rfind(word, 0) == 0 && !word.empty()) d = 0;
+    if (d < best_d) {
+      best_d = d;
+      best = c.name;
+    }
+  }
+  return best_d <= 3 ? best : "";
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Io io{out, err};
+  Options o;
+  const char* env_db = std::getenv("LINEAGE_DB");
+  o.db = env_db && *env_db ? env_db : "lineage.db";
+  // An unknown command gets a "did you mean" before CLI11 sees it.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--db") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("--db=", 0) == 0 || a == "-h" || a == "--help" || a == "--version") continue;
+    if (!a.empty() && a[0] == '-') break;
+    bool known = std::any_of(Commands().begin(), Commands().end(),
+                             [&a](const Command& c) { return a == c.name; });
+    if (!known) {
+      err << "lineage: unknown command '" << a << "'";
+      std::string s = Suggest(a);
+      if (!s.empty()) err << ", did you mean '" << s << "'?";
+      err << "\nRun 'lineage --help' for the list of commands.\n";
+      return kExitUsage;
+    }
+    break;
+  }
+  CLI::App app{"lineage: AI model lineage and dependency graphs, with evidence on every edge",
+               "lineage"};
+  app.set_version_flag("--version", "lineage 0.1.0");
+  app.add_option("--db", o.db, "the store (default $LINEAGE_DB, else ./lineage.db)");
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Handler>> subs;
+  for (const auto& c : Commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    c.setup(sub, o);
+    subs.emplace_back(sub, c.run);
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    out << "lineage 0.1.0\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      // Help for a subcommand.
+      for (const auto& [sub, run] : subs) {
+        if (sub->parsed()) {
+          out << sub->help();
+          return kExitOk;
+        }
+      }
+      out << app.help();
+      return kExitOk;
+    }
+    err << "lineage: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  for (const auto& [sub, run] : subs) {
+    if (sub->parsed()) return run(o, io);
+  }
+  err << app.help();
+  return kExitUsage;
+}
+
+}  // namespace lineage::cli

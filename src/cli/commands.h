@@ -1,0 +1,23 @@
+// The command table: one row per command, from which the help text and
+// "did you mean" are generated. Only this layer and main.cc parse argv,
+// print, and choose exit codes.
+#ifndef LINEAGE_CLI_COMMANDS_H_
+#define LINEAGE_CLI_COMMANDS_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace lineage::cli {
+
+// Exit codes of the command-line contract.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Runs `lineage ARGS...`; writes data to `out` and diagnostics to `err`.
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace lineage::cli
+
+#endif  // LINEAGE_CLI_COMMANDS_H_

@@ -1,0 +1,323 @@
+// Boost.Graph lives here and nowhere else.
+#include "lineage/graph.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/graph/visitors.hpp>
+
+#include <algorithm>
+#include <boost/graph/detail/d_ary_heap.hpp>
+#include <deque>
+#include <unordered_map>
+
+namespace lineage {
+
+namespace {
+
+struct EdgeProps {
+  Relation relation = Relation::kFinetune;
+  float confidence = 0;
+};
+
+// Child -> parent edges ("up"), compressed sparse rows.
+using UpGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
+                                                   EdgeProps, boost::no_property, uint32_t,
+                                                   uint32_t>;
+using UpEdge = boost::graph_traits<UpGraph>::edge_descriptor;
+
+// A colour map that is white for every vertex not touched in the current
+// traversal, so one traversal costs what it visits, not the whole graph.
+struct StampedColorMap {
+  using key_type = uint32_t;
+  using value_type = boost::default_color_type;
+  using reference = value_type;
+  using category = boost::read_write_property_map_tag;
+  std::vector<uint32_t>* stamp;
+  std::vector<uint8_t>* color;
+  uint32_t current;
+};
+inline boost::default_color_type get(const StampedColorMap& m, uint32_t v) {
+  return (*m.stamp)[v] == m.current ? static_cast<boost::default_color_type>((*m.color)[v])
+                                    : boost::white_color;
+}
+inline void put(const StampedColorMap& m, uint32_t v, boost::default_color_type c) {
+  (*m.stamp)[v] = m.current;
+  (*m.color)[v] = static_cast<uint8_t>(c);
+}
+
+}  // namespace
+
+struct CompactGraph::Impl {
+  UpGraph up;
+  std::vector<uint32_t> display_offset;  // into `text`, vertex_count + 1 entries
+  std::string text;
+  std::vector<uint16_t> country_index, org_index, author_index;
+  std::vector<std::string> countries, orgs, authors;
+  std::vector<std::string> created;  // YYYY-MM-DD or "" (short strings, SSO)
+  std::vector<ArtifactKind> kinds;
+  std::unordered_map<std::string, uint32_t> by_key;
+  // Scratch for traversals (not thread-safe; one traversal at a time).
+  mutable std::vector<uint32_t> stamp, depth_stamp;
+  mutable std::vector<uint8_t> color;
+  mutable std::vector<uint32_t> pred, depth;
+  mutable std::vector<Relation> pred_rel;
+  mutable uint32_t current = 0;
+
+  uint16_t Intern(std::vector<std::string>& pool, std::unordered_map<std::string, uint16_t>& idx,
+                  const std::string& s) {
+    auto it = idx.find(s);
+    if (it != idx.end()) return it->second;
+    uint16_t i = static_cast<uint16_t>(std::min<size_t>(pool.size(), 65535));
+    if (pool.size() < 65535) {
+      pool.push_back(s);
+      idx.emplace(s, i);
+    }
+    return i;
+  }
+};
+
+CompactGraph::CompactGraph() : impl_(std::make_unique<Impl>()) {}
+CompactGraph::~CompactGraph() = default;
+
+std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
+  std::unique_ptr<CompactGraph> g(new CompactGraph());
+  Impl& im = *g->impl_;
+  std::vector<uint32_t> vertex_of;  // store row id -> vertex
+  std::unordered_map<std::string, uint16_t> ci, oi, ai;
+  im.countries.push_back("");
+  im.orgs.push_back("");
+  im.authors.push_back("");
+  ci[""] = oi[""] = ai[""] = 0;
+  im.display_offset.push_back(0);
+  store.ScanNodes([&](const NodeRow& r) {
+    uint32_t v = static_cast<uint32_t>(im.kinds.size());
+    if (r.id >= static_cast<int64_t>(vertex_of.size())) vertex_of.resize(r.id + 1, kNone);
+    vertex_of[r.id] = v;
+    im.text += r.display;
+    im.display_offset.push_back(static_cast<uint32_t>(im.text.size()));
+    im.kinds.push_back(r.kind);
+    im.country_index.push_back(im.Intern(im.countries, ci, r.country));
+    im.org_index.push_back(im.Intern(im.orgs, oi, r.organization));
+    im.author_index.push_back(im.Intern(im.authors, ai, r.author));
+    im.created.push_back(r.created_at.substr(0, 10));
+    im.by_key.emplace(IdKey(r.display), v);
+  });
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::vector<EdgeProps> props;
+  store.ScanEdges([&](const EdgeRow& e) {
+    if (e.child >= static_cast<int64_t>(vertex_of.size()) ||
+        e.parent >= static_cast<int64_t>(vertex_of.size())) {
+      return;
+    }
+    uint32_t c = vertex_of[e.child], p = vertex_of[e.parent];
+    if (c == kNone || p == kNone) return;
+    pairs.emplace_back(c, p);
+    props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence)});
+  });
+  size_t n = im.kinds.size();
+  im.up = UpGraph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), props.begin(),
+                  n);
+  im.stamp.assign(n, 0);
+  im.depth_stamp.assign(n, 0);
+  im.color.assign(n, 0);
+  im.pred.assign(n, kNone);
+  im.depth.assign(n, 0);
+  im.pred_rel.assign(n, Relation::kFinetune);
+  return g;
+}
+
+size_t CompactGraph::vertex_count() const { return impl_->kinds.size(); }
+size_t CompactGraph::edge_count() const { return boost::num_edges(impl_->up); }
+
+std::string_view CompactGraph::display(Vertex v) const {
+  const auto& o = impl_->display_offset;
+  return std::string_view(impl_->text).substr(o[v], o[v + 1] - o[v]);
+}
+std::string_view CompactGraph::country(Vertex v) const {
+  return impl_->countries[impl_->country_index[v]];
+}
+std::string_view CompactGraph::organization(Vertex v) const {
+  return impl_->orgs[impl_->org_index[v]];
+}
+std::string_view CompactGraph::author(Vertex v) const {
+  return impl_->authors[impl_->author_index[v]];
+}
+std::string_view CompactGraph::created_at(Vertex v) const { return impl_->created[v]; }
+ArtifactKind CompactGraph::kind(Vertex v) const { return impl_->kinds[v]; }
+
+CompactGraph::Vertex CompactGraph::Find(std::string_view id) const {
+  auto it = impl_->by_key.find(IdKey(id));
+  return it == impl_->by_key.end() ? kNone : it->second;
+}
+
+namespace {
+
+// Follows an edge when its relation and confidence pass the filter, its
+// source is within the depth limit, and its source is not a stop vertex
+// (the traversal does not look past the nearest matches).
+struct UpEdgePredicate {
+  const UpGraph* g = nullptr;
+  const EdgeFilter* filter = nullptr;
+  const std::function<bool(uint32_t)>* stop = nullptr;
+  uint32_t source = 0;
+  const std::vector<uint32_t>* depth = nullptr;
+  bool operator()(const UpEdge& e) const {
+    const EdgeProps& p = (*g)[e];
+    if (!filter->relations[static_cast<int>(p.relation)]) return false;
+    if (p.confidence + 1e-9 < filter->min_confidence) return false;
+    uint32_t from = boost::source(e, *g);
+    if (filter->max_depth >= 0 && (*depth)[from] >= static_cast<uint32_t>(filter->max_depth)) {
+      return false;
+    }
+    if (from != source && stop && *stop && (*stop)(from)) return false;
+    return true;
+  }
+};
+
+struct ReachVisitor : boost::default_bfs_visitor {
+  std::vector<uint32_t>* pred;
+  std::vector<Relation>* pred_rel;
+  std::vector<uint32_t>* depth;
+  std::vector<uint32_t>* visited;
+  template <typename E, typename G>
+  void tree_edge(const E& e, const G& g) const {
+    uint32_t s = boost::source(e, g), t = boost::target(e, g);
+    (*pred)[t] = s;
+    (*pred_rel)[t] = g[e].relation;
+    (*depth)[t] = (*depth)[s] + 1;
+  }
+  template <typename V, typename G>
+  void discover_vertex(const V& v, const G&) const {
+    visited->push_back(v);
+  }
+};
+
+}  // namespace
+
+std::vector<CompactGraph::Reach> CompactGraph::NearestAncestors(
+    Vertex source, const std::function<bool(Vertex)>& stop, const EdgeFilter& filter) const {
+  Impl& im = *impl_;
+  std::vector<Reach> out;
+  if (source >= vertex_count()) return out;
+  ++im.current;
+  UpEdgePredicate pred{&im.up, &filter, &stop, source, &im.depth};
+  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, pred);
+  std::vector<uint32_t> visited;
+  im.depth[source] = 0;
+  im.pred[source] = kNone;
+  ReachVisitor vis;
+  vis.pred = &im.pred;
+  vis.pred_rel = &im.pred_rel;
+  vis.depth = &im.depth;
+  vis.visited = &visited;
+  boost::queue<uint32_t> queue;
+  StampedColorMap colors{&im.stamp, &im.color, im.current};
+  boost::breadth_first_visit(fg, source, queue, vis, colors);
+  for (uint32_t v : visited) {
+    if (v == source || !stop || !stop(v)) continue;
+    Reach r;
+    r.target = v;
+    for (uint32_t cur = v; cur != kNone; cur = im.pred[cur]) {
+      r.path.push_back(cur);
+      if (cur != source) r.relations.push_back(im.pred_rel[cur]);
+      if (cur == source) break;
+    }
+    std::reverse(r.path.begin(), r.path.end());
+    std::reverse(r.relations.begin(), r.relations.end());
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [this](const Reach& a, const Reach& b) {
+    if (a.path.size() != b.path.size()) return a.path.size() < b.path.size();
+    return IdKey(display(a.target)) < IdKey(display(b.target));
+  });
+  return out;
+}
+
+std::vector<CompactGraph::Vertex> CompactGraph::Roots(Vertex source,
+                                                      const EdgeFilter& filter) const {
+  Impl& im = *impl_;
+  std::vector<Vertex> roots;
+  if (source >= vertex_count()) return roots;
+  ++im.current;
+  std::function<bool(Vertex)> none;
+  UpEdgePredicate pred{&im.up, &filter, &none, source, &im.depth};
+  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, pred);
+  std::vector<uint32_t> visited;
+  im.depth[source] = 0;
+  ReachVisitor vis;
+  vis.pred = &im.pred;
+  vis.pred_rel = &im.pred_rel;
+  vis.depth = &im.depth;
+  vis.visited = &visited;
+  boost::queue<uint32_t> queue;
+  StampedColorMap colors{&im.stamp, &im.color, im.current};
+  boost::breadth_first_visit(fg, source, queue, vis, colors);
+  for (uint32_t v : visited) {
+    auto [b, e] = boost::out_edges(v, fg);
+    if (v != source && b == e) roots.push_back(v);
+  }
+  std::sort(roots.begin(), roots.end(),
+            [this](Vertex a, Vertex b) { return IdKey(display(a)) < IdKey(display(b)); });
+  return roots;
+}
+
+std::vector<std::vector<int64_t>> FindCycles(const std::vector<EdgeRow>& edges) {
+  std::unordered_map<int64_t, uint32_t> index;
+  std::vector<int64_t> row_of;
+  auto vertex = [&](int64_t row) {
+    auto [it, inserted] = index.emplace(row, static_cast<uint32_t>(row_of.size()));
+    if (inserted) row_of.push_back(row);
+    return it->second;
+  };
+  using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  pairs.reserve(edges.size());
+  for (const EdgeRow& e : edges) pairs.emplace_back(vertex(e.child), vertex(e.parent));
+  G g(pairs.begin(), pairs.end(), row_of.size());
+  std::vector<int> comp(row_of.size());
+  int count = boost::strong_components(
+      g, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, g)));
+  std::vector<std::vector<uint32_t>> members(count);
+  for (uint32_t v = 0; v < row_of.size(); ++v) members[comp[v]].push_back(v);
+  std::vector<std::vector<int64_t>> cycles;
+  for (auto& m : members) {
+    if (m.size() < 2) continue;
+    // Breadth-first inside the component from its smallest row id back to it.
+    uint32_t start = *std::min_element(m.begin(), m.end(), [&](uint32_t a, uint32_t b) {
+      return row_of[a] < row_of[b];
+    });
+    int c = comp[start];
+    std::unordered_map<uint32_t, uint32_t> pred{{start, start}};
+    std::deque<uint32_t> queue{start};
+    uint32_t last = start;
+    bool closed = false;
+    while (!queue.empty() && !closed) {
+      uint32_t u = queue.front();
+      queue.pop_front();
+      for (auto [b, e] = boost::adjacent_vertices(u, g); b != e; ++b) {
+        uint32_t w = *b;
+        if (comp[w] != c) continue;
+        if (w == start) {
+          last = u;
+          closed = true;
+          break;
+        }
+        if (pred.emplace(w, u).second) queue.push_back(w);
+      }
+    }
+    std::vector<int64_t> cycle;
+    for (uint32_t v = last;; v = pred[v]) {
+      cycle.push_back(row_of[v]);
+      if (v == start) break;
+    }
+    std::reverse(cycle.begin(), cycle.end());
+    cycles.push_back(std::move(cycle));
+  }
+  std::sort(cycles.begin(), cycles.end());
+  return cycles;
+}
+
+}  // namespace lineage

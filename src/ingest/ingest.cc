@@ -1,0 +1,299 @@
+// The ingest driver: detects what each path holds, reads it, and applies the
+// facts to the store inside one run.
+#include "lineage/ingest.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <ostream>
+#include <thread>
+
+#include "ingest/readers.h"
+#include "ingest/util.h"
+#include "lineage/graph.h"
+
+namespace lineage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct CardFile {
+  std::string path;
+  std::string id;
+};
+
+// ROOT/<namespace>/<name>/README.md, plus ROOT/<name>/README.md for the Hub's
+// few legacy ids without a namespace. Sorted, so runs are deterministic.
+std::vector<CardFile> FindCards(const fs::path& root) {
+  std::vector<CardFile> out;
+  std::error_code ec;
+  for (fs::directory_iterator ns(root, ec), end; !ec && ns != end; ns.increment(ec)) {
+    if (!ns->is_directory(ec)) continue;
+    std::string ns_name = ns->path().filename().string();
+    if (ns_name.empty() || ns_name[0] == '.') continue;
+    fs::path legacy = ns->path() / "README.md";
+    if (fs::is_regular_file(legacy, ec)) out.push_back({legacy.string(), ns_name});
+    for (fs::directory_iterator model(ns->path(), ec), mend; !ec && model != mend;
+         model.increment(ec)) {
+      if (!model->is_directory(ec)) continue;
+      fs::path readme = model->path() / "README.md";
+      if (fs::is_regular_file(readme, ec)) {
+        out.push_back({readme.string(), ns_name + "/" + model->path().filename().string()});
+      }
+    }
+    ec.clear();
+  }
+  std::sort(out.begin(), out.end(),
+            [](const CardFile& a, const CardFile& b) { return a.path < b.path; });
+  return out;
+}
+
+DocumentFacts ParseCardFile(const CardFile& card) {
+  std::string text;
+  DocumentFacts facts;
+  if (!ingest_util::ReadFile(card.path, &text)) {
+    facts.origin = "card:" + IdKey(card.id);
+    facts.content_hash = "unreadable";
+    facts.diagnostics.push_back({card.path, 0, "error", "io", "cannot read file"});
+    return facts;
+  }
+  CardFields fields = ParseCardText(text, card.path);
+  facts = BuildCardFacts(fields, card.id, card.path, "card.base_model");
+  facts.origin = "card:" + IdKey(card.id);
+  facts.content_hash = ingest_util::HashHex(text + '\0' + card.id);
+  return facts;
+}
+
+class Runner {
+ public:
+  Runner(Store& store, const IngestOptions& options, std::ostream& log)
+      : store_(store), options_(options), log_(log), start_(Clock::now()) {}
+
+  Status Apply(DocumentFacts&& facts) {
+    Status st = store_.ApplyDocument(facts);
+    ++done_;
+    Progress();
+    return st;
+  }
+
+  // File-level facts: diagnostics of the file itself, replaced on re-read.
+  Status ApplyFileDiagnostics(const std::string& origin, const std::string& hash,
+                              std::vector<Diagnostic> diags) {
+    DocumentFacts f;
+    f.origin = origin;
+    f.content_hash = hash;
+    f.diagnostics = std::move(diags);
+    return store_.ApplyDocument(f);
+  }
+
+  void Progress() {
+    if (!options_.progress || (done_ & 1023) != 0) return;
+    double secs = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (secs < 1.0) return;
+    log_ << "\r  " << done_;
+    if (total_ > 0) log_ << "/" << total_;
+    log_ << " documents, " << static_cast<int64_t>(done_ / secs) << "/s   " << std::flush;
+    shown_ = true;
+  }
+
+  void EndProgress() {
+    if (shown_) log_ << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  }
+
+  Status Cards(const fs::path& root) {
+    std::vector<CardFile> cards = FindCards(root);
+    if (cards.empty()) {
+      Diagnostic d{root.string(), 0, "warning", "empty",
+                   "no model cards found (expected ROOT/<namespace>/<name>/README.md)"};
+      return ApplyFileDiagnostics("dir:" + root.string(), "empty", {d});
+    }
+    total_ += static_cast<int64_t>(cards.size());
+    unsigned threads = options_.threads > 0 ? options_.threads
+                                             : std::max(1u, std::thread::hardware_concurrency());
+    constexpr size_t kBatch = 2048;
+    auto parse_batch = [&cards, threads](size_t begin) {
+      size_t end = std::min(cards.size(), begin + kBatch);
+      std::vector<DocumentFacts> out(end - begin);
+      std::vector<std::thread> pool;
+      unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(end - begin)));
+      for (unsigned t = 0; t < n; ++t) {
+        pool.emplace_back([&, t] {
+          for (size_t i = begin + t; i < end; i += n) out[i - begin] = ParseCardFile(cards[i]);
+        });
+      }
+      for (auto& th : pool) th.join();
+      return out;
+    };
+    // Parse the next batch while the store takes the current one.
+    std::future<std::vector<DocumentFacts>> next =
+        std::async(std::launch::async, parse_batch, size_t{0});
+    for (size_t begin = 0; begin < cards.size(); begin += kBatch) {
+      std::vector<DocumentFacts> batch = next.get();
+      if (begin + kBatch < cards.size()) {
+        next = std::async(std::launch::async, parse_batch, begin + kBatch);
+      }
+      for (auto& f : batch) {
+        Status st = Apply(std::move(f));
+        if (!st.ok()) {
+          if (next.valid()) next.wait();
+          return st;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status OneCard(const std::string& path) {
+    std::string id = options_.id;
+    if (id.empty()) {
+      fs::path p = fs::absolute(path);
+      if (p.filename() == "README.md" && p.has_parent_path() &&
+          p.parent_path().has_parent_path()) {
+        id = p.parent_path().parent_path().filename().string() + "/" +
+             p.parent_path().filename().string();
+      }
+    }
+    auto ref = ParseHubRef(id);
+    if (id.empty() || !ref.ok() || !ref->qualified) {
+      return Status::InvalidInput(path + ": a single card needs --id NAMESPACE/NAME" +
+                                  (id.empty() ? "" : " ('" + id + "' is not one)"));
+    }
+    return Apply(ParseCardFile({path, ref->id}));
+  }
+
+  Status File(const std::string& path, InputKind kind) {
+    std::string text;
+    if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
+    std::string origin = "file:" + path;
+    std::string hash = ingest_util::HashHex(text);
+    if (store_.DocumentUnchanged(origin, hash)) {
+      ++skipped_files_;
+      return Status::Ok();
+    }
+    // Forget what the older version of this file said before reading it again;
+    // the rows read below carry the same origin.
+    Status st = ApplyFileDiagnostics(origin, hash, {});
+    if (!st.ok()) return st;
+    std::vector<Diagnostic> diags;
+    Status sink_status;
+    auto sink = [&](DocumentFacts&& f) {
+      Status s = Apply(std::move(f));
+      if (!s.ok() && sink_status.ok()) sink_status = s;
+    };
+    switch (kind) {
+      case InputKind::kHub: readers::ReadHubDump(path, text, sink, &diags); break;
+      case InputKind::kOrgs: readers::ReadOrganizations(store_, path, text, &diags); break;
+      case InputKind::kAliases: readers::ReadAliases(store_, path, text, &diags); break;
+      case InputKind::kBlocs: readers::ReadBlocs(store_, path, text, &diags); break;
+      case InputKind::kEdges: readers::ReadCuratedEdges(path, text, sink, &diags); break;
+      default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
+    }
+    if (!sink_status.ok()) return sink_status;
+    for (const auto& d : diags) {
+      st = store_.AddDiagnostic(origin, d);
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+
+  int64_t skipped_files() const { return skipped_files_; }
+
+ private:
+  Store& store_;
+  const IngestOptions& options_;
+  std::ostream& log_;
+  Clock::time_point start_;
+  int64_t done_ = 0, total_ = 0, skipped_files_ = 0;
+  bool shown_ = false;
+};
+
+// Decides what a path holds from its layout, extension and first bytes.
+Result<InputKind> Detect(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return InputKind::kCards;
+  std::string name = fs::path(path).filename().string();
+  std::string ext = IdKey(fs::path(path).extension().string());
+  if (ext == ".md") return InputKind::kCard;
+  if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson") {
+    std::string text;
+    if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
+    return readers::SniffJson(text) == "blocs" ? InputKind::kBlocs : InputKind::kHub;
+  }
+  if (ext == ".csv") {
+    std::string text;
+    if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
+    std::string header = text.substr(0, text.find('\n'));
+    auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
+    if (has("old_namespace")) return InputKind::kAliases;
+    if (has("child") && has("parent")) return InputKind::kEdges;
+    if (has("namespace") && has("country")) return InputKind::kOrgs;
+    return Status::InvalidInput("'" + path + "': unrecognised CSV header '" + header +
+                                "' (use --as orgs|aliases|edges)");
+  }
+  return Status::InvalidInput("'" + path + "': cannot tell what this file holds (use --as KIND)");
+}
+
+}  // namespace
+
+Result<InputKind> ParseInputKind(std::string_view name) {
+  static const std::pair<const char*, InputKind> kKinds[] = {
+      {"auto", InputKind::kAuto},     {"cards", InputKind::kCards}, {"card", InputKind::kCard},
+      {"hub", InputKind::kHub},       {"orgs", InputKind::kOrgs},   {"aliases", InputKind::kAliases},
+      {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges}};
+  for (const auto& [n, k] : kKinds) {
+    if (name == n) return k;
+  }
+  return Status::InvalidInput("unknown input kind '" + std::string(name) +
+                              "' (one of cards, card, hub, orgs, aliases, blocs, edges)");
+}
+
+Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
+                             const IngestOptions& options, std::ostream& log) {
+  auto start = Clock::now();
+  std::vector<std::pair<std::string, InputKind>> work;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
+    InputKind kind = options.as;
+    if (kind == InputKind::kAuto) {
+      auto detected = Detect(p);
+      if (!detected.ok()) return detected.status();
+      kind = *detected;
+    }
+    work.emplace_back(p, kind);
+  }
+  std::string description;
+  for (const auto& p : paths) description += (description.empty() ? "" : " ") + p;
+  Status st = store.BeginRun("ingest " + description);
+  if (!st.ok()) return st;
+  Runner runner(store, options, log);
+  for (const auto& [path, kind] : work) {
+    switch (kind) {
+      case InputKind::kCards: st = runner.Cards(path); break;
+      case InputKind::kCard: st = runner.OneCard(path); break;
+      default: st = runner.File(path, kind); break;
+    }
+    if (!st.ok()) {
+      runner.EndProgress();
+      store.RollbackRun();
+      return st;
+    }
+  }
+  runner.EndProgress();
+  st = store.CommitRun(FindCycles);
+  if (!st.ok()) return st;
+  Store::RunCounts c = store.run_counts();
+  IngestSummary s;
+  s.documents = c.documents;
+  s.unchanged = c.unchanged + runner.skipped_files();
+  s.edges = c.edges;
+  s.diagnostics = c.diagnostics;
+  s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return s;
+}
+
+}  // namespace lineage

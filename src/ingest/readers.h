@@ -1,0 +1,41 @@
+// The readers of each input kind. Private to the ingest module.
+#ifndef LINEAGE_INGEST_READERS_H_
+#define LINEAGE_INGEST_READERS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lineage/store.h"
+
+namespace lineage::readers {
+
+// Receives the facts of one document (a card, a Hub record, a curated edge file).
+using Sink = std::function<void(DocumentFacts&&)>;
+
+// A Hub API dump: a JSON array or JSON lines. Problems of the file itself
+// (malformed lines) go to `file_diags`.
+void ReadHubDump(const std::string& path, const std::string& text, const Sink& sink,
+                 std::vector<Diagnostic>* file_diags);
+
+// organizations.csv: namespace,organization,country,kind,source
+void ReadOrganizations(Store& store, const std::string& path, const std::string& text,
+                       std::vector<Diagnostic>* file_diags);
+// aliases csv: old_namespace,new_namespace,source
+void ReadAliases(Store& store, const std::string& path, const std::string& text,
+                 std::vector<Diagnostic>* file_diags);
+// blocs.json: {"name": ["US", ...], ...}
+void ReadBlocs(Store& store, const std::string& path, const std::string& text,
+               std::vector<Diagnostic>* file_diags);
+// Curated edges csv: child,parent,relation,source,note (evidence `manual`).
+void ReadCuratedEdges(const std::string& path, const std::string& text, const Sink& sink,
+                      std::vector<Diagnostic>* file_diags);
+
+bool IsCountryCodeForBlocs(const std::string& code);
+
+// What a JSON file holds, judged from its first bytes: "hub" or "blocs".
+std::string SniffJson(const std::string& text);
+
+}  // namespace lineage::readers
+
+#endif  // LINEAGE_INGEST_READERS_H_

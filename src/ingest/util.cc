@@ -1,0 +1,126 @@
+#include "ingest/util.h"
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace lineage::ingest_util {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return TrimRight(s);
+}
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+int FixUtf8(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size());
+  int line = 1, first_bad = 0;
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == '\n') ++line;
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= in.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(in[i + k]) >> 6) == 0x2;
+    }
+    if (ok && len == 2 && c < 0xC2) ok = false;  // overlong
+    if (ok) {
+      out->append(in.substr(i, len));
+      i += len;
+    } else {
+      if (!first_bad) first_bad = line;
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return first_bad;
+}
+
+std::string HashHex(std::string_view data) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::vector<CsvRow> ParseCsv(std::string_view text, std::string* error, int* error_line) {
+  std::vector<CsvRow> rows;
+  size_t i = 0;
+  int line = 1;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < text.size()) {
+    CsvRow row;
+    row.line = line;
+    std::string field;
+    bool in_quotes = false, row_done = false;
+    int quote_line = line;
+    while (i < text.size() && !row_done) {
+      char c = text[i];
+      if (in_quotes) {
+        if (c == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            i += 2;
+          } else {
+            in_quotes = false;
+            ++i;
+          }
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+          ++i;
+        }
+        continue;
+      }
+      if (c == '"' && field.empty()) {
+        in_quotes = true;
+        quote_line = line;
+        ++i;
+      } else if (c == ',') {
+        row.fields.push_back(std::move(field));
+        field.clear();
+        ++i;
+      } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+      } else if (c == '\n') {
+        ++line;
+        ++i;
+        row_done = true;
+      } else {
+        field += c;
+        ++i;
+      }
+    }
+    if (in_quotes) {
+      if (error) *error = "unterminated quoted field";
+      if (error_line) *error_line = quote_line;
+      return rows;
+    }
+    row.fields.push_back(std::move(field));
+    bool blank = row.fields.size() == 1 && Trim(row.fields[0]).empty();
+    if (!blank) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return !in.bad();
+}
+
+}  // namespace lineage::ingest_util

@@ -1,0 +1,35 @@
+// Small text helpers shared by the ingest readers.
+#ifndef LINEAGE_INGEST_UTIL_H_
+#define LINEAGE_INGEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lineage::ingest_util {
+
+std::string_view Trim(std::string_view s);
+std::string_view TrimRight(std::string_view s);
+
+// Copies `in` to `out`, replacing each invalid UTF-8 sequence with U+FFFD.
+// Returns the 1-based line of the first invalid byte, 0 when all was valid.
+int FixUtf8(std::string_view in, std::string* out);
+
+// 64-bit FNV-1a, as 16 hex digits: identifies a document's content.
+std::string HashHex(std::string_view data);
+
+// RFC 4180 CSV: quoted fields, doubled quotes, CRLF. Each row carries the
+// 1-based line it starts on. An unterminated quote is reported in `error`.
+struct CsvRow {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+std::vector<CsvRow> ParseCsv(std::string_view text, std::string* error, int* error_line);
+
+// Reads a whole file; false when it cannot be read.
+bool ReadFile(const std::string& path, std::string* out);
+
+}  // namespace lineage::ingest_util
+
+#endif  // LINEAGE_INGEST_UTIL_H_

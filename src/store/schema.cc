@@ -1,0 +1,133 @@
+#include "store/schema.h"
+
+namespace lineage::schema {
+
+namespace {
+
+// Version 1: artifacts, edges, evidence, documents, diagnostics, organizations,
+// namespace aliases, blocs, pending bare-name references and runs.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE artifact (
+  id           INTEGER PRIMARY KEY,
+  key          TEXT NOT NULL UNIQUE,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  namespace    TEXT NOT NULL,
+  name_key     TEXT NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       TEXT,
+  license      TEXT,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT,
+  library_name TEXT,
+  created_at   TEXT,
+  source       TEXT,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT
+);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+
+CREATE TABLE edge (
+  id         INTEGER PRIMARY KEY,
+  child      INTEGER NOT NULL REFERENCES artifact(id),
+  parent     INTEGER NOT NULL REFERENCES artifact(id),
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL,
+  UNIQUE (child, parent)
+);
+CREATE INDEX edge_parent ON edge(parent, child);
+
+CREATE TABLE evidence (
+  id         INTEGER PRIMARY KEY,
+  edge       INTEGER NOT NULL REFERENCES edge(id),
+  origin     TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  line       INTEGER NOT NULL,
+  commit_id  TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+CREATE INDEX evidence_edge ON evidence(edge);
+CREATE INDEX evidence_origin ON evidence(origin);
+
+CREATE TABLE document (
+  origin TEXT PRIMARY KEY,
+  hash   TEXT NOT NULL,
+  run    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE diagnostic (
+  id       INTEGER PRIMARY KEY,
+  origin   TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  line     INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  code     TEXT NOT NULL,
+  message  TEXT NOT NULL
+);
+CREATE INDEX diagnostic_origin ON diagnostic(origin);
+
+CREATE TABLE pending_ref (
+  id         INTEGER PRIMARY KEY,
+  origin     TEXT NOT NULL,
+  child      INTEGER NOT NULL REFERENCES artifact(id),
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  line       INTEGER NOT NULL,
+  detail     TEXT NOT NULL,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+CREATE INDEX pending_ref_origin ON pending_ref(origin);
+
+CREATE TABLE organization (
+  namespace    TEXT PRIMARY KEY,
+  display      TEXT NOT NULL,
+  organization TEXT NOT NULL,
+  country      TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  origin       TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE alias (
+  old_namespace TEXT PRIMARY KEY,
+  new_namespace TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  origin        TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE bloc (
+  name    TEXT NOT NULL,
+  country TEXT NOT NULL,
+  origin  TEXT NOT NULL,
+  PRIMARY KEY (name, country)
+) WITHOUT ROWID;
+
+CREATE TABLE run (
+  id          INTEGER PRIMARY KEY,
+  started     TEXT NOT NULL,
+  description TEXT NOT NULL,
+  documents   INTEGER NOT NULL DEFAULT 0,
+  unchanged   INTEGER NOT NULL DEFAULT 0,
+  diagnostics INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+}  // namespace
+
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {kV1};
+  return kMigrations;
+}
+
+}  // namespace lineage::schema

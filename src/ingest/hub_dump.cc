@@ -187,7 +187,9 @@ std::string SniffJson(const std::string& text) {
   json whole = json::parse(text, nullptr, false);
   if (!whole.is_discarded() && whole.is_object()) {
     bool all_lists = !whole.empty();
-    for (const auto& [k, v] : whole.items()) all_lists = all_lists && v.is_array();
+    for (const auto& [k, v] : whole.items()) {
+      if (k.empty() || k[0] != '_') all_lists = all_lists && v.is_array();
+    }
     if (all_lists) return "blocs";
   }
   return "hub";

@@ -255,9 +255,28 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
                              const IngestOptions& options, std::ostream& log) {
   auto start = Clock::now();
   std::vector<std::pair<std::string, InputKind>> work;
+  std::vector<std::string> expanded;
   for (const auto& p : paths) {
     std::error_code ec;
     if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
+    // A folder of dumps (no cards in it) is read as each of its JSON files.
+    if (options.as == InputKind::kAuto && fs::is_directory(p, ec)) {
+      std::vector<std::string> dumps;
+      for (const auto& entry : fs::directory_iterator(p, ec)) {
+        std::string ext = IdKey(entry.path().extension().string());
+        if (entry.is_regular_file() && (ext == ".jsonl" || ext == ".json" || ext == ".ndjson")) {
+          dumps.push_back(entry.path().string());
+        }
+      }
+      std::sort(dumps.begin(), dumps.end());
+      if (!dumps.empty() && FindCards(p).empty()) {
+        expanded.insert(expanded.end(), dumps.begin(), dumps.end());
+        continue;
+      }
+    }
+    expanded.push_back(p);
+  }
+  for (const auto& p : expanded) {
     InputKind kind = options.as;
     if (kind == InputKind::kAuto) {
       auto detected = Detect(p);

@@ -1,0 +1,14 @@
+#!/bin/sh
+# The main job: build lineage, ingest the embedded real dataset in data/ and
+# print the headline (flows between west and cn), writing graphs to
+# lineage-report/.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINEAGE_BUILD_TESTS=OFF >/dev/null
+ninja -C build-release -j2 lineage >/dev/null
+DB=${LINEAGE_DB:-lineage-demo.db}
+rm -f "$DB" "$DB-wal" "$DB-shm"
+./build-release/lineage --db "$DB" ingest data/organizations.csv data/aliases.csv data/blocs.json \
+  data/models data/curated_edges.csv
+./build-release/lineage --db "$DB" report --out lineage-report

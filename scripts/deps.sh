@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the Debian 12 packages lineage builds and runs with, if missing.
+set -eu
+PKGS="g++ cmake ninja-build pkg-config libsqlitecpp-dev libsqlite3-dev libboost-graph-dev
+libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

@@ -5,12 +5,14 @@
 #define LINEAGE_EXPORT_H_
 
 #include <iosfwd>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "lineage/analysis.h"
 #include "lineage/artifact.h"
+#include "lineage/license.h"
 #include "lineage/store.h"
 
 namespace lineage {
@@ -49,6 +51,14 @@ void WriteFlowsCsv(const FlowReport& r, std::ostream& out);
 void WriteTimelineText(const Timeline& t, std::ostream& out);
 void WriteTimelineCsv(const Timeline& t, std::ostream& out);
 void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream& out);
+
+// --- Licence findings ---------------------------------------------------------------
+// `format` is text, json or csv. `bloc_of` names the bloc of an artifact id,
+// for the summary by base and derivative bloc.
+void WriteLicenseFindings(const std::vector<LicenseFinding>& findings, int64_t edges_checked,
+                          const std::string& format,
+                          const std::function<std::string(const std::string&)>& bloc_of,
+                          std::ostream& out);
 
 // --- Store-wide ------------------------------------------------------------------
 void WriteDiagnosticsText(const std::vector<Diagnostic>& d, std::ostream& out);

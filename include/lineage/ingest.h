@@ -64,8 +64,11 @@ enum class InputKind {
   kAliases,  // namespace aliases csv
   kBlocs,    // blocs.json
   kEdges,    // curated edges csv (evidence `manual`)
+  kLicenses,        // licence catalogue csv
+  kLicenseAliases,  // licence aliases csv
 };
-// "cards", "card", "hub", "orgs", "aliases", "blocs", "edges"; kAuto otherwise.
+// "cards", "card", "hub", "orgs", "aliases", "blocs", "edges", "licenses",
+// "license-aliases"; InvalidInput otherwise.
 Result<InputKind> ParseInputKind(std::string_view name);
 
 // Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lineage/artifact.h"
+#include "lineage/license.h"
 #include "lineage/status.h"
 
 namespace lineage {
@@ -99,6 +100,9 @@ class Store {
   Status UpsertOrganization(const Organization& org, const std::string& origin);
   Status AddAlias(const std::string& old_ns, const std::string& new_ns, const std::string& source,
                   const std::string& origin);
+  Status UpsertLicense(const LicenseTerms& terms, const std::string& origin);
+  Status AddLicenseAlias(const std::string& alias, const std::string& license_id,
+                         const std::string& origin);
   Status SetBloc(const std::string& name, const std::vector<std::string>& countries,
                  const std::string& origin);
   // A diagnostic owned by `origin` (replaced when that document is re-read).
@@ -131,8 +135,18 @@ class Store {
   std::vector<Diagnostic> Diagnostics() const;
   StoreStats Stats() const;
   std::vector<Organization> Organizations() const;
+  // The licence catalogue as stored (empty until a licences file is ingested).
+  LicenseCatalogue Licenses() const;
   // Bloc name -> countries, as stored.
   std::vector<std::pair<std::string, std::vector<std::string>>> Blocs() const;
+
+  // Every edge between two artifacts with both ends loaded (no evidence), in
+  // (child, parent) id order; for store-wide checks.
+  void ScanEdgePairs(
+      const std::function<void(const Artifact& child, const Artifact& parent, const Edge& e)>& fn)
+      const;
+  // The evidence of the edge child -> parent (empty when there is no such edge).
+  std::vector<Evidence> EdgeEvidence(const std::string& child, const std::string& parent) const;
 
   void ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
   void ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;

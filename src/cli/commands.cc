@@ -13,11 +13,13 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "lineage/analysis.h"
 #include "lineage/export.h"
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
+#include "lineage/license.h"
 #include "lineage/store.h"
 
 extern char** environ;
@@ -420,6 +422,111 @@ int RunSql(Options& o, Io& io) {
   return kExitOk;
 }
 
+// --- licences ----------------------------------------------------------------------
+
+void SetupLicenses(CLI::App* app, Options& o) {
+  app->add_option("action", o.export_format, "check (obligations along edges) or list")
+      ->required()
+      ->check(CLI::IsMember({"check", "list"}));
+  app->add_option("id", o.id, "with check: only this model's ancestry");
+  app->add_option("--min-severity", o.render, "error, warning or info (default info)")
+      ->check(CLI::IsMember({"error", "warning", "info"}));
+  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  AddFormat(app, o);
+}
+
+struct LicenseCheckResult {
+  std::vector<LicenseFinding> findings;
+  int64_t edges_checked = 0;
+};
+
+// Findings along every edge (or `id`'s ancestry), sorted and filtered.
+Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
+                                         Severity min_severity) {
+  LicenseCatalogue cat = store.Licenses();
+  if (cat.empty()) {
+    return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
+                            "data/license_aliases.csv first");
+  }
+  LicenseCheckResult r;
+  auto keep = [&](std::vector<LicenseFinding>&& fs) {
+    for (auto& f : fs) {
+      if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
+        r.findings.push_back(std::move(f));
+      }
+    }
+  };
+  if (!id.empty()) {
+    auto g = store.Chain(id);
+    if (!g.ok()) return g.status();
+    std::map<std::string, const Artifact*> arts;
+    for (const auto& n : g->nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
+    for (const auto& n : g->nodes) keep(CheckArtifact(cat, n.artifact));
+    for (const auto& e : g->edges) {
+      ++r.edges_checked;
+      keep(CheckEdge(cat, *arts[IdKey(e.child)], *arts[IdKey(e.parent)], e));
+    }
+  } else {
+    std::set<std::string> seen_children;
+    store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+      ++r.edges_checked;
+      if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
+      auto fs = CheckEdge(cat, c, p, e);
+      for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
+      keep(std::move(fs));
+    });
+  }
+  std::sort(r.findings.begin(), r.findings.end(), [](const LicenseFinding& a, const LicenseFinding& b) {
+    return std::make_tuple(static_cast<int>(a.severity), a.rule, IdKey(a.child), IdKey(a.parent)) <
+           std::make_tuple(static_cast<int>(b.severity), b.rule, IdKey(b.child), IdKey(b.parent));
+  });
+  return r;
+}
+
+int RunLicenses(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  if (o.export_format == "list") {
+    auto rows = (*store)->Query(
+        "SELECT id, family, spdx, CASE commercial WHEN 1 THEN 'yes' WHEN 2 THEN 'no' ELSE '' END "
+        "AS commercial, naming_prefix, url FROM license ORDER BY id");
+    if (!rows.ok()) return Fail(io, rows.status());
+    if (o.format == "json") WriteTableJson(*rows, io.out);
+    else if (o.format == "csv") WriteTableCsv(*rows, io.out);
+    else WriteTableText(*rows, io.out);
+    return kExitOk;
+  }
+  std::string id;
+  if (!o.id.empty()) {
+    auto r = Resolve(**store, o.id);
+    if (!r.ok()) return Fail(io, r.status());
+    id = *r;
+  }
+  Severity min = o.render == "error" ? Severity::kError
+                 : o.render == "warning" ? Severity::kWarning
+                                         : Severity::kInfo;
+  auto result = CheckLicenses(**store, id, min);
+  if (!result.ok()) return Fail(io, result.status());
+  auto table = Blocs(**store, o);
+  BlocTable blocs = table.ok() ? *table : BlocTable{};
+  std::map<std::string, std::string> country;
+  auto country_of = [&](const std::string& a) -> std::string {
+    if (a.empty()) return "";
+    auto it = country.find(a);
+    if (it != country.end()) return it->second;
+    auto art = (*store)->GetArtifact(a);
+    std::string c = art.ok() ? art->country : "";
+    country[a] = c;
+    return c;
+  };
+  auto bloc_of = [&](const std::string& a) {
+    std::string b = BlocOf(blocs, country_of(a));
+    return b.empty() ? std::string("unknown") : b;
+  };
+  WriteLicenseFindings(result->findings, result->edges_checked, o.format, bloc_of, io.out);
+  return kExitOk;
+}
+
 // --- report: the headline on the embedded dataset -------------------------------------
 
 void SetupReport(CLI::App* app, Options& o) {
@@ -545,6 +652,8 @@ const std::vector<Command>& Commands() {
       {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
        SetupStats, RunStats},
       {"sql", "run one read-only SQL query over the store", SetupSql, RunSql},
+      {"licenses", "licence obligations along every edge ('licenses check [ID]'), or the catalogue",
+       SetupLicenses, RunLicenses},
       {"report", "the headline: flows both ways between west and cn, with graphs", SetupReport,
        RunReport},
   };

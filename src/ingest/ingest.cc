@@ -190,6 +190,8 @@ class Runner {
       case InputKind::kAliases: readers::ReadAliases(store_, path, text, &diags); break;
       case InputKind::kBlocs: readers::ReadBlocs(store_, path, text, &diags); break;
       case InputKind::kEdges: readers::ReadCuratedEdges(path, text, sink, &diags); break;
+      case InputKind::kLicenses: readers::ReadLicenses(store_, path, text, &diags); break;
+      case InputKind::kLicenseAliases: readers::ReadLicenseAliases(store_, path, text, &diags); break;
       default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
     }
     if (!sink_status.ok()) return sink_status;
@@ -229,10 +231,12 @@ Result<InputKind> Detect(const std::string& path) {
     std::string header = text.substr(0, text.find('\n'));
     auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
     if (has("old_namespace")) return InputKind::kAliases;
+    if (has("license_id") && has("alias")) return InputKind::kLicenseAliases;
+    if (has("family") && has("id")) return InputKind::kLicenses;
     if (has("child") && has("parent")) return InputKind::kEdges;
     if (has("namespace") && has("country")) return InputKind::kOrgs;
     return Status::InvalidInput("'" + path + "': unrecognised CSV header '" + header +
-                                "' (use --as orgs|aliases|edges)");
+                                "' (use --as orgs|aliases|edges|licenses|license-aliases)");
   }
   return Status::InvalidInput("'" + path + "': cannot tell what this file holds (use --as KIND)");
 }
@@ -243,12 +247,14 @@ Result<InputKind> ParseInputKind(std::string_view name) {
   static const std::pair<const char*, InputKind> kKinds[] = {
       {"auto", InputKind::kAuto},     {"cards", InputKind::kCards}, {"card", InputKind::kCard},
       {"hub", InputKind::kHub},       {"orgs", InputKind::kOrgs},   {"aliases", InputKind::kAliases},
-      {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges}};
+      {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges},
+      {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases}};
   for (const auto& [n, k] : kKinds) {
     if (name == n) return k;
   }
   return Status::InvalidInput("unknown input kind '" + std::string(name) +
-                              "' (one of cards, card, hub, orgs, aliases, blocs, edges)");
+                              "' (one of cards, card, hub, orgs, aliases, blocs, edges, licenses, "
+                              "license-aliases)");
 }
 
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,

@@ -27,6 +27,12 @@ void ReadAliases(Store& store, const std::string& path, const std::string& text,
 // blocs.json: {"name": ["US", ...], ...}
 void ReadBlocs(Store& store, const std::string& path, const std::string& text,
                std::vector<Diagnostic>* file_diags);
+// licenses.csv: id,name,family,spdx,url,commercial,... (see data/README.md)
+void ReadLicenses(Store& store, const std::string& path, const std::string& text,
+                  std::vector<Diagnostic>* file_diags);
+// license_aliases.csv: alias,license_id,source
+void ReadLicenseAliases(Store& store, const std::string& path, const std::string& text,
+                        std::vector<Diagnostic>* file_diags);
 // Curated edges csv: child,parent,relation,source,note (evidence `manual`).
 void ReadCuratedEdges(const std::string& path, const std::string& text, const Sink& sink,
                       std::vector<Diagnostic>* file_diags);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cstdlib>
 #include <set>
 
 #include "ingest/readers.h"
@@ -133,6 +134,75 @@ void ReadBlocs(Store& store, const std::string& path, const std::string& text,
     }
     Status st = store.SetBloc(name, countries, origin);
     if (!st.ok()) diags->push_back({path, 0, "error", "blocs", st.message()});
+  }
+}
+
+void ReadLicenses(Store& store, const std::string& path, const std::string& text,
+                  std::vector<Diagnostic>* diags) {
+  static const std::set<std::string> kFamilies = {
+      "permissive", "copyleft", "weak-copyleft", "openrail", "llama", "gemma", "qwen", "deepseek",
+      "community", "non-commercial", "research-only", "public-domain", "proprietary", "other",
+      "unknown"};
+  std::string origin = "file:" + path;
+  for (auto& [line, m] : Table(path, text, {"id", "name", "family", "url"}, diags)) {
+    LicenseTerms t;
+    t.id = m["id"];
+    if (t.id.empty()) {
+      diags->push_back({path, line, "error", "license", "licence without an id; row skipped"});
+      continue;
+    }
+    t.name = m["name"];
+    t.family = m["family"];
+    if (!kFamilies.count(t.family)) {
+      diags->push_back({path, line, "warning", "license", "unknown family '" + t.family + "'; set to unknown"});
+      t.family = "unknown";
+    }
+    t.spdx = m["spdx"];
+    t.url = m["url"];
+    auto term = [&](const char* key) {
+      const std::string& v = m[key];
+      Term x = ParseTerm(v);
+      if (x == Term::kUnknown && !v.empty()) {
+        diags->push_back({path, line, "warning", "license",
+                          std::string(key) + " '" + v + "' is not yes, no or empty; read as unknown"});
+      }
+      return x;
+    };
+    t.commercial = term("commercial");
+    t.attribution = term("attribution");
+    t.pass_on_use_restrictions = term("pass_on_use_restrictions");
+    t.share_alike = term("share_alike");
+    t.non_commercial = term("non_commercial");
+    t.no_derivatives = term("no_derivatives");
+    t.output_restriction = term("output_restriction");
+    t.naming_prefix = m["naming_prefix"];
+    const std::string& threshold = m["user_threshold"];
+    if (!threshold.empty()) {
+      char* end = nullptr;
+      long long v = std::strtoll(threshold.c_str(), &end, 10);
+      if (end && *end == '\0' && v > 0) {
+        t.user_threshold = v;
+      } else {
+        diags->push_back({path, line, "warning", "license", "user_threshold '" + threshold + "' is not a number; ignored"});
+      }
+    }
+    t.source = m["source"];
+    t.note = m["note"];
+    Status st = store.UpsertLicense(t, origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "license", st.message()});
+  }
+}
+
+void ReadLicenseAliases(Store& store, const std::string& path, const std::string& text,
+                        std::vector<Diagnostic>* diags) {
+  std::string origin = "file:" + path;
+  for (auto& [line, m] : Table(path, text, {"alias", "license_id"}, diags)) {
+    if (m["alias"].empty() || m["license_id"].empty()) {
+      diags->push_back({path, line, "error", "license_alias", "alias and license_id are both needed; row skipped"});
+      continue;
+    }
+    Status st = store.AddLicenseAlias(m["alias"], m["license_id"], origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "license_alias", st.message()});
   }
 }
 

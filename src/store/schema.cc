@@ -123,10 +123,40 @@ CREATE TABLE run (
 );
 )sql";
 
+// Version 2: the licence catalogue and its aliases. Terms are stored as
+// 0 = not known, 1 = yes, 2 = no (lineage::Term).
+constexpr const char* kV2Licenses = R"sql(
+CREATE TABLE license (
+  id                 TEXT PRIMARY KEY,
+  name               TEXT NOT NULL,
+  family             TEXT NOT NULL,
+  spdx               TEXT NOT NULL,
+  url                TEXT NOT NULL,
+  commercial         INTEGER NOT NULL,
+  user_threshold     INTEGER NOT NULL,
+  attribution        INTEGER NOT NULL,
+  naming_prefix      TEXT NOT NULL,
+  pass_on            INTEGER NOT NULL,
+  share_alike        INTEGER NOT NULL,
+  non_commercial     INTEGER NOT NULL,
+  no_derivatives     INTEGER NOT NULL,
+  output_restriction INTEGER NOT NULL,
+  source             TEXT NOT NULL,
+  note               TEXT NOT NULL,
+  origin             TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE license_alias (
+  alias      TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL,
+  origin     TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kV1};
+  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses};
   return kMigrations;
 }
 

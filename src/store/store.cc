@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "lineage/license.h"
 #include "store/schema.h"
 
 namespace lineage {
@@ -73,7 +74,7 @@ constexpr const char* kArtifactSelect =
     "FROM artifact a LEFT JOIN alias al ON al.old_namespace = a.namespace "
     "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) ";
 
-Artifact RowToArtifact(SQLite::Statement& st) {
+Artifact RowToArtifact(SQLite::Statement& st, const LicenseCatalogue& catalogue) {
   Artifact a;
   a.id = ColText(st, 1);
   a.kind = static_cast<ArtifactKind>(st.getColumn(2).getInt());
@@ -94,6 +95,9 @@ Artifact RowToArtifact(SQLite::Statement& st) {
   a.organization = ColText(st, 15);
   a.country = ColText(st, 16);
   a.country_source = ColText(st, 17);
+  if (!a.license.empty() || !a.license_name.empty()) {
+    a.license_normalized = catalogue.Normalize(a.license, a.license_name, a.license_link);
+  }
   return a;
 }
 
@@ -278,7 +282,9 @@ struct Store::Impl {
     for (const char* sql : {"DELETE FROM diagnostic WHERE origin=?",
                             "DELETE FROM pending_ref WHERE origin=?",
                             "DELETE FROM organization WHERE origin=?",
-                            "DELETE FROM alias WHERE origin=?", "DELETE FROM bloc WHERE origin=?"}) {
+                            "DELETE FROM alias WHERE origin=?", "DELETE FROM bloc WHERE origin=?",
+                            "DELETE FROM license WHERE origin=?",
+                            "DELETE FROM license_alias WHERE origin=?"}) {
       SQLite::Statement st(*db, sql);
       st.bind(1, origin);
       st.exec();
@@ -294,6 +300,44 @@ struct Store::Impl {
 
   void ResolvePending();
   void CheckCycles(const CycleFinder& finder);
+
+  // The licence catalogue, read once per store handle.
+  mutable std::unique_ptr<LicenseCatalogue> catalogue;
+  const LicenseCatalogue& Catalogue() const {
+    if (!catalogue) catalogue = std::make_unique<LicenseCatalogue>(LoadCatalogue());
+    return *catalogue;
+  }
+  LicenseCatalogue LoadCatalogue() const {
+    LicenseCatalogue cat;
+    SQLite::Statement st(*db,
+                         "SELECT id, name, family, spdx, url, commercial, user_threshold, "
+                         "attribution, naming_prefix, pass_on, share_alike, non_commercial, "
+                         "no_derivatives, output_restriction, source, note FROM license");
+    auto term = [&st](int i) { return static_cast<Term>(st.getColumn(i).getInt()); };
+    while (st.executeStep()) {
+      LicenseTerms t;
+      t.id = ColText(st, 0);
+      t.name = ColText(st, 1);
+      t.family = ColText(st, 2);
+      t.spdx = ColText(st, 3);
+      t.url = ColText(st, 4);
+      t.commercial = term(5);
+      t.user_threshold = st.getColumn(6).getInt64();
+      t.attribution = term(7);
+      t.naming_prefix = ColText(st, 8);
+      t.pass_on_use_restrictions = term(9);
+      t.share_alike = term(10);
+      t.non_commercial = term(11);
+      t.no_derivatives = term(12);
+      t.output_restriction = term(13);
+      t.source = ColText(st, 14);
+      t.note = ColText(st, 15);
+      cat.Add(std::move(t));
+    }
+    SQLite::Statement al(*db, "SELECT alias, license_id FROM license_alias");
+    while (al.executeStep()) cat.AddAlias(ColText(al, 0), ColText(al, 1));
+    return cat;
+  }
 
   std::optional<int64_t> RowId(const std::string& display) const {
     SQLite::Statement st(*db, "SELECT id FROM artifact WHERE key=?");
@@ -512,6 +556,57 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
   }
   return Status::Ok();
 }
+
+Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO license(id, name, family, spdx, url, commercial, "
+                         "user_threshold, attribution, naming_prefix, pass_on, share_alike, "
+                         "non_commercial, no_derivatives, output_restriction, source, note, "
+                         "origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.bind(1, IdKey(t.id));
+    st.bind(2, t.name);
+    st.bind(3, t.family);
+    st.bind(4, t.spdx);
+    st.bind(5, t.url);
+    st.bind(6, static_cast<int>(t.commercial));
+    st.bind(7, t.user_threshold);
+    st.bind(8, static_cast<int>(t.attribution));
+    st.bind(9, t.naming_prefix);
+    st.bind(10, static_cast<int>(t.pass_on_use_restrictions));
+    st.bind(11, static_cast<int>(t.share_alike));
+    st.bind(12, static_cast<int>(t.non_commercial));
+    st.bind(13, static_cast<int>(t.no_derivatives));
+    st.bind(14, static_cast<int>(t.output_restriction));
+    st.bind(15, t.source);
+    st.bind(16, t.note);
+    st.bind(17, origin);
+    st.exec();
+    impl_->catalogue.reset();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("licence write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::AddLicenseAlias(const std::string& alias, const std::string& license_id,
+                              const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO license_alias(alias, license_id, origin) "
+                         "VALUES(?,?,?)");
+    st.bind(1, IdKey(alias));
+    st.bind(2, IdKey(license_id));
+    st.bind(3, origin);
+    st.exec();
+    impl_->catalogue.reset();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("licence alias write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+LicenseCatalogue Store::Licenses() const { return impl_->Catalogue(); }
 
 Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
                        const std::string& source, const std::string& origin) {
@@ -774,7 +869,7 @@ Result<Artifact> Store::GetArtifact(const std::string& id) const {
     SQLite::Statement st(*impl_->db, std::string(kArtifactSelect) + "WHERE a.key=?");
     st.bind(1, IdKey(id));
     if (!st.executeStep()) return Status::NotFound("unknown model '" + id + "'");
-    return RowToArtifact(st);
+    return RowToArtifact(st, impl_->Catalogue());
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("store read failed: ") + e.what());
   }
@@ -825,7 +920,7 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
       art.bind(1, n);
       if (!art.executeStep()) continue;
       GraphNode node;
-      node.artifact = RowToArtifact(art);
+      node.artifact = RowToArtifact(art, Catalogue());
       node.depth = depth[n];
       display[n] = node.artifact.id;
       sg.nodes.push_back(std::move(node));
@@ -892,7 +987,7 @@ Subgraph Store::Induced(const std::string& root,
     int64_t row = art.getColumn(0).getInt64();
     if (display.count(row)) continue;
     GraphNode n;
-    n.artifact = RowToArtifact(art);
+    n.artifact = RowToArtifact(art, impl_->Catalogue());
     n.depth = depth;
     display[row] = n.artifact.id;
     ids.push_back(row);
@@ -1025,6 +1120,50 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Store::Blocs() con
   SQLite::Statement st(*impl_->db, "SELECT name, country FROM bloc ORDER BY name, country");
   while (st.executeStep()) blocs[ColText(st, 0)].push_back(ColText(st, 1));
   return {blocs.begin(), blocs.end()};
+}
+
+void Store::ScanEdgePairs(
+    const std::function<void(const Artifact&, const Artifact&, const Edge&)>& fn) const {
+  // Artifacts are loaded once into a map keyed by row id, then edges stream.
+  std::unordered_map<int64_t, Artifact> arts;
+  {
+    SQLite::Statement st(*impl_->db, kArtifactSelect);
+    while (st.executeStep()) {
+      int64_t row = st.getColumn(0).getInt64();
+      arts.emplace(row, RowToArtifact(st, impl_->Catalogue()));
+    }
+  }
+  SQLite::Statement st(*impl_->db,
+                       "SELECT e.child, e.parent, e.relation, e.inferred, e.confidence FROM edge e "
+                       "JOIN artifact c ON c.id = e.child JOIN artifact p ON p.id = e.parent "
+                       "ORDER BY c.key, p.key");
+  while (st.executeStep()) {
+    auto c = arts.find(st.getColumn(0).getInt64());
+    auto p = arts.find(st.getColumn(1).getInt64());
+    if (c == arts.end() || p == arts.end()) continue;
+    Edge e;
+    e.child = c->second.id;
+    e.parent = p->second.id;
+    e.relation = static_cast<Relation>(st.getColumn(2).getInt());
+    e.relation_inferred = st.getColumn(3).getInt() != 0;
+    e.confidence = st.getColumn(4).getDouble();
+    fn(c->second, p->second, e);
+  }
+}
+
+std::vector<Evidence> Store::EdgeEvidence(const std::string& child,
+                                          const std::string& parent) const {
+  SQLite::Statement q(*impl_->db,
+                      "SELECT e.id FROM edge e JOIN artifact c ON c.id = e.child "
+                      "JOIN artifact p ON p.id = e.parent WHERE c.key=? AND p.key=?");
+  q.bind(1, IdKey(child));
+  q.bind(2, IdKey(parent));
+  if (!q.executeStep()) return {};
+  SQLite::Statement ev(*impl_->db,
+                       "SELECT kind, source, line, commit_id, detail, relation, inferred, "
+                       "confidence FROM evidence WHERE edge=? "
+                       "ORDER BY confidence DESC, kind, source, line, detail");
+  return impl_->LoadEvidence(ev, q.getColumn(0).getInt64());
 }
 
 void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {

@@ -1,1 +1,351 @@
+// Tests for include/lineage/analysis.h: blocs, cross-border flows, timelines,
+// over stores built by Ingest from temporary card folders and tables.
 #include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lineage/analysis.h"
+#include "lineage/ingest.h"
+#include "test_support.h"
+
+namespace lineage {
+namespace {
+
+using testing::OpenStore;
+using testing::TempDir;
+using testing::WriteCard;
+using testing::WriteFile;
+using Strings = std::vector<std::string>;
+
+TEST_CASE("ResolveBloc accepts a bloc name in any case or a country code", "[analysis]") {
+  BlocTable table = {{"cn", {"CN"}}, {"west", {"US", "fr"}}};
+  SECTION("a bloc name, any case") {
+    auto b = ResolveBloc(table, "WEST");
+    REQUIRE(b.ok());
+    CHECK(b->name == "west");
+    CHECK(b->countries == std::set<std::string>{"FR", "US"});
+  }
+  SECTION("a country code is a bloc of one") {
+    auto b = ResolveBloc(table, "jp");
+    REQUIRE(b.ok());
+    CHECK(b->name == "JP");
+    CHECK(b->countries == std::set<std::string>{"JP"});
+  }
+  SECTION("a bloc name wins over a country code of the same spelling") {
+    auto b = ResolveBloc(table, "CN");
+    REQUIRE(b.ok());
+    CHECK(b->name == "cn");
+  }
+  SECTION("anything else is NotFound and names the known blocs") {
+    for (const char* name : {"nowhere", "c1", "", "USA"}) {
+      INFO(name);
+      auto b = ResolveBloc(table, name);
+      REQUIRE_FALSE(b.ok());
+      CHECK(b.status().code() == Status::Code::kNotFound);
+      CHECK_THAT(b.status().message(), Catch::Contains("cn, west"));
+    }
+  }
+  SECTION("with no blocs at all the message says how to get them") {
+    auto b = ResolveBloc({}, "west");
+    REQUIRE_FALSE(b.ok());
+    CHECK_THAT(b.status().message(), Catch::Contains("blocs.json"));
+  }
+}
+
+TEST_CASE("BlocOf finds the bloc of a country", "[analysis]") {
+  BlocTable table = {{"cn", {"CN"}}, {"west", {"US", "FR"}}};
+  CHECK(BlocOf(table, "US") == "west");
+  CHECK(BlocOf(table, "fr") == "west");
+  CHECK(BlocOf(table, "CN") == "cn");
+  CHECK(BlocOf(table, "JP") == "");
+  CHECK(BlocOf(table, "") == "");
+}
+
+const char kOrgs[] =
+    "namespace,organization,country,kind,source\n"
+    "meta-llama,Meta,US,company,https://about.meta.com/\n"
+    "mistralai,Mistral AI,FR,company,https://mistral.ai/\n"
+    "Qwen,Alibaba Cloud,CN,company,https://www.alibabacloud.com/\n"
+    "deepseek-ai,DeepSeek,CN,company,https://www.deepseek.com/\n"
+    "nvidia,NVIDIA,US,company,https://www.nvidia.com/\n"
+    "newlab,New Lab,CN,academic,https://newlab.example/\n"
+    "indie,indie,,individual,\n";
+
+// A small world with flows both ways:
+//   meta-llama/Llama-3-8B (US), mistralai/Mistral-7B (FR), Qwen/Qwen2-7B (CN)
+//   indie/llama-ft (?) -> Llama;  indie/llama-ft-GGUF (?) -> indie/llama-ft (quantized)
+//   deepseek-ai/via-indie (CN) -> indie/llama-ft-GGUF
+//   deepseek-ai/direct (CN) -> Llama
+//   merger/mix (?) -> Llama + Qwen (merge)
+//   deepseek-ai/on-mix (CN) -> merger/mix;  nvidia/on-mix (US) -> merger/mix
+//   nvidia/on-qwen (US) -> Qwen
+//   oldlab/renamed (alias of newlab, CN) -> Mistral
+//   Qwen/Qwen2-7B-Instruct (CN) -> Qwen;  deepseek-ai/trained (CN) trained on a Meta dataset
+class World {
+ public:
+  World() {
+    std::string c = cards();
+    WriteCard(c, "meta-llama/Llama-3-8B", "---\nlicense: llama3\n---\n");
+    WriteCard(c, "mistralai/Mistral-7B", "---\nlicense: apache-2.0\n---\n");
+    WriteCard(c, "Qwen/Qwen2-7B", "---\nlicense: apache-2.0\n---\n");
+    WriteCard(c, "indie/llama-ft", "---\nbase_model: meta-llama/Llama-3-8B\n---\n");
+    WriteCard(c, "indie/llama-ft-GGUF", "---\nbase_model: indie/llama-ft\ntags: [gguf]\n---\n");
+    WriteCard(c, "deepseek-ai/via-indie", "---\nbase_model: indie/llama-ft-GGUF\n---\n");
+    WriteCard(c, "deepseek-ai/direct", "---\nbase_model: meta-llama/Llama-3-8B\n---\n");
+    WriteCard(c, "merger/mix", "---\nbase_model: [meta-llama/Llama-3-8B, Qwen/Qwen2-7B]\n---\n");
+    WriteCard(c, "deepseek-ai/on-mix", "---\nbase_model: merger/mix\n---\n");
+    WriteCard(c, "nvidia/on-mix", "---\nbase_model: merger/mix\n---\n");
+    WriteCard(c, "nvidia/on-qwen", "---\nbase_model: Qwen/Qwen2-7B\n---\n");
+    WriteCard(c, "oldlab/renamed", "---\nbase_model: mistralai/Mistral-7B\n---\n");
+    WriteCard(c, "Qwen/Qwen2-7B-Instruct", "---\nbase_model: Qwen/Qwen2-7B\n---\n");
+    WriteCard(c, "deepseek-ai/trained", "---\ndatasets: [meta-llama/some-data]\n---\n");
+    WriteFile(orgs(), kOrgs);
+    WriteFile(aliases(), "old_namespace,new_namespace,source\noldlab,newlab,https://newlab.example/moved\n");
+    WriteFile(blocs(), R"({"west": ["US", "FR"], "cn": ["CN"]})");
+    store_ = OpenStore(dir_ / "s.db");
+  }
+
+  std::string cards() const { return dir_ / "cards"; }
+  std::string orgs() const { return dir_ / "data/organizations.csv"; }
+  std::string aliases() const { return dir_ / "data/aliases.csv"; }
+  std::string blocs() const { return dir_ / "data/blocs.json"; }
+  std::string path(const std::string& rel) const { return dir_ / rel; }
+  Store& store() { return *store_; }
+
+  void Ingest(const Strings& paths) {
+    std::ostringstream log;
+    IngestOptions o;
+    o.threads = 2;
+    auto r = lineage::Ingest(*store_, paths, o, log);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+  }
+  void IngestAll() { Ingest({cards(), orgs(), aliases(), blocs()}); }
+
+  FlowReport Flows(const std::string& from, const std::string& to, FlowOptions o = {}) {
+    auto table = store_->Blocs();
+    auto f = ResolveBloc(table, from);
+    auto t = ResolveBloc(table, to);
+    REQUIRE(f.ok());
+    REQUIRE(t.ok());
+    auto g = CompactGraph::Load(*store_);
+    return ComputeFlows(*g, *f, *t, o);
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+Strings Models(const FlowReport& r) {
+  Strings out;
+  for (const auto& f : r.flows) out.push_back(f.model);
+  return out;
+}
+
+const Flow* FlowOf(const FlowReport& r, const std::string& model) {
+  for (const auto& f : r.flows) {
+    if (f.model == model) return &f;
+  }
+  return nullptr;
+}
+
+TEST_CASE("ComputeFlows finds models in one bloc built on bases from another", "[analysis]") {
+  World w;
+  w.IngestAll();
+  FlowReport r = w.Flows("west", "cn");
+  CHECK(r.from == "west");
+  CHECK(r.to == "cn");
+  CHECK(Models(r) == Strings{"deepseek-ai/direct", "deepseek-ai/on-mix", "deepseek-ai/via-indie",
+                             "oldlab/renamed"});
+  CHECK(r.models == 4);
+  CHECK(r.bases == 2);
+
+  SECTION("a direct finetune") {
+    const Flow* f = FlowOf(r, "deepseek-ai/direct");
+    REQUIRE(f);
+    CHECK(f->base == "meta-llama/Llama-3-8B");
+    CHECK(f->model_country == "CN");
+    CHECK(f->base_country == "US");
+    CHECK(f->model_organization == "DeepSeek");
+    CHECK(f->base_organization == "Meta");
+    CHECK(f->path == Strings{"deepseek-ai/direct", "meta-llama/Llama-3-8B"});
+    CHECK(f->relations == std::vector<Relation>{Relation::kFinetune});
+    CHECK(f->family == "meta-llama/Llama-3-8B");
+  }
+  SECTION("transitively through intermediaries of unknown country") {
+    const Flow* f = FlowOf(r, "deepseek-ai/via-indie");
+    REQUIRE(f);
+    CHECK(f->path == Strings{"deepseek-ai/via-indie", "indie/llama-ft-GGUF", "indie/llama-ft",
+                             "meta-llama/Llama-3-8B"});
+    CHECK(f->relations ==
+          std::vector<Relation>{Relation::kFinetune, Relation::kQuantized, Relation::kFinetune});
+  }
+  SECTION("through a merge whose parents come from two blocs") {
+    const Flow* f = FlowOf(r, "deepseek-ai/on-mix");
+    REQUIRE(f);
+    CHECK(f->path == Strings{"deepseek-ai/on-mix", "merger/mix", "meta-llama/Llama-3-8B"});
+    CHECK(f->relations == std::vector<Relation>{Relation::kFinetune, Relation::kMerge});
+    FlowReport back = w.Flows("cn", "west");
+    CHECK(Models(back) == Strings{"nvidia/on-mix", "nvidia/on-qwen"});
+    const Flow* b = FlowOf(back, "nvidia/on-mix");
+    REQUIRE(b);
+    CHECK(b->base == "Qwen/Qwen2-7B");
+    CHECK(b->path == Strings{"nvidia/on-mix", "merger/mix", "Qwen/Qwen2-7B"});
+  }
+  SECTION("a renamed namespace takes its country through the alias") {
+    const Flow* f = FlowOf(r, "oldlab/renamed");
+    REQUIRE(f);
+    CHECK(f->model_country == "CN");
+    CHECK(f->model_organization == "New Lab");
+    CHECK(f->base == "mistralai/Mistral-7B");
+    CHECK(f->base_country == "FR");
+  }
+  SECTION("models within one bloc and dataset edges are not flows") {
+    CHECK_FALSE(FlowOf(r, "Qwen/Qwen2-7B-Instruct"));
+    CHECK_FALSE(FlowOf(r, "deepseek-ai/trained"));
+  }
+  SECTION("summaries by organization pair and by family") {
+    REQUIRE(r.by_organization.size() == 2);
+    CHECK(r.by_organization[0].key == "Meta -> DeepSeek");
+    CHECK(r.by_organization[0].models == 3);
+    CHECK(r.by_organization[1].key == "Mistral AI -> New Lab");
+    CHECK(r.by_organization[1].models == 1);
+    REQUIRE(r.by_family.size() == 2);
+    CHECK(r.by_family[0].key == "meta-llama/Llama-3-8B");
+    CHECK(r.by_family[0].models == 3);
+  }
+  SECTION("a country code works like a bloc") {
+    FlowReport fr = w.Flows("FR", "cn");
+    CHECK(Models(fr) == Strings{"oldlab/renamed"});
+  }
+}
+
+TEST_CASE("ComputeFlows --direct keeps only one-hop flows", "[analysis]") {
+  World w;
+  w.IngestAll();
+  FlowOptions o;
+  o.direct = true;
+  FlowReport r = w.Flows("west", "cn", o);
+  CHECK(Models(r) == Strings{"deepseek-ai/direct", "oldlab/renamed"});
+  for (const auto& f : r.flows) CHECK(f.path.size() == 2);
+}
+
+TEST_CASE("ComputeFlows follows only the relations asked for", "[analysis]") {
+  World w;
+  w.IngestAll();
+  SECTION("without quantized edges the path through the GGUF is cut") {
+    FlowOptions o;
+    o.filter.relations[static_cast<int>(Relation::kQuantized)] = false;
+    CHECK(Models(w.Flows("west", "cn", o)) ==
+          Strings{"deepseek-ai/direct", "deepseek-ai/on-mix", "oldlab/renamed"});
+  }
+  SECTION("finetune only also drops the merge") {
+    FlowOptions o;
+    for (bool& b : o.filter.relations) b = false;
+    o.filter.relations[static_cast<int>(Relation::kFinetune)] = true;
+    CHECK(Models(w.Flows("west", "cn", o)) == Strings{"deepseek-ai/direct", "oldlab/renamed"});
+  }
+  SECTION("trained_on is never followed, even when asked") {
+    FlowOptions o;
+    for (bool& b : o.filter.relations) b = false;
+    o.filter.relations[static_cast<int>(Relation::kTrainedOn)] = true;
+    CHECK(w.Flows("west", "cn", o).flows.empty());
+  }
+}
+
+TEST_CASE("Without the alias the renamed namespace has no country", "[analysis]") {
+  World w;
+  w.Ingest({w.cards(), w.orgs(), w.blocs()});
+  FlowReport r = w.Flows("west", "cn");
+  CHECK_FALSE(FlowOf(r, "oldlab/renamed"));
+  w.Ingest({w.aliases()});
+  CHECK(FlowOf(w.Flows("west", "cn"), "oldlab/renamed"));
+}
+
+TEST_CASE("A user's organization file read after ours overrides it", "[analysis]") {
+  World w;
+  std::string mine = w.path("mine/organizations.csv");
+  WriteFile(mine, "namespace,organization,country,kind,source\n"
+                  "indie,Indie Studio,CN,company,https://indie.example/about\n");
+  SECTION("ours, then the user's: the user's country counts") {
+    w.Ingest({w.cards(), w.orgs(), w.aliases(), w.blocs(), mine});
+    FlowReport r = w.Flows("west", "cn");
+    const Flow* f = FlowOf(r, "indie/llama-ft");
+    REQUIRE(f);
+    CHECK(f->model_country == "CN");
+    CHECK(f->model_organization == "Indie Studio");
+    CHECK(FlowOf(r, "indie/llama-ft-GGUF"));
+    CHECK(FlowOf(r, "deepseek-ai/via-indie"));  // still reaches Llama through CN hops
+  }
+  SECTION("the user's, then ours: ours counts") {
+    w.Ingest({w.cards(), mine, w.orgs(), w.aliases(), w.blocs()});
+    CHECK_FALSE(FlowOf(w.Flows("west", "cn"), "indie/llama-ft"));
+  }
+}
+
+TEST_CASE("An edited bloc changes the flows", "[analysis]") {
+  World w;
+  w.IngestAll();
+  REQUIRE(FlowOf(w.Flows("west", "cn"), "oldlab/renamed"));
+  SECTION("re-ingesting the edited file") {
+    WriteFile(w.blocs(), R"({"west": ["US"], "cn": ["CN"]})");
+    w.Ingest({w.blocs()});
+    FlowReport r = w.Flows("west", "cn");
+    CHECK_FALSE(FlowOf(r, "oldlab/renamed"));
+    CHECK(r.models == 3);
+  }
+  SECTION("reading an edited copy without storing it") {
+    std::string edited = w.path("edited-blocs.json");
+    WriteFile(edited, R"({"west": ["US"], "cn": ["CN", "FR"]})");
+    auto table = ReadBlocsFile(edited);
+    REQUIRE(table.ok());
+    auto g = CompactGraph::Load(w.store());
+    FlowReport r = ComputeFlows(*g, ResolveBloc(*table, "west").value(),
+                                ResolveBloc(*table, "cn").value(), {});
+    CHECK_FALSE(FlowOf(r, "oldlab/renamed"));  // FR is now in cn: base and model both cn
+    CHECK(FlowOf(r, "deepseek-ai/direct"));
+    CHECK(w.store().Blocs().size() == 2);
+    CHECK(w.store().Blocs()[1].second == Strings{"FR", "US"});  // the stored one is untouched
+  }
+}
+
+TEST_CASE("ComputeTimeline counts new derivatives per month by the bloc of their roots",
+          "[analysis]") {
+  TempDir dir;
+  std::string dump = dir / "hub.jsonl";
+  WriteFile(dump,
+            R"({"id":"meta-llama/Llama-3-8B","createdAt":"2024-04-18T00:00:00.000Z"})" "\n"
+            R"({"id":"Qwen/Qwen2-7B","createdAt":"2024-06-06T00:00:00.000Z"})" "\n"
+            R"({"id":"a/ft1","tags":["base_model:finetune:meta-llama/Llama-3-8B"],"createdAt":"2024-05-01T00:00:00.000Z"})" "\n"
+            R"({"id":"a/ft2","tags":["base_model:finetune:meta-llama/Llama-3-8B"],"createdAt":"2024-05-20T00:00:00.000Z"})" "\n"
+            R"({"id":"b/ft3","tags":["base_model:finetune:Qwen/Qwen2-7B"],"createdAt":"2024-06-10T00:00:00.000Z"})" "\n"
+            R"({"id":"c/mix","tags":["base_model:merge:meta-llama/Llama-3-8B","base_model:merge:Qwen/Qwen2-7B"],"createdAt":"2024-06-11T00:00:00.000Z"})" "\n"
+            R"({"id":"d/undated","tags":["base_model:finetune:meta-llama/Llama-3-8B"]})" "\n"
+            R"({"id":"e/orphan","tags":["base_model:finetune:nobody/root"],"createdAt":"2024-07-01T00:00:00.000Z"})" "\n");
+  WriteFile(dir / "orgs.csv", std::string("namespace,organization,country,kind,source\n") +
+                                  "meta-llama,Meta,US,company,https://about.meta.com/\n"
+                                  "Qwen,Alibaba Cloud,CN,company,https://www.alibabacloud.com/\n");
+  WriteFile(dir / "blocs.json", R"({"west": ["US"], "cn": ["CN"]})");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  REQUIRE(Ingest(*store, {dump, dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
+  auto g = CompactGraph::Load(*store);
+  Timeline t = ComputeTimeline(*g, store->Blocs());
+  CHECK(t.months == Strings{"2024-05", "2024-06", "2024-07"});
+  CHECK(t.blocs == Strings{"cn", "west", "unknown"});
+  CHECK(t.counts["2024-05"]["west"] == 2);
+  CHECK(t.counts["2024-05"].count("cn") == 0);
+  CHECK(t.counts["2024-06"]["cn"] == 2);    // b/ft3 and c/mix
+  CHECK(t.counts["2024-06"]["west"] == 1);  // c/mix counts for both blocs of its roots
+  CHECK(t.counts["2024-07"]["unknown"] == 1);
+  CHECK(t.undated == 1);
+  SECTION("roots themselves are not derivatives") {
+    CHECK(t.counts.count("2024-04") == 0);
+  }
+}
+
+}  // namespace
+}  // namespace lineage

@@ -1,1 +1,527 @@
+// End-to-end tests: run the built `lineage` binary (LINEAGE_BINARY) on the
+// card folder in tests/fixtures/, with a store in a temporary folder, and check
+// stdout, stderr and the exit status against the command-line contract.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+extern char** environ;
+
+namespace lineage {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::Contains;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+using Strings = std::vector<std::string>;
+
+const std::string kFixtures = std::string(LINEAGE_SOURCE_DIR) + "/tests/fixtures";
+
+struct Output {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `lineage ARGS...` without a shell; stdout and stderr go to files in
+// `scratch` and are read back. LINEAGE_DB is removed from the environment so
+// only --db decides the store.
+Output RunLineage(const std::string& scratch, const Strings& args,
+                  const Strings& extra_env = {}) {
+  std::string out_path = scratch + "/stdout.txt", err_path = scratch + "/stderr.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> storage = {LINEAGE_BINARY};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "LINEAGE_DB=", 11) != 0) env.push_back(*e);
+  }
+  Strings extra = extra_env;
+  for (auto& e : extra) env.push_back(e.data());
+  env.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, LINEAGE_BINARY, &actions, nullptr, argv.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(rc == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  Output o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = ReadFile(out_path);
+  o.err = ReadFile(err_path);
+  return o;
+}
+
+bool OnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t colon = dirs.find(':', start);
+    if (colon == std::string::npos) colon = dirs.size();
+    std::string d = dirs.substr(start, colon - start);
+    if (!d.empty() && ::access((d + "/" + program).c_str(), X_OK) == 0) return true;
+    start = colon + 1;
+  }
+  return false;
+}
+
+// A copy of the fixture cards plus the cards whose bytes matter, and a store
+// path; Ingest() reads them in.
+class Session {
+ public:
+  Session() {
+    fs::copy(kFixtures + "/cards", cards(), fs::copy_options::recursive);
+    WriteFile(cards() + "/wendy/crlf/README.md",
+              "---\r\nbase_model: Qwen/Qwen2-7B\r\nlicense: mit\r\n---\r\n# CRLF card\r\n");
+    WriteFile(cards() + "/wendy/bom/README.md",
+              "\xEF\xBB\xBF---\nbase_model: Qwen/Qwen2-7B\n---\n# BOM card\n");
+    WriteFile(cards() + "/wendy/latin1/README.md",
+              "---\nbase_model: Qwen/Qwen2-7B\ndescription: caf\xE9\n---\n# Latin-1 byte\n");
+  }
+  static constexpr int kCards = 23;
+
+  std::string cards() const { return dir_ / "cards"; }
+  std::string db() const { return dir_ / "lineage.db"; }
+  std::string path(const std::string& rel) const { return dir_ / rel; }
+
+  Output Run(Strings args) {
+    Strings full = {"--db", db()};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunLineage(dir_.path(), full);
+  }
+
+  Output Ingest() {
+    Output o = Run({"ingest", cards(), kFixtures + "/organizations.csv",
+                    kFixtures + "/blocs.json", "--no-progress"});
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    return o;
+  }
+
+  json Json(Strings args) {
+    args.push_back("--format");
+    args.push_back("json");
+    Output o = Run(args);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    return json::parse(o.out);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+const json* Node(const json& g, const std::string& id) {
+  for (const auto& n : g["nodes"]) {
+    if (n["id"] == id) return &n;
+  }
+  return nullptr;
+}
+
+const json* EdgeOf(const json& g, const std::string& child, const std::string& parent) {
+  for (const auto& e : g["edges"]) {
+    if (e["child"] == child && e["parent"] == parent) return &e;
+  }
+  return nullptr;
+}
+
+TEST_CASE("lineage ingest reads a card folder with every awkward form", "[cli]") {
+  Session s;
+  Output o = s.Ingest();
+  CHECK(o.out.empty());  // data goes to stdout; ingest has none
+  CHECK_THAT(o.err, Catch::Contains("ingested " + std::to_string(Session::kCards + 2) +
+                                    " documents (0 unchanged)"));
+  CHECK_THAT(o.err, Catch::Contains("lineage diagnostics"));
+
+  SECTION("each form gave the parents it should") {
+    auto parents = [&](const std::string& id) {
+      json g = s.Json({"chain", id, "--depth", "1"});
+      std::set<std::string> out;
+      for (const auto& e : g["edges"]) out.insert(e["parent"].get<std::string>());
+      return out;
+    };
+    using Set = std::set<std::string>;
+    CHECK(parents("Qwen/Qwen2-7B-Instruct") == Set{"Qwen/Qwen2-7B"});
+    CHECK(parents("alice/llama-chat") == Set{"meta-llama/Llama-2-7b-hf"});
+    CHECK(parents("bob/merged") == Set{"Qwen/Qwen2-7B-Instruct", "alice/llama-chat"});
+    CHECK(parents("carol/from-url") == Set{"Qwen/Qwen2-7B"});
+    CHECK(parents("dave/bare-name") == Set{"meta-llama/Llama-2-7b-hf"});
+    CHECK(parents("erin/empty-list").empty());
+    CHECK(parents("frank/null-base").empty());
+    CHECK(parents("grace/duplicate") == Set{"Qwen/Qwen2-7B"});
+    CHECK(parents("heidi/self-reference").empty());
+    CHECK(parents("ivan/nested").empty());
+    CHECK(parents("judy/broken-yaml").empty());
+    CHECK(parents("mallory/no-front-matter").empty());
+    CHECK(parents("oscar/unterminated").empty());
+    CHECK(parents("wendy/crlf") == Set{"Qwen/Qwen2-7B"});
+    CHECK(parents("wendy/bom") == Set{"Qwen/Qwen2-7B"});
+    CHECK(parents("wendy/latin1") == Set{"Qwen/Qwen2-7B"});
+  }
+  SECTION("re-ingesting reports no new documents") {
+    Output again = s.Ingest();
+    CHECK_THAT(again.err, Catch::Contains("ingested 0 documents"));
+    CHECK_THAT(again.err, Catch::Contains("0 new edges"));
+  }
+  SECTION("stats count what landed") {
+    json st = s.Json({"stats"});
+    CHECK(st["edges_by_relation"]["merge"] == 2);
+    CHECK(st["edges_by_relation"]["quantized"] == 1);
+    CHECK(st["edges_by_relation"]["adapter"] == 1);
+    CHECK(st["edges_by_relation"]["trained_on"] == 1);
+    CHECK(st["diagnostics"].get<int>() >= 6);
+  }
+}
+
+TEST_CASE("lineage chain --format json gives the documented graph", "[cli]") {
+  Session s;
+  s.Ingest();
+  json g = s.Json({"chain", "peggy/llama-zh"});
+  CHECK(g["root"] == "peggy/llama-zh");
+  std::map<std::string, int> depth;
+  for (const auto& n : g["nodes"]) depth[n["id"]] = n["depth"];
+  CHECK(depth == std::map<std::string, int>{{"peggy/llama-zh", 0},
+                                            {"bob/merged", 1},
+                                            {"Qwen/Qwen2-7B-Instruct", 2},
+                                            {"alice/llama-chat", 2},
+                                            {"Qwen/Qwen2-7B", 3},
+                                            {"meta-llama/Llama-2-7b-hf", 3}});
+  CHECK(g["edges"].size() == 5);
+  SECTION("nodes carry owner, organization, country and licence") {
+    const json* alice = Node(g, "alice/llama-chat");
+    REQUIRE(alice);
+    CHECK((*alice)["author"] == "alice");
+    CHECK((*alice)["organization"] == "Alice Labs");
+    CHECK((*alice)["country"] == "US");
+    CHECK((*alice)["license"] == "llama2");
+    const json* merged = Node(g, "bob/merged");
+    REQUIRE(merged);
+    CHECK((*merged)["country"].is_null());
+    CHECK((*merged)["organization"].is_null());
+  }
+  SECTION("edges carry relation, evidence and confidence") {
+    const json* e = EdgeOf(g, "bob/merged", "alice/llama-chat");
+    REQUIRE(e);
+    CHECK((*e)["relation"] == "merge");
+    CHECK((*e)["relation_inferred"] == true);
+    CHECK((*e)["confidence"].get<double>() > 0.5);
+    REQUIRE((*e)["evidence"].size() == 1);
+    CHECK((*e)["evidence"][0]["kind"] == "card.base_model");
+    std::string src = (*e)["evidence"][0]["source"];
+    CHECK(Contains(src, "bob/merged/README.md"));
+    CHECK((*e)["evidence"][0]["line"] == 2);
+  }
+  SECTION("any case and a huggingface.co URL name the same model") {
+    json by_url = s.Json({"chain", "https://huggingface.co/PEGGY/llama-zh"});
+    CHECK(by_url == g);
+  }
+  SECTION("inferred relations: quantized from a gguf tag, adapter from peft") {
+    json q = s.Json({"chain", "peggy/Qwen2-7B-Instruct-GGUF", "--depth", "1"});
+    const json* qe = EdgeOf(q, "peggy/Qwen2-7B-Instruct-GGUF", "Qwen/Qwen2-7B-Instruct");
+    REQUIRE(qe);
+    CHECK((*qe)["relation"] == "quantized");
+    CHECK((*qe)["relation_inferred"] == true);
+    json a = s.Json({"chain", "trent/llama-lora"});
+    const json* ae = EdgeOf(a, "trent/llama-lora", "meta-llama/Llama-2-7b-hf");
+    REQUIRE(ae);
+    CHECK((*ae)["relation"] == "adapter");
+  }
+  SECTION("export json has the same shape") {
+    Output o = s.Run({"export", "json", "--chain", "peggy/llama-zh"});
+    REQUIRE(o.code == 0);
+    json e = json::parse(o.out);
+    CHECK(e["nodes"] == g["nodes"]);
+    CHECK(e["edges"] == g["edges"]);
+  }
+}
+
+TEST_CASE("lineage show of an unknown id fails with a did you mean", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output o = s.Run({"show", "Qwen/Qwen2-7B-Instrcut"});
+  CHECK(o.code == 1);
+  CHECK(o.out.empty());
+  CHECK_THAT(o.err, Catch::Contains("unknown model 'Qwen/Qwen2-7B-Instrcut'") &&
+                        Catch::Contains("did you mean 'Qwen/Qwen2-7B-Instruct'?"));
+  SECTION("chain and descendants say the same") {
+    CHECK(s.Run({"chain", "qwen/qwen2-7b-instrcut"}).code == 1);
+    Output d = s.Run({"descendants", "Qwen/Qwen2-7C"});
+    CHECK(d.code == 1);
+    CHECK_THAT(d.err, Catch::Contains("did you mean 'Qwen/Qwen2-7B'?"));
+  }
+  SECTION("a known id shows owner, licence, parents and children") {
+    Output ok = s.Run({"show", "victor/other-license"});
+    REQUIRE(ok.code == 0);
+    CHECK_THAT(ok.out, Catch::Contains("victor/other-license"));
+    CHECK_THAT(ok.out, Catch::Contains("other (victor-research)"));
+    CHECK_THAT(ok.out, Catch::Contains("https://example.org/victor/LICENSE"));
+    CHECK_THAT(ok.out, Catch::Contains("parents (2)"));
+    CHECK_THAT(ok.out, Catch::Contains("-> Qwen/Qwen2-7B"));
+    CHECK_THAT(ok.out, Catch::Contains("datasets/HuggingFaceH4/ultrachat_200k"));
+  }
+}
+
+TEST_CASE("lineage reports bad usage with exit status 2", "[cli]") {
+  Session s;
+  s.Ingest();
+  SECTION("an unknown command, with a suggestion") {
+    Output o = s.Run({"chian", "x/y"});
+    CHECK(o.code == 2);
+    CHECK(o.out.empty());
+    CHECK_THAT(o.err, Catch::Contains("unknown command 'chian'") &&
+                          Catch::Contains("did you mean 'chain'?"));
+    CHECK_THAT(s.Run({"descendents", "x/y"}).err, Catch::Contains("did you mean 'descendants'?"));
+  }
+  SECTION("an unknown option") {
+    Output o = s.Run({"chain", "Qwen/Qwen2-7B", "--bogus"});
+    CHECK(o.code == 2);
+    CHECK(o.out.empty());
+    CHECK_FALSE(o.err.empty());
+  }
+  SECTION("a bad option value") {
+    CHECK(s.Run({"chain", "Qwen/Qwen2-7B", "--format", "xml"}).code == 2);
+    CHECK(s.Run({"chain", "Qwen/Qwen2-7B", "--depth", "many"}).code == 2);
+    CHECK(s.Run({"export", "png"}).code == 2);
+  }
+  SECTION("a missing argument or command") {
+    CHECK(s.Run({"chain"}).code == 2);
+    CHECK(RunLineage(s.path(""), {}).code == 2);
+  }
+  SECTION("--render without -o FILE") {
+    CHECK(s.Run({"export", "dot", "--render", "svg"}).code == 2);
+  }
+}
+
+TEST_CASE("lineage --help and --version succeed", "[cli]") {
+  TempDir dir;
+  Output help = RunLineage(dir.path(), {"--help"});
+  CHECK(help.code == 0);
+  for (const char* cmd : {"ingest", "show", "chain", "descendants", "flows", "export",
+                          "diagnostics", "stats", "sql"}) {
+    CHECK_THAT(help.out, Catch::Contains(cmd));
+  }
+  Output version = RunLineage(dir.path(), {"--version"});
+  CHECK(version.code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("lineage "));
+}
+
+TEST_CASE("lineage without a store says how to make one and creates nothing", "[cli]") {
+  TempDir dir;
+  std::string db = dir / "missing.db";
+  Output o = RunLineage(dir.path(), {"--db", db, "show", "a/b"});
+  CHECK(o.code == 1);
+  CHECK_THAT(o.err, Catch::Contains("lineage ingest"));
+  CHECK_FALSE(fs::exists(db));
+  SECTION("ingest of a missing path fails with status 1") {
+    Output i = RunLineage(dir.path(), {"--db", db, "ingest", dir / "nope"});
+    CHECK(i.code == 1);
+    CHECK_THAT(i.err, Catch::Contains("nope"));
+  }
+}
+
+TEST_CASE("lineage uses $LINEAGE_DB when --db is not given", "[cli]") {
+  TempDir dir;
+  std::string db = dir / "from-env.db";
+  fs::copy(kFixtures + "/cards", dir / "cards", fs::copy_options::recursive);
+  Output i = RunLineage(dir.path(), {"ingest", dir / "cards", "--no-progress"},
+                        {"LINEAGE_DB=" + db});
+  REQUIRE(i.code == 0);
+  CHECK(fs::exists(db));
+  Output o = RunLineage(dir.path(), {"show", "Qwen/Qwen2-7B"}, {"LINEAGE_DB=" + db});
+  CHECK(o.code == 0);
+  CHECK_THAT(o.out, Catch::StartsWith("Qwen/Qwen2-7B\n"));
+  SECTION("--db wins over the environment") {
+    Output other = RunLineage(dir.path(), {"--db", dir / "none.db", "show", "Qwen/Qwen2-7B"},
+                              {"LINEAGE_DB=" + db});
+    CHECK(other.code == 1);
+  }
+}
+
+TEST_CASE("lineage sql refuses to write", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output count = s.Run({"sql", "SELECT count(*) AS n FROM artifact", "--format", "csv"});
+  REQUIRE(count.code == 0);
+  CHECK_THAT(count.out, Catch::StartsWith("n\n"));
+  for (const char* sql : {"DELETE FROM artifact", "DROP TABLE edge",
+                          "UPDATE artifact SET display = 'x'", "SELECT 1; DELETE FROM artifact",
+                          "PRAGMA user_version = 0"}) {
+    INFO(sql);
+    Output o = s.Run({"sql", sql});
+    CHECK(o.code != 0);
+    CHECK(o.out.empty());
+    CHECK_FALSE(o.err.empty());
+  }
+  CHECK(s.Run({"sql", "SELECT count(*) AS n FROM artifact", "--format", "csv"}).out == count.out);
+  CHECK(s.Run({"show", "Qwen/Qwen2-7B"}).code == 0);
+}
+
+TEST_CASE("lineage export dot is deterministic and renders to SVG", "[cli]") {
+  Session s;
+  s.Ingest();
+  std::string a = s.path("a.dot"), b = s.path("b.dot");
+  Output first = s.Run({"export", "dot", "-o", a});
+  REQUIRE(first.code == 0);
+  REQUIRE(s.Run({"export", "dot", "-o", b}).code == 0);
+  std::string dot = ReadFile(a);
+  CHECK(dot == ReadFile(b));
+  CHECK(first.out.empty());  // -o: nothing on stdout
+  CHECK_THAT(dot, Catch::StartsWith("digraph lineage {"));
+  CHECK_THAT(dot, Catch::Contains("\"qwen/qwen2-7b-instruct\" -> \"qwen/qwen2-7b\""));
+  CHECK_THAT(dot, Catch::Contains("cluster_legend"));
+  SECTION("stdout gives the same bytes") {
+    Output o = s.Run({"export", "dot"});
+    REQUIRE(o.code == 0);
+    CHECK(o.out == dot);
+  }
+  SECTION("a fresh store from the same input exports the same bytes") {
+    Output o = RunLineage(s.path(""), {"--db", s.path("other.db"), "ingest", s.cards(),
+                                       kFixtures + "/organizations.csv",
+                                       kFixtures + "/blocs.json", "--no-progress"});
+    REQUIRE(o.code == 0);
+    Output again = RunLineage(s.path(""), {"--db", s.path("other.db"), "export", "dot"});
+    CHECK(again.out == dot);
+  }
+  SECTION("--render svg writes an SVG beside the .dot") {
+    if (!OnPath("dot")) {
+      WARN("Graphviz 'dot' is not installed; skipping the SVG check");
+      return;
+    }
+    Output r = s.Run({"export", "dot", "--chain", "peggy/llama-zh", "-o", s.path("chain.dot"),
+                      "--render", "svg"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::string svg = ReadFile(s.path("chain.svg"));
+    CHECK_THAT(svg, Catch::Contains("<svg"));
+    CHECK_THAT(svg, Catch::Contains("peggy/llama&#45;zh") || Catch::Contains("peggy/llama-zh"));
+  }
+}
+
+TEST_CASE("lineage export selections: flows as clustered DOT, graphml", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output f = s.Run({"export", "dot", "--flows", "west:cn"});
+  REQUIRE(f.code == 0);
+  CHECK_THAT(f.out, Catch::Contains("subgraph cluster_"));
+  CHECK_THAT(f.out, Catch::Contains("\"peggy/llama-zh\" -> \"bob/merged\""));
+  CHECK_THAT(f.out, Catch::Contains("\"bob/merged\" -> \"alice/llama-chat\""));
+  CHECK_FALSE(Contains(f.out, "\"trent/llama-lora\" ["));  // not on a flow path
+  SECTION("a malformed FROM:TO is bad usage") {
+    CHECK(s.Run({"export", "dot", "--flows", "west"}).code == 2);
+  }
+  SECTION("graphml of a descendants selection") {
+    Output g = s.Run({"export", "graphml", "--descendants", "meta-llama/Llama-2-7b-hf"});
+    REQUIRE(g.code == 0);
+    CHECK_THAT(g.out, Catch::StartsWith("<?xml"));
+    CHECK_THAT(g.out, Catch::Contains("<node id=\"trent/llama-lora\">"));
+    CHECK_THAT(g.out, Catch::Contains("<edge source=\"trent/llama-lora\" "
+                                      "target=\"meta-llama/Llama-2-7b-hf\">"));
+  }
+}
+
+TEST_CASE("lineage diagnostics lists what could not be read, as file:line", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output o = s.Run({"diagnostics"});
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.out, Catch::Contains("judy/broken-yaml/README.md:4: error: malformed YAML"));
+  CHECK_THAT(o.out, Catch::Contains("oscar/unterminated/README.md:1: error:"));
+  CHECK_THAT(o.out, Catch::Contains("wendy/latin1/README.md:3: warning:"));
+  CHECK_THAT(o.out, Catch::Contains("[self_reference]"));
+  CHECK_THAT(o.out, Catch::Contains("[duplicate_base_model]"));
+  SECTION("as JSON") {
+    json d = s.Json({"diagnostics"});
+    bool found = false;
+    for (const auto& x : d["diagnostics"]) {
+      if (x["code"] == "yaml") {
+        found = true;
+        CHECK(x["line"] == 4);
+        CHECK(x["severity"] == "error");
+        CHECK(Contains(x["source"].get<std::string>(), "judy/broken-yaml/README.md"));
+      }
+    }
+    CHECK(found);
+  }
+}
+
+TEST_CASE("lineage descendants --depth 1 stops after one hop", "[cli]") {
+  Session s;
+  s.Ingest();
+  json g = s.Json({"descendants", "Qwen/Qwen2-7B", "--depth", "1"});
+  std::set<std::string> ids;
+  for (const auto& n : g["nodes"]) {
+    CHECK(n["depth"].get<int>() <= 1);
+    ids.insert(n["id"]);
+  }
+  CHECK(ids == std::set<std::string>{"Qwen/Qwen2-7B", "Qwen/Qwen2-7B-Instruct", "carol/from-url",
+                                     "grace/duplicate", "victor/other-license", "wendy/crlf",
+                                     "wendy/bom", "wendy/latin1"});
+  SECTION("without --depth the walk goes on") {
+    json all = s.Json({"descendants", "Qwen/Qwen2-7B"});
+    CHECK(Node(all, "peggy/llama-zh"));
+    CHECK((*Node(all, "peggy/llama-zh"))["depth"] == 3);
+  }
+  SECTION("text output ends with a count") {
+    Output o = s.Run({"descendants", "Qwen/Qwen2-7B", "--depth", "1"});
+    REQUIRE(o.code == 0);
+    CHECK_THAT(o.out, Catch::EndsWith("7 descendants, 7 edges, depth 1\n"));
+  }
+}
+
+TEST_CASE("lineage flows finds models built on another bloc's bases", "[cli]") {
+  Session s;
+  s.Ingest();
+  json w = s.Json({"flows", "--from", "west", "--to", "cn"});
+  CHECK(w["from"] == "west");
+  CHECK(w["to"] == "cn");
+  REQUIRE(w["flows"].size() == 1);
+  CHECK(w["flows"][0]["model"] == "peggy/llama-zh");
+  CHECK(w["flows"][0]["base"] == "alice/llama-chat");
+  CHECK(w["flows"][0]["model_country"] == "CN");
+  CHECK(w["flows"][0]["base_country"] == "US");
+  CHECK(w["flows"][0]["path"] == json::array({"peggy/llama-zh", "bob/merged", "alice/llama-chat"}));
+  CHECK(w["flows"][0]["relations"] == json::array({"finetune", "merge"}));
+  SECTION("the other way round") {
+    json c = s.Json({"flows", "--from", "CN", "--to", "west"});
+    REQUIRE(c["flows"].size() == 1);
+    CHECK(c["flows"][0]["model"] == "alice/qwen-chat");
+    CHECK(c["flows"][0]["base"] == "Qwen/Qwen2-7B-Instruct");
+  }
+  SECTION("--direct drops the two-hop flow") {
+    json d = s.Json({"flows", "--from", "west", "--to", "cn", "--direct"});
+    CHECK(d["flows"].empty());
+  }
+  SECTION("an unknown bloc fails with status 1 and names the known ones") {
+    Output o = s.Run({"flows", "--from", "europe", "--to", "cn"});
+    CHECK(o.code == 1);
+    CHECK_THAT(o.err, Catch::Contains("unknown bloc 'europe'") && Catch::Contains("west"));
+  }
+}
+
+}  // namespace
+}  // namespace lineage

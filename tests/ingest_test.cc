@@ -1,1 +1,646 @@
+// Tests for include/lineage/ingest.h: Ingest over card folders, Hub dumps and
+// the small curated tables, on temporary folders and stores.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lineage/ingest.h"
+#include "lineage/store.h"
+#include "test_support.h"
+
+namespace lineage {
+namespace {
+
+using testing::Contains;
+using testing::OpenStore;
+using testing::Parents;
+using testing::TempDir;
+using testing::WriteCard;
+using testing::WriteFile;
+using Strings = std::vector<std::string>;
+
+IngestSummary Run(Store& store, const Strings& paths, IngestOptions options = {}) {
+  std::ostringstream log;
+  options.threads = options.threads ? options.threads : 2;
+  auto r = Ingest(store, paths, options, log);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  return r.value();
+}
+
+Strings Sorted(Strings v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+std::vector<Diagnostic> DiagsWithCode(const Store& store, const std::string& code) {
+  std::vector<Diagnostic> out;
+  for (const auto& d : store.Diagnostics()) {
+    if (d.code == code) out.push_back(d);
+  }
+  return out;
+}
+
+const Edge* EdgeTo(const std::vector<Edge>& edges, const std::string& parent) {
+  for (const auto& e : edges) {
+    if (IdKey(e.parent) == IdKey(parent)) return &e;
+  }
+  return nullptr;
+}
+
+// Every base_model form found in the wild, one card each.
+void WriteAwkwardCards(const std::string& root) {
+  WriteCard(root, "meta-llama/Llama-2-7b-hf", "---\nlicense: llama2\n---\n# Llama 2\n");
+  WriteCard(root, "Qwen/Qwen2-7B", "---\nlicense: apache-2.0\n---\n# Qwen2\n");
+  WriteCard(root, "a/string", "---\nbase_model: Qwen/Qwen2-7B\n---\n");
+  WriteCard(root, "a/block",
+            "---\nbase_model:\n  - Qwen/Qwen2-7B\n  - meta-llama/Llama-2-7b-hf\n---\n");
+  WriteCard(root, "a/flow", "---\nbase_model: [Qwen/Qwen2-7B, meta-llama/Llama-2-7b-hf]\n---\n");
+  WriteCard(root, "a/empty", "---\nbase_model: []\nlicense: mit\n---\n");
+  WriteCard(root, "a/null", "---\nbase_model:\nlicense: mit\n---\n");
+  WriteCard(root, "a/quoted-empty", "---\nbase_model: \"\"\n---\n");
+  WriteCard(root, "a/url", "---\nbase_model: https://huggingface.co/Qwen/Qwen2-7B\n---\n");
+  WriteCard(root, "a/url-tree",
+            "---\nbase_model: https://huggingface.co/meta-llama/Llama-2-7b-hf/tree/main\n---\n");
+  WriteCard(root, "a/bare", "---\nbase_model: Llama-2-7b-hf\n---\n");
+  WriteCard(root, "a/dup", "---\nbase_model: [Qwen/Qwen2-7B, qwen/qwen2-7b]\n---\n");
+  WriteCard(root, "a/self", "---\nbase_model: a/self\n---\n");
+  WriteCard(root, "a/nested", "---\nquantization:\n  base_model: x/tool\n---\n");
+  WriteCard(root, "a/crlf", "---\r\nbase_model: Qwen/Qwen2-7B\r\nlicense: mit\r\n---\r\n");
+  WriteCard(root, "a/bom", "\xEF\xBB\xBF---\nbase_model: Qwen/Qwen2-7B\n---\n");
+  WriteCard(root, "a/latin1", "---\nbase_model: Qwen/Qwen2-7B\ndescription: caf\xE9\n---\n");
+}
+
+TEST_CASE("Ingest reads every awkward base_model form from a card folder", "[ingest]") {
+  TempDir dir;
+  WriteAwkwardCards(dir / "cards");
+  auto store = OpenStore(dir / "s.db");
+  IngestSummary s = Run(*store, {dir / "cards"});
+  CHECK(s.documents == 17);
+  CHECK(s.unchanged == 0);
+
+  CHECK(Parents(*store, "a/string") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/block") == Strings{"meta-llama/Llama-2-7b-hf", "Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/flow") == Strings{"meta-llama/Llama-2-7b-hf", "Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/empty").empty());
+  CHECK(Parents(*store, "a/null").empty());
+  CHECK(Parents(*store, "a/quoted-empty").empty());
+  CHECK(Parents(*store, "a/url") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/url-tree") == Strings{"meta-llama/Llama-2-7b-hf"});
+  CHECK(Parents(*store, "a/bare") == Strings{"meta-llama/Llama-2-7b-hf"});
+  CHECK(Parents(*store, "a/dup") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/self").empty());
+  CHECK(Parents(*store, "a/nested").empty());
+  CHECK(Parents(*store, "a/crlf") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/bom") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(Parents(*store, "a/latin1") == Strings{"Qwen/Qwen2-7B"});
+
+  SECTION("a merge of two bases is inferred as merge") {
+    for (const auto& e : store->ParentEdges("a/flow")) {
+      CHECK(e.relation == Relation::kMerge);
+      CHECK(e.relation_inferred);
+    }
+  }
+  SECTION("the display id is the folder's spelling, found in any case") {
+    auto a = store->GetArtifact("qwen/qwen2-7b");
+    REQUIRE(a.ok());
+    CHECK(a->id == "Qwen/Qwen2-7B");
+    CHECK(a->declared);
+    CHECK(a->license == "apache-2.0");
+    CHECK(store->GetArtifact("a/crlf")->license == "mit");
+  }
+  SECTION("evidence cites the card file and line") {
+    auto edges = store->ParentEdges("a/block");
+    const Edge* e = EdgeTo(edges, "meta-llama/Llama-2-7b-hf");
+    REQUIRE(e);
+    REQUIRE(e->evidence.size() == 1);
+    CHECK(e->evidence[0].kind == "card.base_model");
+    CHECK(Contains(e->evidence[0].source, "a/block/README.md"));
+    CHECK(e->evidence[0].line == 4);
+  }
+  SECTION("a resolved bare name says so in its evidence") {
+    auto edges = store->ParentEdges("a/bare");
+    REQUIRE(edges.size() == 1);
+    CHECK_THAT(edges[0].evidence[0].detail, Catch::Contains("Llama-2-7b-hf"));
+    CHECK(edges[0].confidence < 0.95);
+  }
+  SECTION("the odd forms leave diagnostics, the clean ones none") {
+    CHECK(DiagsWithCode(*store, "duplicate_base_model").size() == 1);
+    CHECK(DiagsWithCode(*store, "self_reference").size() == 1);
+    CHECK(DiagsWithCode(*store, "encoding").size() == 1);
+    CHECK(DiagsWithCode(*store, "unresolved_name").empty());
+    CHECK(DiagsWithCode(*store, "yaml").empty());
+    for (const auto& d : store->Diagnostics()) CHECK(d.severity == "warning");
+  }
+  SECTION("the nested tool base_model did not become an artifact") {
+    CHECK_FALSE(store->GetArtifact("x/tool").ok());
+  }
+}
+
+TEST_CASE("Malformed cards become diagnostics while the good cards land", "[ingest]") {
+  TempDir dir;
+  std::string root = dir / "cards";
+  WriteCard(root, "good/one", "---\nbase_model: base/model\n---\n");
+  //                              1      2              3                4
+  WriteCard(root, "bad/yaml", "---\nlicense: mit\nbase_model: [x/y\ntags: z\n---\n");
+  WriteCard(root, "bad/unterminated", "---\nbase_model: x/y\n# never closed\n");
+  WriteCard(root, "bad/none", "# Just prose\n");
+  WriteCard(root, "good/two", "---\nbase_model: good/one\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  IngestSummary s = Run(*store, {root});
+  CHECK(s.documents == 5);
+  CHECK(s.diagnostics >= 3);
+
+  CHECK(Parents(*store, "good/one") == Strings{"base/model"});
+  CHECK(Parents(*store, "good/two") == Strings{"good/one"});
+  CHECK(Parents(*store, "bad/yaml").empty());
+  CHECK(Parents(*store, "bad/unterminated").empty());
+  SECTION("the malformed YAML is reported at its file and line") {
+    auto d = DiagsWithCode(*store, "yaml");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].severity == "error");
+    CHECK(Contains(d[0].source, "bad/yaml/README.md"));
+    CHECK(d[0].line == 4);
+  }
+  SECTION("unterminated front matter and a card without metadata are reported") {
+    auto u = DiagsWithCode(*store, "unterminated_front_matter");
+    REQUIRE(u.size() == 1);
+    CHECK(Contains(u[0].source, "bad/unterminated/README.md"));
+    CHECK(u[0].line == 1);
+    CHECK(DiagsWithCode(*store, "no_front_matter").size() == 1);
+  }
+  SECTION("the broken cards still exist as models") {
+    CHECK(store->GetArtifact("bad/yaml").ok());
+    CHECK(store->GetArtifact("bad/none").ok());
+  }
+}
+
+TEST_CASE("Re-ingesting the same folder changes nothing", "[ingest]") {
+  TempDir dir;
+  WriteAwkwardCards(dir / "cards");
+  auto store = OpenStore(dir / "s.db");
+  IngestSummary first = Run(*store, {dir / "cards"});
+  StoreStats before = store->Stats();
+  auto diags_before = store->Diagnostics();
+
+  IngestSummary again = Run(*store, {dir / "cards"});
+  CHECK(again.documents == 0);
+  CHECK(again.unchanged == first.documents);
+  CHECK(again.edges == 0);
+  StoreStats after = store->Stats();
+  CHECK(after.artifacts == before.artifacts);
+  CHECK(after.edges == before.edges);
+  CHECK(after.evidence_by_kind == before.evidence_by_kind);
+  CHECK(store->Diagnostics().size() == diags_before.size());
+}
+
+TEST_CASE("A changed card replaces what the old version said", "[ingest]") {
+  TempDir dir;
+  std::string root = dir / "cards";
+  WriteCard(root, "me/model", "---\nbase_model: old/base\nlicense: mit\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {root});
+  REQUIRE(Parents(*store, "me/model") == Strings{"old/base"});
+
+  WriteCard(root, "me/model", "---\nbase_model: new/base\nlicense: apache-2.0\n---\n");
+  IngestSummary s = Run(*store, {root});
+  CHECK(s.documents == 1);
+  CHECK(s.edges == 1);
+  CHECK(Parents(*store, "me/model") == Strings{"new/base"});
+  CHECK(store->GetArtifact("me/model")->license == "apache-2.0");
+  CHECK(store->ChildEdges("old/base").empty());
+
+  SECTION("fixing a broken card clears its diagnostic") {
+    WriteCard(root, "me/model", "---\nbase_model: [new/base\n---\n");
+    Run(*store, {root});
+    CHECK(DiagsWithCode(*store, "yaml").size() == 1);
+    CHECK(Parents(*store, "me/model").empty());
+    WriteCard(root, "me/model", "---\nbase_model: new/base\n---\n");
+    Run(*store, {root});
+    CHECK(DiagsWithCode(*store, "yaml").empty());
+    CHECK(Parents(*store, "me/model") == Strings{"new/base"});
+  }
+}
+
+TEST_CASE("A single card file is ingested under the id it is given", "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "card.md", "---\nbase_model: x/base\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  IngestOptions o;
+  o.id = "me/single";
+  Run(*store, {dir / "card.md"}, o);
+  CHECK(Parents(*store, "me/single") == Strings{"x/base"});
+  SECTION("without a usable id it is refused") {
+    std::ostringstream log;
+    IngestOptions none;
+    none.id = "not an id";
+    auto r = Ingest(*store, {dir / "card.md"}, none, log);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kInvalidInput);
+  }
+}
+
+const char kHubLines[] =
+    R"({"id":"Qwen/Qwen2-7B-Instruct","author":"Qwen","tags":["transformers","safetensors","base_model:Qwen/Qwen2-7B","base_model:finetune:Qwen/Qwen2-7B","license:apache-2.0","region:us"],"createdAt":"2024-06-04T10:20:30.000Z","pipeline_tag":"text-generation","library_name":"transformers","downloads":100,"likes":5,"sha":"abc","cardData":{"license":"apache-2.0","base_model":"Qwen/Qwen2-7B","language":["en","zh"]}})"
+    "\n"
+    R"({"id":"someone/Qwen2-7B-Instruct-GGUF","author":"someone","tags":["gguf","base_model:quantized:Qwen/Qwen2-7B-Instruct","license:mit","region:us"],"createdAt":"2024-07-01T00:00:00.000Z"})"
+    "\n"
+    R"({"id": "broken/record", "tags": [)"
+    "\n"
+    "\n"
+    R"({"id":"x/adapter","tags":["base_model:adapter:Qwen/Qwen2-7B","region:eu"]})"
+    "\n";
+
+TEST_CASE("A Hub API dump as JSON lines lands with tags read as the Hub means them",
+          "[ingest]") {
+  TempDir dir;
+  std::string dump = dir / "models.jsonl";
+  WriteFile(dump, kHubLines);
+  auto store = OpenStore(dir / "s.db");
+  IngestSummary s = Run(*store, {dump});
+  CHECK(s.documents >= 3);
+
+  SECTION("base_model:finetune:X is a declared finetune, with card and tag evidence") {
+    auto edges = store->ParentEdges("Qwen/Qwen2-7B-Instruct");
+    REQUIRE(edges.size() == 1);
+    CHECK(edges[0].parent == "Qwen/Qwen2-7B");
+    CHECK(edges[0].relation == Relation::kFinetune);
+    CHECK_FALSE(edges[0].relation_inferred);
+    Strings kinds;
+    for (const auto& ev : edges[0].evidence) kinds.push_back(ev.kind);
+    CHECK(Sorted(kinds) == Strings{"card.base_model", "hub.tag"});
+  }
+  SECTION("base_model:quantized:X and base_model:adapter:X give their relations") {
+    auto q = store->ParentEdges("someone/Qwen2-7B-Instruct-GGUF");
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].parent == "Qwen/Qwen2-7B-Instruct");
+    CHECK(q[0].relation == Relation::kQuantized);
+    CHECK_FALSE(q[0].relation_inferred);
+    auto a = store->ParentEdges("x/adapter");
+    REQUIRE(a.size() == 1);
+    CHECK(a[0].relation == Relation::kAdapter);
+  }
+  SECTION("license:X, createdAt and the other fields land on the artifact") {
+    auto a = store->GetArtifact("Qwen/Qwen2-7B-Instruct");
+    REQUIRE(a.ok());
+    CHECK(a->license == "apache-2.0");
+    CHECK(a->created_at.rfind("2024-06-04", 0) == 0);
+    CHECK(a->pipeline_tag == "text-generation");
+    CHECK(a->library_name == "transformers");
+    CHECK(store->GetArtifact("someone/Qwen2-7B-Instruct-GGUF")->license == "mit");
+  }
+  SECTION("region:us is never a country nor a tag") {
+    auto a = store->GetArtifact("Qwen/Qwen2-7B-Instruct");
+    CHECK(a->country.empty());
+    for (const auto& t : a->tags) CHECK(t.rfind("region:", 0) != 0);
+    CHECK(std::find(a->tags.begin(), a->tags.end(), "transformers") != a->tags.end());
+    CHECK(store->Stats().models_with_country == 0);
+  }
+  SECTION("a malformed line is a diagnostic with its line number; the rest lands") {
+    auto d = DiagsWithCode(*store, "json");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].source == dump);
+    CHECK(d[0].line == 3);
+    CHECK(d[0].severity == "error");
+    CHECK(store->GetArtifact("x/adapter").ok());  // after the bad line
+    CHECK_FALSE(store->GetArtifact("broken/record").ok());
+  }
+  SECTION("evidence cites the dump file and line") {
+    auto q = store->ParentEdges("x/adapter");
+    REQUIRE(q.size() == 1);
+    REQUIRE_FALSE(q[0].evidence.empty());
+    CHECK(q[0].evidence[0].source == dump);
+    CHECK(q[0].evidence[0].line == 5);
+  }
+  SECTION("re-ingesting the dump changes nothing") {
+    IngestSummary again = Run(*store, {dump});
+    CHECK(again.documents == 0);
+    CHECK(again.edges == 0);
+  }
+}
+
+TEST_CASE("A Hub API dump as a JSON array lands the same way", "[ingest]") {
+  TempDir dir;
+  std::string dump = dir / "models.json";
+  WriteFile(dump,
+            R"([
+  {"id": "Qwen/Qwen2-7B-Instruct", "tags": ["base_model:finetune:Qwen/Qwen2-7B", "license:apache-2.0", "region:us"], "createdAt": "2024-06-04T10:20:30.000Z"},
+  {"tags": ["no id here"]},
+  {"modelId": "legacy/model-id", "tags": ["base_model:Qwen/Qwen2-7B"]}
+])");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dump});
+  CHECK(Parents(*store, "Qwen/Qwen2-7B-Instruct") == Strings{"Qwen/Qwen2-7B"});
+  CHECK(store->GetArtifact("Qwen/Qwen2-7B-Instruct")->created_at.rfind("2024-06", 0) == 0);
+  CHECK(Parents(*store, "legacy/model-id") == Strings{"Qwen/Qwen2-7B"});
+  auto d = DiagsWithCode(*store, "hub_record");
+  REQUIRE(d.size() == 1);
+  CHECK_THAT(d[0].message, Catch::Contains("record 2"));
+  SECTION("a truncated array is one error and nothing lands from it") {
+    WriteFile(dir / "truncated.json", "[\n{\"id\": \"t/one\"},\n{\"id\": \"t/two\"\n");
+    Run(*store, {dir / "truncated.json"});
+    CHECK_FALSE(store->GetArtifact("t/one").ok());
+    auto j = DiagsWithCode(*store, "json");
+    REQUIRE(j.size() == 1);
+    CHECK(j[0].line >= 3);
+  }
+}
+
+TEST_CASE("ParseHubRecord reads one record", "[ingest]") {
+  auto r = ParseHubRecord(
+      R"({"id":"a/b","tags":["base_model:merge:c/d","base_model:merge:e/f","license:other"],"cardData":{"license_name":"custom"}})",
+      "dump.jsonl", 7);
+  REQUIRE(r.ok());
+  CHECK(r->origin == "hub:a/b");
+  CHECK_FALSE(r->content_hash.empty());
+  REQUIRE(r->artifact);
+  CHECK(r->artifact->license == "other");
+  CHECK(r->artifact->license_name == "custom");
+  REQUIRE(r->edges.size() == 2);
+  for (const auto& e : r->edges) CHECK(e.relation == Relation::kMerge);
+  SECTION("not JSON, not an object, or no id is InvalidInput") {
+    CHECK(ParseHubRecord("{", "d", 1).status().code() == Status::Code::kInvalidInput);
+    CHECK(ParseHubRecord("[1,2]", "d", 1).status().code() == Status::Code::kInvalidInput);
+    CHECK(ParseHubRecord(R"({"tags":[]})", "d", 1).status().code() ==
+          Status::Code::kInvalidInput);
+    CHECK(ParseHubRecord(R"({"id":"not an id"})", "d", 1).status().code() ==
+          Status::Code::kInvalidInput);
+  }
+}
+
+const char kOrgsHeader[] = "namespace,organization,country,kind,source\n";
+
+TEST_CASE("organizations.csv gives namespaces an organization and a sourced country",
+          "[ingest]") {
+  TempDir dir;
+  WriteCard(dir / "cards", "Qwen/Qwen2-7B", "---\nlicense: apache-2.0\n---\n");
+  WriteCard(dir / "cards", "mystery/model", "---\nlicense: mit\n---\n");
+  WriteCard(dir / "cards", "textual/model", "---\nlicense: mit\n---\n");
+  std::string orgs = dir / "organizations.csv";
+  WriteFile(orgs, std::string(kOrgsHeader) +
+                      "Qwen,Alibaba Cloud,CN,company,https://www.alibabacloud.com/\n"  // line 2
+                      "meta-llama,Meta,US,company,https://about.meta.com/\n"           // 3
+                      "mystery,Mystery Lab,FR,company,\n"                              // 4
+                      "textual,Textual,China,company,https://t.example\n"              // 5
+                      "bad ns!,Nope,US,company,https://x.example\n"                    // 6
+                      "\"quoted,lab\",Q,US,company,https://x.example\n"                // 7
+                      "short,row\n");                                                 // 8
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards", orgs});
+
+  auto qwen = store->GetArtifact("qwen/qwen2-7b");
+  REQUIRE(qwen.ok());
+  CHECK(qwen->organization == "Alibaba Cloud");
+  CHECK(qwen->country == "CN");
+  CHECK(qwen->country_source == "https://www.alibabacloud.com/");
+  SECTION("a country without a source is kept unknown, with a warning") {
+    auto m = store->GetArtifact("mystery/model");
+    REQUIRE(m.ok());
+    CHECK(m->organization == "Mystery Lab");
+    CHECK(m->country.empty());
+    bool warned = false;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.line == 4 && d.severity == "warning" && d.source == orgs) warned = true;
+    }
+    CHECK(warned);
+  }
+  SECTION("a country that is not an ISO code is kept unknown, with a warning") {
+    CHECK(store->GetArtifact("textual/model")->country.empty());
+    bool warned = false;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.line == 5 && d.severity == "warning") warned = true;
+    }
+    CHECK(warned);
+  }
+  SECTION("bad rows are skipped with their line") {
+    Strings where;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.severity == "error") where.push_back(std::to_string(d.line));
+    }
+    CHECK(Sorted(where) == Strings{"6", "7", "8"});
+    auto listed = store->Organizations();
+    CHECK(listed.size() == 4);
+  }
+}
+
+TEST_CASE("An aliases file gives a renamed namespace its new organization", "[ingest]") {
+  TempDir dir;
+  WriteCard(dir / "cards", "THUDM/chatglm3-6b", "---\nlicense: other\n---\n");
+  WriteFile(dir / "organizations.csv",
+            std::string(kOrgsHeader) + "zai-org,Z.ai,CN,company,https://z.ai/\n");
+  WriteFile(dir / "aliases.csv",
+            "old_namespace,new_namespace,source\nTHUDM,zai-org,https://example.org/rename\n"
+            "same,same,https://example.org\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards", dir / "organizations.csv", dir / "aliases.csv"});
+  auto a = store->GetArtifact("THUDM/chatglm3-6b");
+  REQUIRE(a.ok());
+  CHECK(a->organization == "Z.ai");
+  CHECK(a->country == "CN");
+  CHECK(a->author == "THUDM");  // the namespace itself is not rewritten
+  CHECK(store->ResolveId("zai-org/chatglm3-6b").value() == "THUDM/chatglm3-6b");
+  CHECK(DiagsWithCode(*store, "alias").size() == 1);  // same -> same
+}
+
+TEST_CASE("blocs.json defines blocs; _comment keys document it", "[ingest]") {
+  TempDir dir;
+  std::string blocs = dir / "blocs.json";
+  WriteFile(blocs, R"({
+  "_comment": "Bloc name -> ISO codes",
+  "West": ["US", "GB"],
+  "cn": ["CN"],
+  "odd": ["China", "JP", 7]
+})");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {blocs});
+  auto b = store->Blocs();
+  REQUIRE(b.size() == 3);
+  CHECK(b[0].first == "cn");
+  CHECK(b[1].first == "odd");
+  CHECK(b[1].second == Strings{"JP"});
+  CHECK(b[2].first == "west");
+  CHECK(b[2].second == Strings{"GB", "US"});
+  CHECK(DiagsWithCode(*store, "blocs").size() == 2);  // "China" and 7
+  SECTION("an edited bloc file replaces the stored blocs") {
+    WriteFile(blocs, R"({"west": ["US", "GB", "DE"], "cn": ["CN", "HK"]})");
+    Run(*store, {blocs});
+    auto e = store->Blocs();
+    REQUIRE(e.size() == 2);
+    CHECK(e[0].second == Strings{"CN", "HK"});
+    CHECK(e[1].second == Strings{"DE", "GB", "US"});
+    CHECK(DiagsWithCode(*store, "blocs").empty());
+  }
+  SECTION("ReadBlocsFile reads the same file without storing it") {
+    auto read = ReadBlocsFile(dir / "plain.json");
+    CHECK_FALSE(read.ok());
+    WriteFile(dir / "plain.json", R"({"_c": "x", "West": ["US"], "cn": ["CN"]})");
+    read = ReadBlocsFile(dir / "plain.json");
+    REQUIRE(read.ok());
+    REQUIRE(read->size() == 2);
+    CHECK((*read)[0].first == "cn");
+    CHECK((*read)[1].first == "west");
+    WriteFile(dir / "bad.json", R"({"west": ["USA"]})");
+    CHECK(ReadBlocsFile(dir / "bad.json").status().code() == Status::Code::kInvalidInput);
+  }
+}
+
+TEST_CASE("A curated edges csv adds manual edges with their source", "[ingest]") {
+  TempDir dir;
+  std::string edges = dir / "curated_edges.csv";
+  WriteFile(edges,
+            "child,parent,relation,source,note\n"
+            "stabilityai/sd3,google/t5-v1_1-xxl,component,https://example.org/sd3,text encoder\n"
+            "a/distilled,b/teacher,distillation,https://example.org/paper,\n"
+            "a/x,a/x,finetune,https://example.org,self\n"
+            "a/y,b/z,forked,https://example.org,\n"
+            "a/w,b/v,finetune,,no source\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {edges});
+  auto c = store->ParentEdges("stabilityai/sd3");
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].parent == "google/t5-v1_1-xxl");
+  CHECK(c[0].relation == Relation::kComponent);
+  REQUIRE(c[0].evidence.size() == 1);
+  CHECK(c[0].evidence[0].kind == "manual");
+  CHECK(c[0].evidence[0].source == "https://example.org/sd3");
+  CHECK(Parents(*store, "a/distilled") == Strings{"b/teacher"});
+  auto d = DiagsWithCode(*store, "curated_edge");
+  REQUIRE(d.size() == 3);
+  Strings lines;
+  for (const auto& x : d) lines.push_back(std::to_string(x.line));
+  CHECK(Sorted(lines) == Strings{"4", "5", "6"});
+}
+
+TEST_CASE("Ingest reports a derivation cycle spelled a -> b -> a", "[ingest]") {
+  TempDir dir;
+  WriteCard(dir / "cards", "c/a", "---\nbase_model: c/b\n---\n");
+  WriteCard(dir / "cards", "c/b", "---\nbase_model: c/a\n---\n");
+  WriteCard(dir / "cards", "c/ok", "---\nbase_model: c/a\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards"});
+  auto d = DiagsWithCode(*store, "cycle");
+  REQUIRE(d.size() == 1);
+  CHECK_THAT(d[0].message, Catch::Contains("c/a -> c/b -> c/a"));
+  CHECK(Parents(*store, "c/ok") == Strings{"c/a"});  // the rest still lands
+}
+
+TEST_CASE("Ingest of a missing path fails before touching the store", "[ingest]") {
+  TempDir dir;
+  WriteCard(dir / "cards", "a/b", "---\nbase_model: c/d\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  auto r = Ingest(*store, {dir / "cards", dir / "nope"}, {}, log);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Status::Code::kNotFound);
+  CHECK_FALSE(store->GetArtifact("a/b").ok());
+  SECTION("so does a CSV nobody can recognise") {
+    WriteFile(dir / "what.csv", "foo,bar\n1,2\n");
+    auto w = Ingest(*store, {dir / "cards", dir / "what.csv"}, {}, log);
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.status().code() == Status::Code::kInvalidInput);
+    CHECK_FALSE(store->GetArtifact("a/b").ok());
+  }
+}
+
+TEST_CASE("Ingest order decides: a user's organization file read after ours wins", "[ingest]") {
+  TempDir dir;
+  WriteCard(dir / "cards", "lab/model", "---\nlicense: mit\n---\n");
+  std::string ours = dir / "data/organizations.csv";
+  std::string mine = dir / "mine/organizations.csv";
+  WriteFile(ours, std::string(kOrgsHeader) + "lab,The Lab,US,company,https://lab.example/us\n"
+                                             "other,Other,GB,company,https://other.example\n");
+  WriteFile(mine, std::string(kOrgsHeader) + "lab,The Lab (Paris),FR,company,https://lab.example/fr\n");
+  auto store = OpenStore(dir / "s.db");
+  SECTION("in one run") {
+    Run(*store, {dir / "cards", ours, mine});
+    CHECK(store->GetArtifact("lab/model")->country == "FR");
+  }
+  SECTION("in two runs") {
+    Run(*store, {dir / "cards", ours});
+    CHECK(store->GetArtifact("lab/model")->country == "US");
+    Run(*store, {mine});
+    CHECK(store->GetArtifact("lab/model")->country == "FR");
+    SECTION("re-reading our unchanged file does not undo the override") {
+      Run(*store, {ours});
+      CHECK(store->GetArtifact("lab/model")->country == "FR");
+    }
+  }
+}
+
+TEST_CASE("Dropping an override from the user's organization file brings ours back",
+          "[ingest][!mayfail]") {
+  // Regression: organizations.csv (ours) says lab=US; the user's file said
+  // lab=FR and is then edited to say nothing about lab.
+  TempDir dir;
+  WriteCard(dir / "cards", "lab/model", "---\nlicense: mit\n---\n");
+  std::string ours = dir / "data/organizations.csv";
+  std::string mine = dir / "mine/organizations.csv";
+  WriteFile(ours, std::string(kOrgsHeader) + "lab,The Lab,US,company,https://lab.example/us\n");
+  WriteFile(mine, std::string(kOrgsHeader) + "lab,The Lab (Paris),FR,company,https://lab.example/fr\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards", ours, mine});
+  REQUIRE(store->GetArtifact("lab/model")->country == "FR");
+  WriteFile(mine, std::string(kOrgsHeader) + "else,Else,DE,company,https://else.example\n");
+  Run(*store, {ours, mine});
+  auto a = store->GetArtifact("lab/model");
+  CHECK(a->organization == "The Lab");
+  CHECK(a->country == "US");
+}
+
+TEST_CASE("Re-ingesting a curated edges file under another spelling of its path changes nothing",
+          "[ingest][!mayfail]") {
+  // Regression: DIR/edges.csv, then DIR/./edges.csv: the same file, read twice.
+  TempDir dir;
+  WriteFile(dir / "edges.csv",
+            "child,parent,relation,source,note\na/x,b/y,finetune,https://e.example,n\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "edges.csv"});
+  Run(*store, {dir / "./edges.csv"});
+  auto edges = store->ParentEdges("a/x");
+  REQUIRE(edges.size() == 1);
+  CHECK(edges[0].evidence.size() == 1);
+}
+
+TEST_CASE("A card whose edit keeps its bases reports no new edge", "[ingest][!mayfail]") {
+  // Regression: only the licence of the card changed, yet the summary said
+  // "1 new edge" for the base it already had.
+  TempDir dir;
+  WriteCard(dir / "cards", "me/model", "---\nbase_model: x/base\nlicense: mit\n---\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards"});
+  WriteCard(dir / "cards", "me/model", "---\nbase_model: x/base\nlicense: apache-2.0\n---\n");
+  IngestSummary s = Run(*store, {dir / "cards"});
+  CHECK(s.documents == 1);
+  CHECK(s.edges == 0);
+}
+
+TEST_CASE("ParseInputKind knows every --as name", "[ingest]") {
+  CHECK(ParseInputKind("cards").value() == InputKind::kCards);
+  CHECK(ParseInputKind("card").value() == InputKind::kCard);
+  CHECK(ParseInputKind("hub").value() == InputKind::kHub);
+  CHECK(ParseInputKind("orgs").value() == InputKind::kOrgs);
+  CHECK(ParseInputKind("aliases").value() == InputKind::kAliases);
+  CHECK(ParseInputKind("blocs").value() == InputKind::kBlocs);
+  CHECK(ParseInputKind("edges").value() == InputKind::kEdges);
+  CHECK(ParseInputKind("auto").value() == InputKind::kAuto);
+  CHECK(ParseInputKind("nonsense").status().code() == Status::Code::kInvalidInput);
+}
+
+TEST_CASE("IngestOptions::as overrides what detection would decide", "[ingest]") {
+  TempDir dir;
+  std::string dump = dir / "records.txt";  // an extension detection cannot place
+  WriteFile(dump, R"({"id":"a/b","tags":["base_model:c/d"]})" "\n");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  CHECK_FALSE(Ingest(*store, {dump}, {}, log).ok());
+  IngestOptions o;
+  o.as = InputKind::kHub;
+  Run(*store, {dump}, o);
+  CHECK(Parents(*store, "a/b") == Strings{"c/d"});
+}
+
+}  // namespace
+}  // namespace lineage

@@ -1,1 +1,622 @@
+// Tests for include/lineage/store.h, on stores in temporary folders.
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "lineage/graph.h"
+#include "lineage/store.h"
+#include "test_support.h"
+
+namespace lineage {
+namespace {
+
+using testing::ApplyRun;
+using testing::MakeDoc;
+using testing::MakeEdge;
+using testing::MakeEvidence;
+using testing::NodeIds;
+using testing::OpenStore;
+using testing::Parents;
+using testing::TempDir;
+using Strings = std::vector<std::string>;
+
+// Runs one SQL statement on a store file behind the Store's back.
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+int64_t Count(const Store& store, const std::string& table) {
+  auto rows = store.Query("SELECT count(*) FROM " + table);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  return std::stoll((*rows)[1][0]);
+}
+
+TEST_CASE("Store::Open creates a store and reopens it", "[store]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  {
+    auto store = OpenStore(path);
+    ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"})});
+  }
+  SECTION("read-write") {
+    auto store = OpenStore(path);
+    CHECK(Parents(*store, "a/x") == Strings{"b/y"});
+  }
+  SECTION("read-only") {
+    auto store = OpenStore(path, Store::Mode::kReadOnly);
+    CHECK(Parents(*store, "a/x") == Strings{"b/y"});
+    CHECK(store->BeginRun("x").code() == Status::Code::kInvalidInput);
+  }
+}
+
+TEST_CASE("Store::Open read-only does not create a missing store", "[store]") {
+  TempDir dir;
+  auto s = Store::Open(dir / "missing.db", Store::Mode::kReadOnly);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.status().code() == Status::Code::kNotFound);
+  CHECK_FALSE(std::filesystem::exists(dir / "missing.db"));
+}
+
+TEST_CASE("Store::Open checks the schema version", "[store]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  { OpenStore(path); }
+  SECTION("a store newer than this build is Corruption") {
+    RawExec(path, "PRAGMA user_version = 99");
+    for (auto mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
+      auto s = Store::Open(path, mode);
+      REQUIRE_FALSE(s.ok());
+      CHECK(s.status().code() == Status::Code::kCorruption);
+      CHECK_THAT(s.status().message(), Catch::Contains("99"));
+    }
+  }
+  SECTION("a sqlite file that is not a lineage store is Corruption and left alone") {
+    std::string other = dir / "other.db";
+    RawExec(other, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine')");
+    auto s = Store::Open(other, Store::Mode::kReadWrite);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.status().code() == Status::Code::kCorruption);
+    CHECK_THAT(s.status().message(), Catch::Contains("not a lineage store"));
+    // No lineage table was added to the user's file.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(other.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(st, 0) == 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  SECTION("an empty existing file opened read-only is NotFound, not a crash") {
+    std::string empty = dir / "empty.db";
+    testing::WriteFile(empty, "");
+    auto s = Store::Open(empty, Store::Mode::kReadOnly);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.status().code() == Status::Code::kNotFound);
+  }
+}
+
+TEST_CASE("Store::Open on a file that is not SQLite at all is Corruption", "[store][!mayfail]") {
+  // store.h: "Corruption when the file is not a lineage store".
+  TempDir dir;
+  std::string path = dir / "notes.txt";
+  testing::WriteFile(path, std::string("These are my notes, not a database.\n") +
+                               std::string(4096, 'x'));
+  auto s = Store::Open(path, Store::Mode::kReadWrite);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.status().code() == Status::Code::kCorruption);
+  CHECK(testing::ReadFile(path).rfind("These are my notes", 0) == 0);
+}
+
+TEST_CASE("ApplyDocument skips a document whose hash did not change", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  REQUIRE(store->BeginRun("first").ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:a/x", "h1", "a/x", {"b/y"})).ok());
+  CHECK(store->run_counts().documents == 1);
+  CHECK(store->run_counts().edges == 1);
+  REQUIRE(store->CommitRun(nullptr).ok());
+  CHECK(store->DocumentUnchanged("card:a/x", "h1"));
+  CHECK_FALSE(store->DocumentUnchanged("card:a/x", "h2"));
+  CHECK_FALSE(store->DocumentUnchanged("card:other", "h1"));
+
+  REQUIRE(store->BeginRun("second").ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:a/x", "h1", "a/x", {"b/y"})).ok());
+  Store::RunCounts c = store->run_counts();
+  CHECK(c.documents == 0);
+  CHECK(c.unchanged == 1);
+  CHECK(c.edges == 0);
+  REQUIRE(store->CommitRun(nullptr).ok());
+  CHECK(Parents(*store, "a/x") == Strings{"b/y"});
+  CHECK(store->ParentEdges("a/x")[0].evidence.size() == 1);  // evidence not doubled
+  CHECK(Count(*store, "edge") == 1);
+}
+
+TEST_CASE("A newer version of a document replaces what the older one said", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts v1 = MakeDoc("card:a/x", "h1", "a/x", {"b/old"});
+  v1.artifact->license = "mit";
+  v1.diagnostics.push_back({"a/x/README.md", 3, "warning", "duplicate_base_model", "twice"});
+  ApplyRun(*store, {v1});
+  REQUIRE(Parents(*store, "a/x") == Strings{"b/old"});
+  REQUIRE(store->Diagnostics().size() == 1);
+
+  DocumentFacts v2 = MakeDoc("card:a/x", "h2", "a/x", {"c/new"});
+  v2.artifact->license = "apache-2.0";
+  ApplyRun(*store, {v2});
+
+  SECTION("the old edge is removed and the new one added") {
+    CHECK(Parents(*store, "a/x") == Strings{"c/new"});
+    CHECK(store->ChildEdges("b/old").empty());
+    CHECK(Count(*store, "edge") == 1);
+  }
+  SECTION("attributes and diagnostics follow the new version") {
+    auto a = store->GetArtifact("a/x");
+    REQUIRE(a.ok());
+    CHECK(a->license == "apache-2.0");
+    CHECK(store->Diagnostics().empty());
+  }
+  SECTION("the old parent stays known as an undeclared artifact") {
+    auto b = store->GetArtifact("b/old");
+    REQUIRE(b.ok());
+    CHECK_FALSE(b->declared);
+  }
+}
+
+TEST_CASE("Evidence from two documents merges on one edge", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts card = MakeDoc("card:a/x", "c1", "a/x", {"b/y"});
+  card.edges[0].relation = Relation::kFinetune;
+  card.edges[0].relation_inferred = true;
+  card.edges[0].evidence[0].relation_inferred = true;
+  DocumentFacts hub;
+  hub.origin = "hub:a/x";
+  hub.content_hash = "x1";
+  Edge tag = MakeEdge("a/x", "b/y", Relation::kQuantized, 0.95, "hub.tag");
+  hub.edges.push_back(tag);
+  ApplyRun(*store, {card, hub});
+
+  auto edges = store->ParentEdges("a/x");
+  REQUIRE(edges.size() == 1);
+  CHECK(edges[0].evidence.size() == 2);
+  Strings kinds;
+  for (const auto& ev : edges[0].evidence) kinds.push_back(ev.kind);
+  std::sort(kinds.begin(), kinds.end());
+  CHECK(kinds == Strings{"card.base_model", "hub.tag"});
+  SECTION("a declared relation outranks an inferred one of the same confidence") {
+    CHECK(edges[0].relation == Relation::kQuantized);
+    CHECK_FALSE(edges[0].relation_inferred);
+  }
+  SECTION("dropping one document keeps the edge with the other's evidence") {
+    hub.content_hash = "x2";
+    hub.edges.clear();
+    ApplyRun(*store, {hub});
+    auto after = store->ParentEdges("a/x");
+    REQUIRE(after.size() == 1);
+    REQUIRE(after[0].evidence.size() == 1);
+    CHECK(after[0].evidence[0].kind == "card.base_model");
+    CHECK(after[0].relation == Relation::kFinetune);
+    CHECK(after[0].relation_inferred);
+  }
+  SECTION("dropping both documents' claims removes the edge") {
+    hub.content_hash = "x2";
+    hub.edges.clear();
+    card.content_hash = "c2";
+    card.edges.clear();
+    ApplyRun(*store, {hub, card});
+    CHECK(store->ParentEdges("a/x").empty());
+  }
+}
+
+TEST_CASE("RollbackRun leaves the store as it was before the run", "[store]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  auto store = OpenStore(path);
+  ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"})});
+  StoreStats before = store->Stats();
+
+  REQUIRE(store->BeginRun("doomed").ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:a/x", "h2", "a/x", {"c/z"})).ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:n/new", "h1", "n/new", {"a/x"})).ok());
+  REQUIRE(store->UpsertOrganization({"a", "A Inc", "US", "company", "https://a.example"},
+                                    "file:orgs.csv")
+              .ok());
+  store->RollbackRun();
+
+  CHECK(Parents(*store, "a/x") == Strings{"b/y"});
+  CHECK_FALSE(store->GetArtifact("n/new").ok());
+  CHECK_FALSE(store->GetArtifact("c/z").ok());
+  CHECK(store->Organizations().empty());
+  StoreStats after = store->Stats();
+  CHECK(after.artifacts == before.artifacts);
+  CHECK(after.edges == before.edges);
+  CHECK(store->DocumentUnchanged("card:a/x", "h1"));
+
+  SECTION("a later run works normally") {
+    ApplyRun(*store, {MakeDoc("card:a/x", "h3", "a/x", {"d/w"})});
+    CHECK(Parents(*store, "a/x") == Strings{"d/w"});
+  }
+  SECTION("closing the store mid-run rolls back too") {
+    REQUIRE(store->BeginRun("crash").ok());
+    REQUIRE(store->ApplyDocument(MakeDoc("card:q/q", "h1", "q/q")).ok());
+    store.reset();
+    auto reopened = OpenStore(path);
+    CHECK_FALSE(reopened->GetArtifact("q/q").ok());
+    CHECK(Parents(*reopened, "a/x") == Strings{"b/y"});
+  }
+}
+
+TEST_CASE("ApplyDocument outside a run is refused", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  Status st = store->ApplyDocument(MakeDoc("card:a/x", "h1", "a/x"));
+  CHECK(st.code() == Status::Code::kInvalidInput);
+  CHECK_FALSE(store->GetArtifact("a/x").ok());
+  CHECK(store->CommitRun(nullptr).code() == Status::Code::kInvalidInput);
+}
+
+TEST_CASE("Bare names are resolved against the whole store when the run commits", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts child = MakeDoc("card:me/ft", "h1", "me/ft");
+  Evidence ev = MakeEvidence("card.base_model", Relation::kFinetune, 0.95, "me/ft/README.md", 2);
+  ev.detail = "Llama-2-7b-hf";
+  child.pending.push_back({"Llama-2-7b-hf", ev});
+
+  SECTION("one declared match: an edge with lowered confidence") {
+    ApplyRun(*store, {child, MakeDoc("card:meta-llama/llama-2-7b-hf", "h1",
+                                     "meta-llama/Llama-2-7b-hf")});
+    auto edges = store->ParentEdges("me/ft");
+    REQUIRE(edges.size() == 1);
+    CHECK(edges[0].parent == "meta-llama/Llama-2-7b-hf");
+    REQUIRE(edges[0].evidence.size() == 1);
+    CHECK(edges[0].evidence[0].confidence < 0.95);
+    CHECK_THAT(edges[0].evidence[0].detail, Catch::Contains("meta-llama/Llama-2-7b-hf"));
+    CHECK(store->Diagnostics().empty());
+  }
+  SECTION("the match may arrive in a later run") {
+    ApplyRun(*store, {child});
+    CHECK(store->ParentEdges("me/ft").empty());
+    ApplyRun(*store, {MakeDoc("card:meta-llama/llama-2-7b-hf", "h1", "meta-llama/Llama-2-7b-hf")});
+    CHECK(Parents(*store, "me/ft") == Strings{"meta-llama/Llama-2-7b-hf"});
+    CHECK(store->Diagnostics().empty());  // the earlier "unresolved" is gone
+  }
+  SECTION("no match: an unresolved_name diagnostic") {
+    ApplyRun(*store, {child});
+    CHECK(store->ParentEdges("me/ft").empty());
+    auto d = store->Diagnostics();
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].code == "unresolved_name");
+    CHECK(d[0].source == "me/ft/README.md");
+    CHECK(d[0].line == 2);
+  }
+  SECTION("several matches: no guess, the candidates are named") {
+    ApplyRun(*store, {child, MakeDoc("card:a/llama-2-7b-hf", "h1", "a/Llama-2-7b-hf"),
+                      MakeDoc("card:b/llama-2-7b-hf", "h1", "b/Llama-2-7b-hf")});
+    CHECK(store->ParentEdges("me/ft").empty());
+    auto d = store->Diagnostics();
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].code == "unresolved_name");
+    CHECK_THAT(d[0].message, Catch::Contains("a/Llama-2-7b-hf") && Catch::Contains("b/Llama-2-7b-hf"));
+  }
+}
+
+TEST_CASE("CommitRun records each cycle as a diagnostic spelled a -> b -> a", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"}),
+                    MakeDoc("card:b/y", "h1", "b/y", {"a/x"})},
+           FindCycles);
+  auto d = store->Diagnostics();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "cycle");
+  CHECK_THAT(d[0].message, Catch::Contains("a/x -> b/y -> a/x") ||
+                               Catch::Contains("b/y -> a/x -> b/y"));
+  SECTION("breaking the cycle clears the diagnostic") {
+    ApplyRun(*store, {MakeDoc("card:b/y", "h2", "b/y")}, FindCycles);
+    CHECK(store->Diagnostics().empty());
+  }
+}
+
+TEST_CASE("ResolveId finds what users type", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts ds;
+  ds.origin = "card:me/ft";
+  ds.content_hash = "h1";
+  ds.edges.push_back(MakeEdge("me/ft", "datasets/tatsu-lab/alpaca", Relation::kTrainedOn));
+  ApplyRun(*store, {MakeDoc("card:qwen/qwen2-7b", "h", "Qwen/Qwen2-7B"),
+                    MakeDoc("card:qwen/qwen2-7b-instruct", "h", "Qwen/Qwen2-7B-Instruct",
+                            {"Qwen/Qwen2-7B"}),
+                    MakeDoc("card:newlab/model", "h", "newlab/Model"), ds});
+  REQUIRE(store->BeginRun("alias").ok());
+  REQUIRE(store->AddAlias("oldlab", "newlab", "https://example.org", "file:aliases.csv").ok());
+  REQUIRE(store->CommitRun(nullptr).ok());
+
+  auto resolve = [&](const std::string& text) {
+    auto r = store->ResolveId(text);
+    INFO(text << " -> " << r.status().ToString());
+    REQUIRE(r.ok());
+    return r.value();
+  };
+  SECTION("any case gives the display id") {
+    CHECK(resolve("qwen/qwen2-7b") == "Qwen/Qwen2-7B");
+    CHECK(resolve("QWEN/QWEN2-7B-INSTRUCT") == "Qwen/Qwen2-7B-Instruct");
+  }
+  SECTION("a huggingface.co URL") {
+    CHECK(resolve("https://huggingface.co/Qwen/Qwen2-7B/tree/main") == "Qwen/Qwen2-7B");
+  }
+  SECTION("a bare name that only one artifact has") {
+    CHECK(resolve("qwen2-7b-instruct") == "Qwen/Qwen2-7B-Instruct");
+  }
+  SECTION("a dataset named without datasets/") {
+    CHECK(resolve("tatsu-lab/alpaca") == "datasets/tatsu-lab/alpaca");
+  }
+  SECTION("a renamed namespace") {
+    CHECK(resolve("oldlab/model") == "newlab/Model");
+  }
+  SECTION("a typo is NotFound with a did you mean") {
+    auto r = store->ResolveId("Qwen/Qwen2-7B-Instrcut");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kNotFound);
+    CHECK(r.status().message() ==
+          "unknown model 'Qwen/Qwen2-7B-Instrcut', did you mean 'Qwen/Qwen2-7B-Instruct'?");
+  }
+  SECTION("the right name under the wrong namespace suggests the right one") {
+    auto r = store->ResolveId("alibaba/Qwen2-7B");
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Catch::Contains("did you mean 'Qwen/Qwen2-7B'?"));
+  }
+  SECTION("nothing close gives no suggestion") {
+    auto r = store->ResolveId("zzzzzzzz/yyyyyyyyyyyy");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message() == "unknown model 'zzzzzzzz/yyyyyyyyyyyy'");
+  }
+}
+
+// a -> b -> c -> d (child -> parent), plus e -> c.
+std::vector<DocumentFacts> Chain4() {
+  return {MakeDoc("card:a/a", "h", "a/A", {"b/B"}), MakeDoc("card:b/b", "h", "b/B", {"c/C"}),
+          MakeDoc("card:c/c", "h", "c/C", {"d/D"}), MakeDoc("card:d/d", "h", "d/D"),
+          MakeDoc("card:e/e", "h", "e/E", {"c/C"})};
+}
+
+TEST_CASE("Chain walks every ancestor with its shortest depth", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, Chain4());
+  auto g = store->Chain("A/a");  // any case
+  REQUIRE(g.ok());
+  CHECK(g->root == "a/A");
+  CHECK(NodeIds(*g) == Strings{"a/A", "b/B", "c/C", "d/D"});
+  std::vector<int> depths;
+  for (const auto& n : g->nodes) depths.push_back(n.depth);
+  CHECK(depths == std::vector<int>{0, 1, 2, 3});
+  REQUIRE(g->edges.size() == 3);
+  CHECK(g->edges[0].child == "a/A");
+  CHECK(g->edges[0].parent == "b/B");
+  CHECK(g->edges[0].evidence.size() == 1);
+  SECTION("max_depth stops the walk") {
+    auto one = store->Chain("a/A", 1);
+    REQUIRE(one.ok());
+    CHECK(NodeIds(*one) == Strings{"a/A", "b/B"});
+    CHECK(one->edges.size() == 1);
+    auto zero = store->Chain("a/A", 0);
+    REQUIRE(zero.ok());
+    CHECK(NodeIds(*zero) == Strings{"a/A"});
+    CHECK(zero->edges.empty());
+  }
+  SECTION("a root has only itself") {
+    auto root = store->Chain("d/D");
+    REQUIRE(root.ok());
+    CHECK(NodeIds(*root) == Strings{"d/D"});
+  }
+  SECTION("an unknown id is NotFound") {
+    CHECK(store->Chain("x/y").status().code() == Status::Code::kNotFound);
+  }
+}
+
+TEST_CASE("Descendants walks everything derived, down to max_depth", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, Chain4());
+  auto g = store->Descendants("d/D");
+  REQUIRE(g.ok());
+  CHECK(NodeIds(*g) == Strings{"d/D", "c/C", "b/B", "e/E", "a/A"});
+  CHECK(g->nodes[3].depth == 2);
+  CHECK(g->edges.size() == 4);
+  SECTION("depth 1") {
+    auto one = store->Descendants("c/C", 1);
+    REQUIRE(one.ok());
+    CHECK(NodeIds(*one) == Strings{"c/C", "b/B", "e/E"});
+    CHECK(one->edges.size() == 2);
+  }
+}
+
+TEST_CASE("Chain on a diamond reports the shortest depth and every edge once", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  // m merges l and r; l -> base, r -> mid -> base.
+  ApplyRun(*store, {MakeDoc("card:m", "h", "x/m", {"x/l", "x/r"}, Relation::kMerge),
+                    MakeDoc("card:l", "h", "x/l", {"x/base"}),
+                    MakeDoc("card:r", "h", "x/r", {"x/mid"}),
+                    MakeDoc("card:mid", "h", "x/mid", {"x/base"})});
+  auto g = store->Chain("x/m");
+  REQUIRE(g.ok());
+  auto base = std::find_if(g->nodes.begin(), g->nodes.end(),
+                           [](const GraphNode& n) { return n.artifact.id == "x/base"; });
+  REQUIRE(base != g->nodes.end());
+  CHECK(base->depth == 2);
+  CHECK(g->edges.size() == 5);
+  SECTION("edges are sorted by (child, parent)") {
+    for (size_t i = 1; i < g->edges.size(); ++i) {
+      auto prev = std::make_pair(IdKey(g->edges[i - 1].child), IdKey(g->edges[i - 1].parent));
+      auto cur = std::make_pair(IdKey(g->edges[i].child), IdKey(g->edges[i].parent));
+      CHECK(prev < cur);
+    }
+  }
+}
+
+TEST_CASE("Chain and Descendants terminate on a cycle", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, {MakeDoc("card:a", "h", "c/a", {"c/b"}), MakeDoc("card:b", "h", "c/b", {"c/c"}),
+                    MakeDoc("card:c", "h", "c/c", {"c/a"})});
+  auto up = store->Chain("c/a");
+  REQUIRE(up.ok());
+  CHECK(NodeIds(*up) == Strings{"c/a", "c/b", "c/c"});
+  CHECK(up->edges.size() == 3);
+  auto down = store->Descendants("c/a");
+  REQUIRE(down.ok());
+  CHECK(down->nodes.size() == 3);
+  CHECK(down->edges.size() == 3);
+}
+
+TEST_CASE("Query answers read-only SQL with a header row", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"})});
+  auto rows = store->Query("SELECT display FROM artifact ORDER BY key");
+  REQUIRE(rows.ok());
+  CHECK(*rows == std::vector<Strings>{{"display"}, {"a/x"}, {"b/y"}});
+  SECTION("a trailing semicolon is fine") {
+    CHECK(store->Query("SELECT 1 AS one;").ok());
+  }
+  SECTION("NULL reads as empty") {
+    auto r = store->Query("SELECT NULL AS n");
+    REQUIRE(r.ok());
+    CHECK((*r)[1][0] == "");
+  }
+}
+
+TEST_CASE("Query refuses anything that would write", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"})});
+  auto version_before = store->Query("PRAGMA user_version");
+  REQUIRE(version_before.ok());
+  for (const char* sql : {
+           "INSERT INTO artifact(key, display, kind, namespace, name_key) VALUES('z','z',0,'','z')",
+           "DELETE FROM artifact",
+           "UPDATE artifact SET display='pwned'",
+           "DROP TABLE edge",
+           "CREATE TABLE t(x)",
+           "PRAGMA user_version = 7",
+           "SELECT 1; DELETE FROM artifact",
+           "SELECT 1; SELECT 2",
+           "WITH x AS (SELECT 1) DELETE FROM edge",
+           "VACUUM",
+       }) {
+    INFO(sql);
+    auto r = store->Query(sql);
+    CHECK_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kInvalidInput);
+  }
+  CHECK(Count(*store, "artifact") == 2);
+  CHECK(Count(*store, "edge") == 1);
+  auto v = store->Query("PRAGMA user_version");
+  REQUIRE(v.ok());
+  CHECK(*v == *version_before);
+  CHECK(Parents(*store, "a/x") == Strings{"b/y"});
+  SECTION("connection-only pragmas and ATTACH cannot write through it either") {
+    // These may be accepted: they only change the throwaway read-only
+    // connection. What matters is that nothing reaches a file.
+    (void)store->Query("PRAGMA writable_schema = 1");
+    auto r = store->Query("DELETE FROM artifact");
+    CHECK_FALSE(r.ok());
+    std::string attached = dir / "attached.db";
+    (void)store->Query("ATTACH DATABASE '" + attached + "' AS other");
+    CHECK_FALSE(std::filesystem::exists(attached));
+    CHECK(Count(*store, "artifact") == 2);
+  }
+  SECTION("syntax errors and empty input are InvalidInput") {
+    CHECK(store->Query("SELEC 1").status().code() == Status::Code::kInvalidInput);
+    CHECK(store->Query("").status().code() == Status::Code::kInvalidInput);
+    CHECK(store->Query("   ").status().code() == Status::Code::kInvalidInput);
+  }
+}
+
+TEST_CASE("Organizations, aliases and blocs are stored and joined to artifacts", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  REQUIRE(store->BeginRun("tables").ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:qwen/a", "h", "Qwen/A")).ok());
+  REQUIRE(store->ApplyDocument(MakeDoc("card:oldlab/b", "h", "oldlab/B")).ok());
+  REQUIRE(store->UpsertOrganization({"Qwen", "Alibaba Cloud", "CN", "company", "https://q.example"},
+                                    "file:orgs.csv")
+              .ok());
+  REQUIRE(store->UpsertOrganization({"newlab", "New Lab", "FR", "academic", "https://n.example"},
+                                    "file:orgs.csv")
+              .ok());
+  REQUIRE(store->AddAlias("OldLab", "NewLab", "https://n.example/moved", "file:aliases.csv").ok());
+  REQUIRE(store->SetBloc("West", {"us", "FR"}, "file:blocs.json").ok());
+  REQUIRE(store->CommitRun(nullptr).ok());
+
+  auto a = store->GetArtifact("qwen/a");
+  REQUIRE(a.ok());
+  CHECK(a->organization == "Alibaba Cloud");
+  CHECK(a->country == "CN");
+  CHECK(a->country_source == "https://q.example");
+  SECTION("a renamed namespace takes the new one's organization") {
+    auto b = store->GetArtifact("oldlab/B");
+    REQUIRE(b.ok());
+    CHECK(b->organization == "New Lab");
+    CHECK(b->country == "FR");
+  }
+  SECTION("blocs are stored under a lower-case name with upper-case countries") {
+    auto blocs = store->Blocs();
+    REQUIRE(blocs.size() == 1);
+    CHECK(blocs[0].first == "west");
+    CHECK(blocs[0].second == Strings{"FR", "US"});
+  }
+  SECTION("organizations list in namespace order, as written") {
+    auto orgs = store->Organizations();
+    REQUIRE(orgs.size() == 2);
+    CHECK(orgs[0].ns == "newlab");
+    CHECK(orgs[1].ns == "Qwen");
+  }
+  SECTION("Stats counts coverage") {
+    StoreStats s = store->Stats();
+    CHECK(s.models == 2);
+    CHECK(s.models_with_country == 2);
+    CHECK(s.organizations == 2);
+  }
+}
+
+TEST_CASE("Stats counts artifacts, edges by relation and diagnostics", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts d = MakeDoc("card:a/x", "h1", "a/x", {"b/y", "c/z"}, Relation::kMerge);
+  d.edges.push_back(MakeEdge("a/x", "datasets/o/data", Relation::kTrainedOn, 0.9, "card.datasets"));
+  d.diagnostics.push_back({"a/x/README.md", 2, "warning", "self_reference", "self"});
+  ApplyRun(*store, {d});
+  StoreStats s = store->Stats();
+  CHECK(s.artifacts == 4);
+  CHECK(s.declared == 1);
+  CHECK(s.by_kind[0] == 3);
+  CHECK(s.by_kind[1] == 1);
+  CHECK(s.edges == 3);
+  CHECK(s.edges_by_relation[static_cast<int>(Relation::kMerge)] == 2);
+  CHECK(s.edges_by_relation[static_cast<int>(Relation::kTrainedOn)] == 1);
+  CHECK(s.diagnostics == 1);
+  REQUIRE(s.diagnostics_by_code.size() == 1);
+  CHECK(s.diagnostics_by_code[0].first == "self_reference");
+  CHECK(s.evidence_by_kind ==
+        std::vector<std::pair<std::string, int64_t>>{{"card.base_model", 2}, {"card.datasets", 1}});
+}
+
+}  // namespace
+}  // namespace lineage

@@ -36,6 +36,9 @@ struct CardFields {
 // Parses the YAML front matter of a model card. Never fails: problems become
 // diagnostics in the result (naming `source` and the file line).
 CardFields ParseCardText(std::string_view text, const std::string& source);
+// As ParseCardText; `fast_path` false forces yaml-cpp for every card (the
+// fast path for plain front matter is checked against it in the tests).
+CardFields ParseCardTextWith(std::string_view text, const std::string& source, bool fast_path);
 
 // Turns the fields of `id`'s card into facts: the artifact, an edge with
 // evidence `evidence_kind` per base model and dataset, pending bare names,
@@ -66,9 +69,10 @@ enum class InputKind {
   kEdges,    // curated edges csv (evidence `manual`)
   kLicenses,        // licence catalogue csv
   kLicenseAliases,  // licence aliases csv
+  kGit,             // a git model repository, or a folder of them (lineage/git.h)
 };
 // "cards", "card", "hub", "orgs", "aliases", "blocs", "edges", "licenses",
-// "license-aliases"; InvalidInput otherwise.
+// "license-aliases", "git"; InvalidInput otherwise.
 Result<InputKind> ParseInputKind(std::string_view name);
 
 // Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries
@@ -78,7 +82,8 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadBlocsF
 
 struct IngestOptions {
   InputKind as = InputKind::kAuto;
-  std::string id;          // for a single card
+  std::string id;          // for a single card or a single git repository
+  std::string rev;         // git repositories: the revision to read (empty: HEAD)
   bool progress = false;   // show progress on the stream (a terminal)
   int threads = 0;         // parser threads; 0 = hardware concurrency
 };

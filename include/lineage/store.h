@@ -76,6 +76,63 @@ struct NodeRow {
   std::string created_at;
 };
 
+// --- Git repositories (docs/git.md) -------------------------------------------------
+// The Git LFS pointer of a weight file: the sha256 that identifies its content.
+struct LfsObject {
+  std::string path;  // in the repository, '/'-separated
+  std::string oid;   // "sha256:<64 hex digits>"
+  int64_t size = 0;
+};
+
+// One change of a repository's lineage metadata, read from its history.
+struct HistoryEntry {
+  std::string id;      // the repository's artifact (display id; filled by queries)
+  std::string commit;  // full commit id
+  std::string date;    // author date, ISO 8601 UTC
+  std::string author;  // "Name <email>"
+  std::string file;    // README.md, config.json or adapter_config.json
+  std::string field;   // base_model, relation, license or name_or_path
+  std::string old_value, new_value;  // "" when absent; several bases joined by ", "
+  // "" or a finding: base_model_removed, base_model_replaced, license_changed,
+  // license_removed.
+  std::string finding;
+};
+
+// The parents a repository declared from one commit on, until its next state.
+struct RepoState {
+  std::string commit;
+  std::string date;           // author date, ISO 8601 UTC
+  std::vector<Edge> parents;  // child is the repository; evidence from that commit
+};
+
+// What the store keeps about one ingested repository (Store::PutRepository).
+struct RepoRecord {
+  std::string origin;  // the repository's document origin ("git:<id key>")
+  std::string id;      // its artifact
+  std::string path;    // where it was read
+  std::string commit;  // the commit read
+  std::string commit_date;
+  std::string first_commit_date;  // of the oldest commit reached
+  bool history_complete = false;  // false: the walk stopped early (shallow, missing commit)
+  std::vector<LfsObject> lfs;          // weight files at `commit`
+  std::vector<HistoryEntry> history;   // oldest first
+  std::vector<RepoState> states;       // oldest first
+};
+
+// The weight files two stored repositories have in common.
+struct LfsOverlap {
+  std::string id;  // the other repository's artifact
+  std::string path, commit, first_commit_date;  // the other repository, as stored
+  int64_t shared = 0;  // distinct oids both hold
+  int64_t mine = 0;    // distinct oids of the repository asked about
+  int64_t theirs = 0;  // distinct oids of the other one
+  struct File {
+    std::string oid, mine_path, theirs_path;
+    int64_t size = 0;
+  };
+  std::vector<File> files;  // the shared ones, sorted by mine_path
+};
+
 class Store {
  public:
   enum class Mode { kReadWrite, kReadOnly };
@@ -154,6 +211,29 @@ class Store {
   // Read-only SQL for ad-hoc questions: a header row then the rows.
   // InvalidInput for anything that would write.
   Result<std::vector<std::vector<std::string>>> Query(const std::string& sql) const;
+
+  // --- Git repositories (docs/git.md) ---------------------------------------------
+  // Replaces what `record.origin` said about its repository (weight-file LFS
+  // objects, history, states) with `record`; call inside a run, after
+  // ApplyDocument created the artifact. IoError when the store cannot be written.
+  Status PutRepository(const RepoRecord& record);
+  // The stored repositories sharing weight-file LFS oids with the repository of
+  // `id`, sorted by id; empty when it has none or is not a stored repository.
+  std::vector<LfsOverlap> LfsOverlaps(const std::string& id) const;
+  // The history of `id`'s repository, oldest first. NotFound when no repository
+  // history of `id` was ingested.
+  Result<std::vector<HistoryEntry>> History(const std::string& id) const;
+  // The history entries that are findings, across all repositories, by date.
+  std::vector<HistoryEntry> Findings() const;
+  // Every ancestor of `id` as the graph stood at `date` (YYYY-MM-DD, the end of
+  // that day, or an ISO 8601 UTC date-time). A repository whose history was
+  // ingested answers with the parents its metadata declared at that date (the
+  // current edges once `date` reaches the commit that was ingested); any other
+  // artifact answers with its current edges, and is named in `notes`, as is a
+  // repository that did not exist yet or whose history is cut short.
+  // InvalidInput for a malformed date, NotFound for an unknown id.
+  Result<Subgraph> ChainAsOf(const std::string& id, const std::string& date,
+                             std::vector<std::string>* notes) const;
 
  private:
   struct Impl;

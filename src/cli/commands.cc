@@ -17,6 +17,7 @@
 
 #include "lineage/analysis.h"
 #include "lineage/export.h"
+#include "lineage/git.h"
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
 #include "lineage/license.h"
@@ -50,6 +51,9 @@ struct Options {
   std::string out_dir = "lineage-report";
   bool no_progress = false;
   int threads = 0;
+  std::string rev;    // ingest: git revision
+  std::string as_of;  // chain: the date to answer for
+  bool findings = false;
 };
 
 struct Io {
@@ -160,8 +164,9 @@ void SetupIngest(CLI::App* app, Options& o) {
   app->add_option("paths", o.paths, "card folders, card files, Hub dumps, organization, alias, "
                                     "bloc or curated-edge files")
       ->required();
-  app->add_option("--as", o.as, "what the paths hold: cards, card, hub, orgs, aliases, blocs, edges");
-  app->add_option("--id", o.id, "the id of a single card file (NAMESPACE/NAME)");
+  app->add_option("--as", o.as, "what the paths hold: cards, card, hub, orgs, aliases, blocs, edges, git");
+  app->add_option("--id", o.id, "the id of a single card file or git repository (NAMESPACE/NAME)");
+  app->add_option("--rev", o.rev, "git repositories: read this branch, tag or commit, not HEAD");
   app->add_flag("--no-progress", o.no_progress, "never show progress");
   app->add_option("--threads", o.threads, "parser threads (default: all cores)");
 }
@@ -176,6 +181,7 @@ int RunIngest(Options& o, Io& io) {
     opts.as = *kind;
   }
   opts.id = o.id;
+  opts.rev = o.rev;
   opts.threads = o.threads;
   opts.progress = !o.no_progress && ::isatty(STDERR_FILENO);
   auto summary = Ingest(**store, o.paths, opts, io.err);
@@ -236,8 +242,110 @@ int RunWalk(Options& o, Io& io, bool upward) {
   return kExitOk;
 }
 
-int RunChain(Options& o, Io& io) { return RunWalk(o, io, true); }
+void SetupChainAsOf(CLI::App* app, Options& o) {
+  SetupChain(app, o);
+  app->add_option("--as-of", o.as_of,
+                  "answer from the lineage as it stood on DATE (YYYY-MM-DD, UTC), for models "
+                  "whose git history was ingested");
+}
+
+// chain --as-of: the ancestors at a date, from ingested repository histories.
+int RunChainAsOf(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  auto id = Resolve(**store, o.id);
+  if (!id.ok()) return Fail(io, id.status());
+  std::vector<std::string> notes;
+  auto g = (*store)->ChainAsOf(*id, o.as_of, &notes);
+  if (!g.ok()) return Fail(io, g.status());
+  for (const auto& n : notes) io.err << "lineage: note: " << n << "\n";
+  if (o.depth >= 0) {
+    std::map<std::string, int> depth;
+    std::vector<GraphNode> nodes;
+    for (auto& n : g->nodes) {
+      depth[IdKey(n.artifact.id)] = n.depth;
+      if (n.depth <= o.depth) nodes.push_back(std::move(n));
+    }
+    g->nodes = std::move(nodes);
+    std::vector<Edge> edges;
+    for (auto& e : g->edges) {
+      if (depth[IdKey(e.child)] < o.depth) edges.push_back(std::move(e));
+    }
+    g->edges = std::move(edges);
+  }
+  if (o.format == "json") {
+    WriteGraphJson(*g, io.out);
+  } else if (o.format == "csv") {
+    WriteGraphCsv(*g, io.out);
+  } else {
+    WriteTreeText(*g, true, io.out);
+  }
+  return kExitOk;
+}
+
+int RunChain(Options& o, Io& io) {
+  return o.as_of.empty() ? RunWalk(o, io, true) : RunChainAsOf(o, io);
+}
 int RunDescendants(Options& o, Io& io) { return RunWalk(o, io, false); }
+
+// --- history ----------------------------------------------------------------------------
+
+void SetupHistory(CLI::App* app, Options& o) {
+  app->add_option("id", o.id, "model id whose ingested git history to list");
+  app->add_flag("--findings", o.findings,
+                "only findings (a base model that disappeared, a licence that changed); "
+                "across all repositories when no ID is given");
+  AddFormat(app, o);
+}
+
+int RunHistory(Options& o, Io& io) {
+  auto store = OpenRead(o);
+  if (!store.ok()) return Fail(io, store.status());
+  if (o.id.empty() && !o.findings) {
+    return Fail(io, Status::InvalidInput("history needs a model ID, or --findings"));
+  }
+  std::vector<HistoryEntry> rows;
+  if (!o.id.empty()) {
+    auto id = Resolve(**store, o.id);
+    if (!id.ok()) return Fail(io, id.status());
+    auto h = (*store)->History(*id);
+    if (!h.ok()) return Fail(io, h.status());
+    rows = std::move(h.value());
+    if (o.findings) {
+      rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                [](const HistoryEntry& e) { return e.finding.empty(); }),
+                 rows.end());
+    }
+  } else {
+    rows = (*store)->Findings();
+  }
+  std::vector<std::vector<std::string>> table;
+  if (o.format == "text") {
+    // For reading: one line per change, short commit ids, the change in one column.
+    table.push_back({"date", "model", "commit", "author", "file", "change", "finding"});
+    auto shown = [](const std::string& v) { return v.empty() ? std::string("(none)") : "'" + v + "'"; };
+    for (const auto& h : rows) {
+      table.push_back({h.date, h.id, h.commit.substr(0, 12), h.author, h.file,
+                       h.field + ": " + shown(h.old_value) + " -> " + shown(h.new_value),
+                       h.finding});
+    }
+    if (rows.empty()) {
+      io.err << (o.findings ? "no findings\n" : "no recorded changes of base_model, relation or "
+                                                 "licence\n");
+      return kExitOk;
+    }
+    WriteTableText(table, io.out);
+    return kExitOk;
+  }
+  table.push_back({"id", "commit", "date", "author", "file", "field", "old", "new", "finding"});
+  for (const auto& h : rows) {
+    table.push_back({h.id, h.commit, h.date, h.author, h.file, h.field, h.old_value, h.new_value,
+                     h.finding});
+  }
+  if (o.format == "json") WriteTableJson(table, io.out);
+  else WriteTableCsv(table, io.out);
+  return kExitOk;
+}
 
 // --- flows / timeline ----------------------------------------------------------------
 
@@ -641,7 +749,8 @@ const std::vector<Command>& Commands() {
        SetupIngest, RunIngest},
       {"show", "one artifact: owner, country, licence, parents and children with evidence",
        SetupShow, RunShow},
-      {"chain", "every ancestor of a model up to the roots", SetupChain, RunChain},
+      {"chain", "every ancestor of a model up to the roots (--as-of DATE: as it stood then)",
+       SetupChainAsOf, RunChain},
       {"descendants", "everything derived from a model", SetupChain, RunDescendants},
       {"flows", "models owned in one bloc whose ancestry reaches a base owned in another",
        SetupFlows, RunFlows},
@@ -652,6 +761,8 @@ const std::vector<Command>& Commands() {
       {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
        SetupStats, RunStats},
       {"sql", "run one read-only SQL query over the store", SetupSql, RunSql},
+      {"history", "changes of base model, relation and licence in ingested git repositories",
+       SetupHistory, RunHistory},
       {"licenses", "licence obligations along every edge ('licenses check [ID]'), or the catalogue",
        SetupLicenses, RunLicenses},
       {"report", "the headline: flows both ways between west and cn, with graphs", SetupReport,

@@ -337,9 +337,20 @@ void WriteGraphCsv(const Subgraph& g, std::ostream& out) {
 }
 
 void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
+  // West blue and cn red in every picture; other blocs take the remaining
+  // colours in name order. Only blocs present in the graph reach the legend.
   std::map<std::string, const char*> bloc_color;
-  for (size_t i = 0; i < o.blocs.size(); ++i) {
-    bloc_color[o.blocs[i].first] = kBlocColors[i % (sizeof kBlocColors / sizeof *kBlocColors)];
+  std::set<std::string> present;
+  for (const auto& n : g.nodes) {
+    std::string b = BlocOf(o.blocs, n.artifact.country);
+    if (!b.empty()) present.insert(b);
+  }
+  size_t next = 2;
+  for (const auto& [name, countries] : o.blocs) {
+    if (!present.count(name)) continue;
+    if (name == "west") bloc_color[name] = kBlocColors[1];
+    else if (name == "cn") bloc_color[name] = kBlocColors[0];
+    else bloc_color[name] = kBlocColors[next++ % (sizeof kBlocColors / sizeof *kBlocColors)];
   }
   auto color_of = [&](const Artifact& a) -> std::string {
     std::string b = BlocOf(o.blocs, a.country);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "ingest/fast_front_matter.h"
 #include "ingest/util.h"
 #include "lineage/ingest.h"
 
@@ -122,6 +123,10 @@ bool ContainsAny(const std::string& hay, std::initializer_list<const char*> need
 }  // namespace
 
 CardFields ParseCardText(std::string_view text, const std::string& source) {
+  return ParseCardTextWith(text, source, true);
+}
+
+CardFields ParseCardTextWith(std::string_view text, const std::string& source, bool fast_path) {
   CardFields f;
   std::string_view yaml;
   int first_line = 2, open_line = 1;
@@ -142,6 +147,11 @@ CardFields ParseCardText(std::string_view text, const std::string& source) {
   if (bad_line > 0) {
     f.diagnostics.push_back(Diag(source, first_line + bad_line - 1, "warning", "encoding",
                                  "invalid UTF-8 byte; replaced with U+FFFD"));
+  }
+  if (fast_path) {
+    CardFields fast;
+    fast.diagnostics = f.diagnostics;
+    if (FastParseFrontMatter(clean, first_line, source, &fast)) return fast;
   }
   YAML::Node root;
   try {

@@ -11,6 +11,7 @@
 
 #include "ingest/readers.h"
 #include "ingest/util.h"
+#include "lineage/git.h"
 #include "lineage/graph.h"
 
 namespace lineage {
@@ -202,6 +203,14 @@ class Runner {
     return Status::Ok();
   }
 
+  // A git repository or a folder of them (lineage/git.h).
+  Status Git(const std::string& path) {
+    auto counts = IngestGit(store_, path, GitReadOptions{options_.rev, options_.id});
+    if (!counts.ok()) return counts.status();
+    skipped_files_ += counts->unchanged;
+    return Status::Ok();
+  }
+
   int64_t skipped_files() const { return skipped_files_; }
 
  private:
@@ -216,7 +225,10 @@ class Runner {
 // Decides what a path holds from its layout, extension and first bytes.
 Result<InputKind> Detect(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return InputKind::kCards;
+  if (fs::is_directory(path, ec)) {
+    bool git = IsGitRepository(path) || !FindGitRepositories(path).empty();
+    return git ? InputKind::kGit : InputKind::kCards;
+  }
   std::string name = fs::path(path).filename().string();
   std::string ext = IdKey(fs::path(path).extension().string());
   if (ext == ".md") return InputKind::kCard;
@@ -248,13 +260,14 @@ Result<InputKind> ParseInputKind(std::string_view name) {
       {"auto", InputKind::kAuto},     {"cards", InputKind::kCards}, {"card", InputKind::kCard},
       {"hub", InputKind::kHub},       {"orgs", InputKind::kOrgs},   {"aliases", InputKind::kAliases},
       {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges},
-      {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases}};
+      {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases},
+      {"git", InputKind::kGit}};
   for (const auto& [n, k] : kKinds) {
     if (name == n) return k;
   }
   return Status::InvalidInput("unknown input kind '" + std::string(name) +
                               "' (one of cards, card, hub, orgs, aliases, blocs, edges, licenses, "
-                              "license-aliases)");
+                              "license-aliases, git)");
 }
 
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
@@ -266,7 +279,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     std::error_code ec;
     if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
     // A folder of dumps (no cards in it) is read as each of its JSON files.
-    if (options.as == InputKind::kAuto && fs::is_directory(p, ec)) {
+    if (options.as == InputKind::kAuto && fs::is_directory(p, ec) && !IsGitRepository(p)) {
       std::vector<std::string> dumps;
       for (const auto& entry : fs::directory_iterator(p, ec)) {
         std::string ext = IdKey(entry.path().extension().string());
@@ -300,6 +313,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     switch (kind) {
       case InputKind::kCards: st = runner.Cards(path); break;
       case InputKind::kCard: st = runner.OneCard(path); break;
+      case InputKind::kGit: st = runner.Git(path); break;
       default: st = runner.File(path, kind); break;
     }
     if (!st.ok()) {

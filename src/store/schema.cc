@@ -153,10 +153,79 @@ CREATE TABLE license_alias (
 ) WITHOUT ROWID;
 )sql";
 
+// Git model repositories (docs/git.md): one row per ingested repository, the
+// history of its lineage metadata (changes and, for --as-of, the parents each
+// state declared) and the LFS oids of its weight files, which find copies
+// across ingest runs. Every row names the document (`origin`) it came from.
+constexpr const char* kGitRepositories = R"sql(
+CREATE TABLE git_repo (
+  artifact          INTEGER PRIMARY KEY REFERENCES artifact(id),
+  origin            TEXT NOT NULL,
+  path              TEXT NOT NULL,
+  commit_id         TEXT NOT NULL,
+  commit_date       TEXT NOT NULL,
+  first_commit_date TEXT NOT NULL,
+  history_complete  INTEGER NOT NULL
+);
+CREATE INDEX git_repo_origin ON git_repo(origin);
+
+CREATE TABLE git_change (
+  id        INTEGER PRIMARY KEY,
+  origin    TEXT NOT NULL,
+  artifact  INTEGER NOT NULL REFERENCES artifact(id),
+  commit_id TEXT NOT NULL,
+  date      TEXT NOT NULL,
+  author    TEXT NOT NULL,
+  file      TEXT NOT NULL,
+  field     TEXT NOT NULL,
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL,
+  finding   TEXT NOT NULL
+);
+CREATE INDEX git_change_artifact ON git_change(artifact, date);
+CREATE INDEX git_change_origin ON git_change(origin);
+CREATE INDEX git_change_finding ON git_change(date) WHERE finding <> '';
+
+CREATE TABLE git_state (
+  id        INTEGER PRIMARY KEY,
+  origin    TEXT NOT NULL,
+  artifact  INTEGER NOT NULL REFERENCES artifact(id),
+  commit_id TEXT NOT NULL,
+  date      TEXT NOT NULL
+);
+CREATE INDEX git_state_artifact ON git_state(artifact, date);
+CREATE INDEX git_state_origin ON git_state(origin);
+
+CREATE TABLE git_state_parent (
+  state      INTEGER NOT NULL REFERENCES git_state(id),
+  parent     TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  line       INTEGER NOT NULL,
+  detail     TEXT NOT NULL,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+CREATE INDEX git_state_parent_state ON git_state_parent(state);
+
+CREATE TABLE lfs_object (
+  id       INTEGER PRIMARY KEY,
+  origin   TEXT NOT NULL,
+  artifact INTEGER NOT NULL REFERENCES artifact(id),
+  path     TEXT NOT NULL,
+  oid      TEXT NOT NULL,
+  size     INTEGER NOT NULL
+);
+CREATE INDEX lfs_object_oid ON lfs_object(oid, artifact);
+CREATE INDEX lfs_object_artifact ON lfs_object(artifact);
+CREATE INDEX lfs_object_origin ON lfs_object(origin);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses};
+  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories};
   return kMigrations;
 }
 

@@ -1232,4 +1232,423 @@ Result<std::vector<std::vector<std::string>>> Store::Query(const std::string& sq
   return rows;
 }
 
+
+// --- Git repositories ------------------------------------------------------------
+
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The last instant `text` covers, as an ISO 8601 UTC date-time comparable with
+// the stored author dates: a bare date means the end of that day.
+std::optional<std::string> AsOfCutoff(const std::string& text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !AllDigits(text.substr(0, 4)) ||
+      !AllDigits(text.substr(5, 2)) || !AllDigits(text.substr(8, 2))) {
+    return std::nullopt;
+  }
+  std::string date = text.substr(0, 10);
+  if (text.size() == 10) return date + "T23:59:59Z";
+  std::string rest = text.substr(10);
+  if (rest[0] != 'T' && rest[0] != ' ') return std::nullopt;
+  rest = rest.substr(1);
+  if (!rest.empty() && (rest.back() == 'Z' || rest.back() == 'z')) rest.pop_back();
+  if (rest.size() == 5) rest += ":00";
+  if (rest.size() != 8 || rest[2] != ':' || rest[5] != ':' || !AllDigits(rest.substr(0, 2)) ||
+      !AllDigits(rest.substr(3, 2)) || !AllDigits(rest.substr(6, 2))) {
+    return std::nullopt;
+  }
+  return date + "T" + rest + "Z";
+}
+
+HistoryEntry RowToHistory(SQLite::Statement& st) {
+  HistoryEntry h;
+  h.id = ColText(st, 0);
+  h.commit = ColText(st, 1);
+  h.date = ColText(st, 2);
+  h.author = ColText(st, 3);
+  h.file = ColText(st, 4);
+  h.field = ColText(st, 5);
+  h.old_value = ColText(st, 6);
+  h.new_value = ColText(st, 7);
+  h.finding = ColText(st, 8);
+  return h;
+}
+
+constexpr const char* kHistorySelect =
+    "SELECT a.display, c.commit_id, c.date, c.author, c.file, c.field, c.old_value, "
+    "c.new_value, c.finding FROM git_change c JOIN artifact a ON a.id = c.artifact ";
+
+}  // namespace
+
+Status Store::PutRepository(const RepoRecord& r) {
+  auto& im = *impl_;
+  if (!im.txn) return Status::InvalidInput("PutRepository outside an ingest run");
+  try {
+    auto& db = *im.db;
+    for (const char* sql :
+         {"DELETE FROM git_state_parent WHERE state IN (SELECT id FROM git_state WHERE origin=?)",
+          "DELETE FROM git_state WHERE origin=?", "DELETE FROM git_change WHERE origin=?",
+          "DELETE FROM lfs_object WHERE origin=?", "DELETE FROM git_repo WHERE origin=?"}) {
+      SQLite::Statement del(db, sql);
+      del.bind(1, r.origin);
+      del.exec();
+    }
+    int64_t artifact = im.GetOrCreate(r.id, ArtifactKind::kModel);
+    SQLite::Statement repo(
+        db,
+        "INSERT INTO git_repo(artifact, origin, path, commit_id, commit_date, first_commit_date, "
+        "history_complete) VALUES(?,?,?,?,?,?,?) ON CONFLICT(artifact) DO UPDATE SET "
+        "origin=excluded.origin, path=excluded.path, commit_id=excluded.commit_id, "
+        "commit_date=excluded.commit_date, first_commit_date=excluded.first_commit_date, "
+        "history_complete=excluded.history_complete");
+    repo.bind(1, artifact);
+    repo.bind(2, r.origin);
+    repo.bind(3, r.path);
+    repo.bind(4, r.commit);
+    repo.bind(5, r.commit_date);
+    repo.bind(6, r.first_commit_date);
+    repo.bind(7, r.history_complete ? 1 : 0);
+    repo.exec();
+    SQLite::Statement lfs(
+        db, "INSERT INTO lfs_object(origin, artifact, path, oid, size) VALUES(?,?,?,?,?)");
+    for (const LfsObject& o : r.lfs) {
+      lfs.reset();
+      lfs.bind(1, r.origin);
+      lfs.bind(2, artifact);
+      lfs.bind(3, o.path);
+      lfs.bind(4, o.oid);
+      lfs.bind(5, o.size);
+      lfs.exec();
+    }
+    SQLite::Statement change(
+        db,
+        "INSERT INTO git_change(origin, artifact, commit_id, date, author, file, field, "
+        "old_value, new_value, finding) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    for (const HistoryEntry& h : r.history) {
+      change.reset();
+      change.bind(1, r.origin);
+      change.bind(2, artifact);
+      change.bind(3, h.commit);
+      change.bind(4, h.date);
+      change.bind(5, h.author);
+      change.bind(6, h.file);
+      change.bind(7, h.field);
+      change.bind(8, h.old_value);
+      change.bind(9, h.new_value);
+      change.bind(10, h.finding);
+      change.exec();
+    }
+    SQLite::Statement state(
+        db, "INSERT INTO git_state(origin, artifact, commit_id, date) VALUES(?,?,?,?)");
+    SQLite::Statement parent(
+        db,
+        "INSERT INTO git_state_parent(state, parent, kind, source, line, detail, relation, "
+        "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?)");
+    for (const RepoState& s : r.states) {
+      state.reset();
+      state.bind(1, r.origin);
+      state.bind(2, artifact);
+      state.bind(3, s.commit);
+      state.bind(4, s.date);
+      state.exec();
+      int64_t state_id = db.getLastInsertRowid();
+      for (const Edge& e : s.parents) {
+        for (const Evidence& ev : e.evidence) {
+          parent.reset();
+          parent.bind(1, state_id);
+          parent.bind(2, e.parent);
+          parent.bind(3, ev.kind);
+          parent.bind(4, ev.source);
+          parent.bind(5, ev.line);
+          parent.bind(6, ev.detail);
+          parent.bind(7, static_cast<int>(ev.relation));
+          parent.bind(8, ev.relation_inferred ? 1 : 0);
+          parent.bind(9, ev.confidence);
+          parent.exec();
+        }
+      }
+    }
+  } catch (const SQLite::Exception& e) {
+    im.ResetAll();
+    return Status::IoError("store write failed for " + r.origin + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+std::vector<LfsOverlap> Store::LfsOverlaps(const std::string& id) const {
+  std::vector<LfsOverlap> out;
+  try {
+    auto& db = *impl_->db;
+    auto row = impl_->RowId(id);
+    if (!row) return out;
+    SQLite::Statement count(db, "SELECT count(DISTINCT oid) FROM lfs_object WHERE artifact=?");
+    count.bind(1, *row);
+    count.executeStep();
+    int64_t mine = count.getColumn(0).getInt64();
+    SQLite::Statement others(
+        db,
+        "SELECT o.artifact, count(DISTINCT o.oid) FROM lfs_object o "
+        "WHERE o.oid IN (SELECT oid FROM lfs_object WHERE artifact=?1) AND o.artifact<>?1 "
+        "GROUP BY o.artifact");
+    others.bind(1, *row);
+    std::vector<std::pair<int64_t, int64_t>> found;
+    while (others.executeStep()) {
+      found.emplace_back(others.getColumn(0).getInt64(), others.getColumn(1).getInt64());
+    }
+    SQLite::Statement info(
+        db,
+        "SELECT a.display, COALESCE(g.path, ''), COALESCE(g.commit_id, ''), "
+        "COALESCE(g.first_commit_date, '') FROM artifact a LEFT JOIN git_repo g "
+        "ON g.artifact = a.id WHERE a.id=?");
+    SQLite::Statement files(
+        db,
+        "SELECT m.oid, min(m.path), min(o.path), max(m.size) FROM lfs_object m "
+        "JOIN lfs_object o ON o.oid = m.oid AND o.artifact=?2 WHERE m.artifact=?1 "
+        "GROUP BY m.oid ORDER BY 2, 1");
+    for (const auto& [other, shared] : found) {
+      LfsOverlap ov;
+      ov.shared = shared;
+      ov.mine = mine;
+      count.reset();
+      count.bind(1, other);
+      count.executeStep();
+      ov.theirs = count.getColumn(0).getInt64();
+      info.reset();
+      info.bind(1, other);
+      if (!info.executeStep()) continue;
+      ov.id = ColText(info, 0);
+      ov.path = ColText(info, 1);
+      ov.commit = ColText(info, 2);
+      ov.first_commit_date = ColText(info, 3);
+      files.reset();
+      files.bind(1, *row);
+      files.bind(2, other);
+      while (files.executeStep()) {
+        ov.files.push_back(LfsOverlap::File{ColText(files, 0), ColText(files, 1),
+                                            ColText(files, 2), files.getColumn(3).getInt64()});
+      }
+      out.push_back(std::move(ov));
+    }
+  } catch (const SQLite::Exception&) {
+    // A store without the tables cannot hold repositories: nothing overlaps.
+    out.clear();
+  }
+  std::sort(out.begin(), out.end(),
+            [](const LfsOverlap& a, const LfsOverlap& b) { return IdKey(a.id) < IdKey(b.id); });
+  return out;
+}
+
+Result<std::vector<HistoryEntry>> Store::History(const std::string& id) const {
+  try {
+    auto& db = *impl_->db;
+    auto row = impl_->RowId(id);
+    if (!row) return Status::NotFound("unknown model '" + id + "'");
+    SQLite::Statement repo(db, "SELECT 1 FROM git_repo WHERE artifact=?");
+    repo.bind(1, *row);
+    if (!repo.executeStep()) {
+      return Status::NotFound("no repository history of '" + id +
+                              "' was ingested (clone its repository and run 'lineage ingest "
+                              "PATH')");
+    }
+    SQLite::Statement st(db, std::string(kHistorySelect) + "WHERE c.artifact=? ORDER BY c.id");
+    st.bind(1, *row);
+    std::vector<HistoryEntry> out;
+    while (st.executeStep()) out.push_back(RowToHistory(st));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
+}
+
+std::vector<HistoryEntry> Store::Findings() const {
+  std::vector<HistoryEntry> out;
+  try {
+    SQLite::Statement st(*impl_->db, std::string(kHistorySelect) +
+                                         "WHERE c.finding <> '' ORDER BY c.date, a.key, c.id");
+    while (st.executeStep()) out.push_back(RowToHistory(st));
+  } catch (const SQLite::Exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+Result<Subgraph> Store::ChainAsOf(const std::string& id, const std::string& date,
+                                  std::vector<std::string>* notes) const {
+  auto cutoff = AsOfCutoff(date);
+  if (!cutoff) {
+    return Status::InvalidInput("bad date '" + date +
+                                "' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, in UTC)");
+  }
+  auto note = [notes](std::string text) {
+    if (notes) notes->push_back(std::move(text));
+  };
+  try {
+    auto& db = *impl_->db;
+    auto root = GetArtifact(id);
+    if (!root.ok()) return root.status();
+    SQLite::Statement repo(
+        db,
+        "SELECT commit_date, first_commit_date, history_complete FROM git_repo WHERE artifact=?");
+    // States follow the first-parent walk (row order), which is the order the
+    // changes were made even when author dates are out of order.
+    SQLite::Statement state(
+        db,
+        "SELECT id, commit_id FROM git_state WHERE artifact=? AND date<=? "
+        "ORDER BY id DESC LIMIT 1");
+    SQLite::Statement parents(
+        db,
+        "SELECT parent, kind, source, line, detail, relation, inferred, confidence "
+        "FROM git_state_parent WHERE state=? ORDER BY confidence DESC, inferred ASC, rowid ASC");
+    SQLite::Statement license(
+        db,
+        "SELECT new_value FROM git_change WHERE artifact=? AND field='license' AND date<=? "
+        "ORDER BY id DESC LIMIT 1");
+
+    // Artifacts answered from their history: their licence is the one of that date too.
+    std::map<std::string, int64_t> dated;  // id key -> artifact row
+    // The parents `display` had at the cutoff.
+    auto parents_at = [&](const std::string& display, bool is_root) -> std::vector<Edge> {
+      auto row = impl_->RowId(display);
+      if (row) {
+        repo.reset();
+        repo.bind(1, *row);
+        if (repo.executeStep()) {
+          std::string commit_date = ColText(repo, 0);
+          std::string first_date = ColText(repo, 1);
+          bool complete = repo.getColumn(2).getInt() != 0;
+          repo.reset();
+          if (*cutoff >= commit_date) {
+            // At or after the ingested commit the answer is what the store holds now.
+            auto now = impl_->Walk(display, 1, true);
+            return now.ok() ? now->edges : std::vector<Edge>{};
+          }
+          dated[IdKey(display)] = *row;
+          state.reset();
+          state.bind(1, *row);
+          state.bind(2, *cutoff);
+          if (!state.executeStep()) {
+            state.reset();
+            if (complete) {
+              note(display + ": its repository had no commit yet on " + date +
+                   "; shown without parents");
+            } else {
+              note(display + ": its repository history (shallow or incomplete) does not reach " +
+                   date + " (it starts " + first_date + "); shown without parents");
+            }
+            return {};
+          }
+          int64_t state_id = state.getColumn(0).getInt64();
+          std::string commit = ColText(state, 1);
+          state.reset();
+          std::map<std::string, Edge> by_parent;
+          std::vector<std::string> keys;
+          parents.reset();
+          parents.bind(1, state_id);
+          while (parents.executeStep()) {
+            Evidence ev;
+            std::string parent = ColText(parents, 0);
+            ev.kind = ColText(parents, 1);
+            ev.source = ColText(parents, 2);
+            ev.line = parents.getColumn(3).getInt();
+            ev.commit = commit;
+            ev.detail = ColText(parents, 4);
+            ev.relation = static_cast<Relation>(parents.getColumn(5).getInt());
+            ev.relation_inferred = parents.getColumn(6).getInt() != 0;
+            ev.confidence = parents.getColumn(7).getDouble();
+            auto [it, added] = by_parent.try_emplace(IdKey(parent));
+            Edge& e = it->second;
+            if (added) {
+              keys.push_back(it->first);
+              e.child = display;
+              e.parent = parent;
+              e.relation = ev.relation;
+              e.relation_inferred = ev.relation_inferred;
+              e.confidence = ev.confidence;
+            }
+            e.evidence.push_back(std::move(ev));
+          }
+          parents.reset();
+          std::vector<Edge> out;
+          for (const auto& k : keys) out.push_back(std::move(by_parent[k]));
+          return out;
+        }
+        repo.reset();
+      }
+      auto now = impl_->Walk(display, 1, true);
+      std::vector<Edge> out = now.ok() ? now->edges : std::vector<Edge>{};
+      if (is_root || !out.empty()) {
+        note(display + ": no repository history ingested; current edges used");
+      }
+      return out;
+    };
+
+    std::map<std::string, std::pair<std::string, int>> seen;  // key -> display, depth
+    std::deque<std::string> queue;
+    std::vector<Edge> edges;
+    seen[IdKey(root->id)] = {root->id, 0};
+    queue.push_back(IdKey(root->id));
+    while (!queue.empty()) {
+      std::string key = queue.front();
+      queue.pop_front();
+      auto [display, depth] = seen[key];
+      for (Edge& e : parents_at(display, depth == 0)) {
+        std::string pkey = IdKey(e.parent);
+        if (seen.try_emplace(pkey, e.parent, depth + 1).second) queue.push_back(pkey);
+        e.parent = seen[pkey].first;
+        edges.push_back(std::move(e));
+      }
+    }
+    Subgraph sg;
+    sg.root = root->id;
+    for (const auto& [key, v] : seen) {
+      GraphNode n;
+      auto a = GetArtifact(v.first);
+      if (a.ok()) {
+        n.artifact = std::move(a.value());
+      } else {
+        // A base the history names but nothing in the store does any more.
+        n.artifact.id = v.first;
+        bool dataset = key.rfind("datasets/", 0) == 0;
+        n.artifact.kind = dataset ? ArtifactKind::kDataset : ArtifactKind::kModel;
+        std::string bare = v.first.substr(dataset ? 9 : 0);
+        size_t slash = bare.find('/');
+        n.artifact.author = slash == std::string::npos ? "" : bare.substr(0, slash);
+      }
+      n.depth = v.second;
+      auto d = dated.find(key);
+      if (d != dated.end()) {
+        license.reset();
+        license.bind(1, d->second);
+        license.bind(2, *cutoff);
+        std::string then = license.executeStep() ? ColText(license, 0) : std::string();
+        license.reset();
+        // The history writes `other` with its name as "other (name)".
+        n.artifact.license_name.clear();
+        n.artifact.license_link.clear();
+        n.artifact.license_normalized.clear();
+        if (then.rfind("other (", 0) == 0 && then.back() == ')') {
+          n.artifact.license_name = then.substr(7, then.size() - 8);
+          then = "other";
+        }
+        n.artifact.license = then;
+      }
+      sg.nodes.push_back(std::move(n));
+    }
+    sg.edges = std::move(edges);
+    std::sort(sg.nodes.begin(), sg.nodes.end(), [](const GraphNode& a, const GraphNode& b) {
+      if (a.depth != b.depth) return a.depth < b.depth;
+      return IdKey(a.artifact.id) < IdKey(b.artifact.id);
+    });
+    std::sort(sg.edges.begin(), sg.edges.end(), [](const Edge& a, const Edge& b) {
+      return std::make_pair(IdKey(a.child), IdKey(a.parent)) <
+             std::make_pair(IdKey(b.child), IdKey(b.parent));
+    });
+    return sg;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
+}
+
 }  // namespace lineage

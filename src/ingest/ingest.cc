@@ -2,7 +2,14 @@
 // facts to the store inside one run.
 #include "lineage/ingest.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -27,39 +34,87 @@ struct CardFile {
   std::string id;
 };
 
-// ROOT/<namespace>/<name>/README.md, plus ROOT/<name>/README.md for the Hub's
-// few legacy ids without a namespace. Sorted, so runs are deterministic.
-std::vector<CardFile> FindCards(const fs::path& root) {
-  std::vector<CardFile> out;
-  std::error_code ec;
-  for (fs::directory_iterator ns(root, ec), end; !ec && ns != end; ns.increment(ec)) {
-    if (!ns->is_directory(ec)) continue;
-    std::string ns_name = ns->path().filename().string();
-    if (ns_name.empty() || ns_name[0] == '.') continue;
-    fs::path legacy = ns->path() / "README.md";
-    if (fs::is_regular_file(legacy, ec)) out.push_back({legacy.string(), ns_name});
-    for (fs::directory_iterator model(ns->path(), ec), mend; !ec && model != mend;
-         model.increment(ec)) {
-      if (!model->is_directory(ec)) continue;
-      fs::path readme = model->path() / "README.md";
-      if (fs::is_regular_file(readme, ec)) {
-        out.push_back({readme.string(), ns_name + "/" + model->path().filename().string()});
-      }
+// Subfolders of `dir` (not hidden), from readdir's d_type where the file
+// system gives it, so that a tree of a million cards costs no stat per folder.
+std::vector<std::string> Subfolders(const std::string& dir, bool* has_readme = nullptr) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN || type == DT_LNK) {
+      struct stat st;
+      std::string full = dir + "/" + e->d_name;
+      if (::stat(full.c_str(), &st) != 0) continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
     }
-    ec.clear();
+    if (type == DT_DIR) {
+      out.emplace_back(e->d_name);
+    } else if (type == DT_REG && has_readme && std::strcmp(e->d_name, "README.md") == 0) {
+      *has_readme = true;
+    }
   }
-  std::sort(out.begin(), out.end(),
-            [](const CardFile& a, const CardFile& b) { return a.path < b.path; });
+  ::closedir(d);
   return out;
 }
 
-DocumentFacts ParseCardFile(const CardFile& card) {
+// ROOT/<namespace>/<name>/README.md, plus ROOT/<name>/README.md for the Hub's
+// few legacy ids without a namespace. A model folder without README.md is
+// skipped when it is read. Sorted, so runs are deterministic.
+std::vector<CardFile> FindCards(const fs::path& root) {
+  std::vector<CardFile> out;
+  std::string base = root.string();
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  std::vector<std::string> namespaces = Subfolders(base);
+  std::sort(namespaces.begin(), namespaces.end());
+  for (const auto& ns : namespaces) {
+    bool legacy = false;
+    std::string ns_dir = base + "/" + ns;
+    std::vector<std::string> models = Subfolders(ns_dir, &legacy);
+    if (legacy) out.push_back({ns_dir + "/README.md", ns});
+    std::sort(models.begin(), models.end());
+    for (const auto& m : models) out.push_back({ns_dir + "/" + m + "/README.md", ns + "/" + m});
+  }
+  return out;
+}
+
+// Reads a whole small file with one open and as few reads as it takes.
+// Returns false with errno set when it cannot be opened or read.
+bool ReadSmallFile(const std::string& path, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out->clear();
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      ::close(fd);
+      errno = saved;
+      return false;
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+// Facts of one card; `present` is false when the folder has no README.md.
+DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
   std::string text;
   DocumentFacts facts;
-  if (!ingest_util::ReadFile(card.path, &text)) {
+  if (present) *present = true;
+  if (!ReadSmallFile(card.path, &text)) {
+    if (errno == ENOENT && present) {
+      *present = false;
+      return facts;
+    }
     facts.origin = "card:" + IdKey(card.id);
     facts.content_hash = "unreadable";
-    facts.diagnostics.push_back({card.path, 0, "error", "io", "cannot read file"});
+    facts.diagnostics.push_back({card.path, 0, "error", "io", std::string("cannot read file: ") + std::strerror(errno)});
     return facts;
   }
   CardFields fields = ParseCardText(text, card.path);
@@ -67,6 +122,23 @@ DocumentFacts ParseCardFile(const CardFile& card) {
   facts.origin = "card:" + IdKey(card.id);
   facts.content_hash = ingest_util::HashHex(text + '\0' + card.id);
   return facts;
+}
+
+// True when `path` is a git repository or holds some within two levels. A
+// card tree is recognised after a few folders without looking at all of them.
+bool LooksLikeGitFolder(const std::string& path) {
+  if (IsGitRepository(path)) return true;
+  int budget = 64;
+  for (const auto& l1 : Subfolders(path)) {
+    std::string d1 = path + "/" + l1;
+    if (IsGitRepository(d1)) return true;
+    for (const auto& l2 : Subfolders(d1)) {
+      if (IsGitRepository(d1 + "/" + l2)) return true;
+      if (--budget <= 0) return false;
+    }
+    if (--budget <= 0) return false;
+  }
+  return false;
 }
 
 class Runner {
@@ -107,11 +179,13 @@ class Runner {
 
   Status Cards(const fs::path& root) {
     std::vector<CardFile> cards = FindCards(root);
-    if (cards.empty()) {
+    auto none_found = [&]() {
       Diagnostic d{root.string(), 0, "warning", "empty",
                    "no model cards found (expected ROOT/<namespace>/<name>/README.md)"};
       return ApplyFileDiagnostics("dir:" + root.string(), "empty", {d});
-    }
+    };
+    if (cards.empty()) return none_found();
+    int64_t found = 0;
     total_ += static_cast<int64_t>(cards.size());
     unsigned threads = options_.threads > 0 ? options_.threads
                                              : std::max(1u, std::thread::hardware_concurrency());
@@ -123,7 +197,11 @@ class Runner {
       unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(end - begin)));
       for (unsigned t = 0; t < n; ++t) {
         pool.emplace_back([&, t] {
-          for (size_t i = begin + t; i < end; i += n) out[i - begin] = ParseCardFile(cards[i]);
+          for (size_t i = begin + t; i < end; i += n) {
+            bool present = true;
+            out[i - begin] = ParseCardFile(cards[i], &present);
+            if (!present) out[i - begin].origin.clear();
+          }
         });
       }
       for (auto& th : pool) th.join();
@@ -138,6 +216,8 @@ class Runner {
         next = std::async(std::launch::async, parse_batch, begin + kBatch);
       }
       for (auto& f : batch) {
+        if (f.origin.empty()) continue;  // a folder without README.md
+        ++found;
         Status st = Apply(std::move(f));
         if (!st.ok()) {
           if (next.valid()) next.wait();
@@ -145,7 +225,7 @@ class Runner {
         }
       }
     }
-    return Status::Ok();
+    return found ? Status::Ok() : none_found();
   }
 
   Status OneCard(const std::string& path) {
@@ -226,8 +306,7 @@ class Runner {
 Result<InputKind> Detect(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
-    bool git = IsGitRepository(path) || !FindGitRepositories(path).empty();
-    return git ? InputKind::kGit : InputKind::kCards;
+    return LooksLikeGitFolder(path) ? InputKind::kGit : InputKind::kCards;
   }
   std::string name = fs::path(path).filename().string();
   std::string ext = IdKey(fs::path(path).extension().string());

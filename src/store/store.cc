@@ -113,7 +113,8 @@ struct Store::Impl {
   // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
   std::unordered_map<std::string, int64_t> id_cache;
 
-  std::unique_ptr<SQLite::Statement> insert_artifact, select_artifact_id, update_artifact,
+  std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, select_artifact_id,
+      update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
       upsert_document, select_document;
 
@@ -122,7 +123,19 @@ struct Store::Impl {
     insert_artifact = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO artifact(key, display, kind, namespace, name_key) VALUES(?,?,?,?,?) "
-        "ON CONFLICT(key) DO NOTHING");
+        "ON CONFLICT(key) DO NOTHING RETURNING id");
+    // One statement for a declared artifact, new or known.
+    upsert_declared = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO artifact(key, display, kind, namespace, name_key, declared, origin, license, "
+        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "tags, languages) VALUES(?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
+        "display=excluded.display, kind=excluded.kind, declared=1, origin=excluded.origin, "
+        "license=excluded.license, license_name=excluded.license_name, "
+        "license_link=excluded.license_link, pipeline_tag=excluded.pipeline_tag, "
+        "library_name=excluded.library_name, created_at=excluded.created_at, "
+        "source=excluded.source, new_version=excluded.new_version, tags=excluded.tags, "
+        "languages=excluded.languages RETURNING id");
     select_artifact_id =
         std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
     update_artifact = std::make_unique<SQLite::Statement>(
@@ -162,7 +175,7 @@ struct Store::Impl {
   }
 
   void ResetAll() {
-    for (auto* s : {&insert_artifact, &select_artifact_id, &update_artifact, &insert_edge,
+    for (auto* s : {&insert_artifact, &upsert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
                     &insert_pending, &upsert_document, &select_document}) {
       if (*s) (*s)->reset();
@@ -174,15 +187,7 @@ struct Store::Impl {
     std::string key = IdKey(display);
     auto it = id_cache.find(key);
     if (it != id_cache.end()) return it->second;
-    select_artifact_id->reset();
-    select_artifact_id->bind(1, key);
-    if (select_artifact_id->executeStep()) {
-      int64_t id = select_artifact_id->getColumn(0).getInt64();
-      select_artifact_id->reset();
-      id_cache.emplace(key, id);
-      return id;
-    }
-    select_artifact_id->reset();
+    // Insert first: in a bulk ingest most names are new.
     auto& ins = *insert_artifact;
     ins.reset();
     ins.bind(1, key);
@@ -190,9 +195,50 @@ struct Store::Impl {
     ins.bind(3, static_cast<int>(kind));
     ins.bind(4, NamespaceOf(key));
     ins.bind(5, NameOf(key));
-    ins.exec();
-    int64_t id = db->getLastInsertRowid();
-    id_cache.emplace(key, id);
+    int64_t id;
+    if (ins.executeStep()) {
+      id = ins.getColumn(0).getInt64();
+      ins.reset();
+    } else {
+      ins.reset();
+      select_artifact_id->reset();
+      select_artifact_id->bind(1, key);
+      select_artifact_id->executeStep();
+      id = select_artifact_id->getColumn(0).getInt64();
+      select_artifact_id->reset();
+    }
+    id_cache.emplace(std::move(key), id);
+    return id;
+  }
+
+  // Writes the attributes of an artifact a document declares; its row id.
+  int64_t UpsertDeclared(const Artifact& a, const std::string& origin) {
+    std::string key = IdKey(a.id);
+    auto& st = *upsert_declared;
+    st.reset();
+    st.bind(1, key);
+    st.bind(2, a.id);
+    st.bind(3, static_cast<int>(a.kind));
+    st.bind(4, NamespaceOf(key));
+    st.bind(5, NameOf(key));
+    st.bind(6, origin);
+    auto bind_opt = [&st](int i, const std::string& v) {
+      if (v.empty()) st.bind(i); else st.bind(i, v);
+    };
+    bind_opt(7, a.license);
+    bind_opt(8, a.license_name);
+    bind_opt(9, a.license_link);
+    bind_opt(10, a.pipeline_tag);
+    bind_opt(11, a.library_name);
+    bind_opt(12, a.created_at);
+    bind_opt(13, a.source);
+    bind_opt(14, a.new_version);
+    bind_opt(15, JoinLines(a.tags));
+    bind_opt(16, JoinLines(a.languages));
+    st.executeStep();
+    int64_t id = st.getColumn(0).getInt64();
+    st.reset();
+    id_cache[std::move(key)] = id;
     return id;
   }
 
@@ -384,10 +430,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
         return Status::NotFound("no store at '" + path +
                                 "' (run 'lineage ingest PATH' first, or pass --db FILE)");
       }
-      impl->db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+      impl->db = std::make_unique<SQLite::Database>(
+          path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
     } else {
       impl->db = std::make_unique<SQLite::Database>(
-          path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+          path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
     }
     auto& db = *impl->db;
     db.setBusyTimeout(10000);
@@ -472,30 +519,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     if (existed) im.RemoveOrigin(facts.origin);
     ++im.counts.documents;
-    if (facts.artifact) {
-      const Artifact& a = *facts.artifact;
-      int64_t id = im.GetOrCreate(a.id, a.kind);
-      auto& st = *im.update_artifact;
-      st.reset();
-      st.bind(1, a.id);
-      st.bind(2, facts.origin);
-      auto bind_opt = [&st](int i, const std::string& v) {
-        if (v.empty()) st.bind(i); else st.bind(i, v);
-      };
-      bind_opt(3, a.license);
-      bind_opt(4, a.license_name);
-      bind_opt(5, a.license_link);
-      bind_opt(6, a.pipeline_tag);
-      bind_opt(7, a.library_name);
-      bind_opt(8, a.created_at);
-      bind_opt(9, a.source);
-      bind_opt(10, a.new_version);
-      bind_opt(11, JoinLines(a.tags));
-      bind_opt(12, JoinLines(a.languages));
-      st.bind(13, static_cast<int>(a.kind));
-      st.bind(14, id);
-      st.exec();
-    }
+    if (facts.artifact) im.UpsertDeclared(*facts.artifact, facts.origin);
     for (const Edge& e : facts.edges) {
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
       ArtifactKind pkind = e.relation == Relation::kTrainedOn   ? ArtifactKind::kDataset

@@ -50,6 +50,7 @@ struct Options {
   std::string export_format;
   std::string out_dir = "lineage-report";
   bool no_progress = false;
+  bool mark_licenses = false;
   int threads = 0;
   std::string rev;    // ingest: git revision
   std::string as_of;  // chain: the date to answer for
@@ -422,6 +423,7 @@ void SetupExport(CLI::App* app, Options& o) {
   app->add_option("--depth", o.depth, "with --chain/--descendants: stop after N hops");
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   app->add_option("-o,--output", o.output, "write to FILE instead of stdout");
+  app->add_flag("--licenses", o.mark_licenses, "with dot: mark edges that break a licence obligation");
   app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
       ->check(CLI::IsMember({"svg"}));
 }
@@ -472,6 +474,26 @@ int RunExport(Options& o, Io& io) {
     (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
     g = (*store)->Induced("", all);
     dot.title = "lineage: whole graph";
+  }
+  if (o.mark_licenses) {
+    LicenseCatalogue cat = (*store)->Licenses();
+    if (cat.empty()) {
+      return Fail(io, Status::NotFound("--licenses needs the licence catalogue; ingest "
+                                       "data/licenses.csv and data/license_aliases.csv first"));
+    }
+    std::map<std::string, const Artifact*> arts;
+    for (const auto& n : g.nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
+    for (const auto& e : g.edges) {
+      auto c = arts.find(IdKey(e.child));
+      auto p = arts.find(IdKey(e.parent));
+      if (c == arts.end() || p == arts.end()) continue;
+      std::string rules;
+      for (const auto& f : CheckEdge(cat, *c->second, *p->second, e)) {
+        if (f.severity == Severity::kInfo) continue;
+        rules += (rules.empty() ? "" : ", ") + f.rule;
+      }
+      if (!rules.empty()) dot.marked_edges[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
+    }
   }
   Status st = Emit(o, io, [&](std::ostream& os) {
     if (o.export_format == "dot") WriteDot(g, dot, os);

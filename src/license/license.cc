@@ -135,7 +135,7 @@ std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& cat, const Artifac
   std::string cid = cat.Normalize(child.license, child.license_name, child.license_link);
   const LicenseTerms* p = pid.empty() ? nullptr : cat.Find(pid);
   const LicenseTerms* c = cid.empty() ? nullptr : cat.Find(cid);
-  if (!p || p->family == "other" || p->family == "unknown") return out;
+  if (!p || p->id == "other" || p->id == "unknown") return out;
   auto finding = [&](Severity s, const char* rule, std::string msg) {
     LicenseFinding f;
     f.severity = s;
@@ -154,7 +154,7 @@ std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& cat, const Artifac
     out.push_back(std::move(f));
   };
   bool same = c && c->id == p->id;
-  bool child_known = c && c->family != "other" && c->family != "unknown";
+  bool child_known = c && c->id != "other" && c->id != "unknown";
 
   if (p->no_derivatives == Term::kYes && e.relation != Relation::kCopy) {
     finding(Severity::kError, "no_derivatives",
@@ -180,8 +180,9 @@ std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& cat, const Artifac
             "derivative declares " + c->id + ", more permissive than its base's " + p->id +
                 " allows (the base's terms still apply)");
   }
-  if (!drift && p->pass_on_use_restrictions == Term::kYes && child_known && !same &&
-      c->pass_on_use_restrictions != Term::kYes) {
+  // Use restrictions travel with the base's own licence text: another
+  // licence, even one with restrictions of its own, does not carry them.
+  if (!drift && p->pass_on_use_restrictions == Term::kYes && child_known && !same) {
     finding(Severity::kWarning, "use_restrictions_not_passed",
             "base licence " + p->id + " has use restrictions that derivatives must carry; " +
                 c->id + " does not carry them");

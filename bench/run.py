@@ -122,6 +122,11 @@ def fmt_time(s):
     return "%.2f s" % s
 
 
+def cpu(rec):
+    """user + sys seconds of a measured process (None when it was not run)."""
+    return round(rec["user_s"] + rec["sys_s"], 2) if rec else None
+
+
 def fmt_ratio(r):
     if r is None:
         return "—"
@@ -625,10 +630,13 @@ class Bench:
         self.row(c, "ingest cards vs PyYAML+sqlite3, 1 process", lin, p1 and p1[0], ">= 5x",
                  None if not (lin and p1) else p1[0] / lin >= 5.0,
                  peer_name="ingest_sqlite.py --loader c --jobs 1",
-                 note="lineage %s, peer %s" % (rate(lin), rate(p1 and p1[0])), recs=(lrec, prec.get(1)))
+                 note="lineage %s, peer %s; CPU time lineage %.1f s, peer %s" % (
+                     rate(lin), rate(p1 and p1[0]), cpu(lrec), fmt_time(cpu(prec.get(1)))),
+                 recs=(lrec, prec.get(1)))
         self.row(c, "ingest cards vs PyYAML+sqlite3, 2 processes", lin, p2 and p2[0], "> 1x",
                  None if not (lin and p2) else p2[0] / lin > 1.0,
-                 peer_name="ingest_sqlite.py --loader c --jobs 2", note="peer %s" % rate(p2 and p2[0]),
+                 peer_name="ingest_sqlite.py --loader c --jobs 2",
+                 note="peer %s; CPU time peer %s" % (rate(p2 and p2[0]), fmt_time(cpu(prec.get(2)))),
                  recs=(lrec, prec.get(2)))
         self.row(c, "ingest peak RSS", None, None, "", None,
                  lin_txt="%.0f MiB" % lin_rss, peer_txt=("%.0f MiB" % p1[1]) if p1 else "—")
@@ -692,8 +700,10 @@ class Bench:
                  "< 30 s" if big else "(< 30 s at 2M)", (lin < 30.0 if lin else False) if big else None,
                  peer_name="ingest_jsonl_sqlite.py",
                  note="%s records; lineage reads the Hub-format dump (%.0f MiB), the peer the flat "
-                 "jsonl (%.0f MiB)" % (size_label(n) if n else "?", os.path.getsize(c.hub) / MiB,
-                                      os.path.getsize(c.flat) / MiB), recs=(lrec, prec))
+                 "jsonl (%.0f MiB); CPU time lineage %s, peer %s" % (
+                     size_label(n) if n else "?", os.path.getsize(c.hub) / MiB,
+                     os.path.getsize(c.flat) / MiB, fmt_time(cpu(lrec)), fmt_time(cpu(prec))),
+                 recs=(lrec, prec))
         self.row(c, "ingest peak RSS", None, None, "", None,
                  lin_txt="%.0f MiB" % lin_rss, peer_txt=("%.0f MiB" % p[1]) if p else "—")
         if p:

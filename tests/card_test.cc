@@ -482,16 +482,17 @@ TEST_CASE("A non-UTF-8 byte is a warning and the card is still read", "[ingest]"
   CHECK(d->line == 4);
 }
 
-TEST_CASE("Encoded surrogates and overlong forms are invalid UTF-8 too", "[ingest][!mayfail]") {
+TEST_CASE("Encoded surrogates and overlong forms are invalid UTF-8 too", "[ingest]") {
   // Regression: ED A0 80 (U+D800) and E0 80 80 (overlong NUL) passed as valid
   // UTF-8 and reached the store and the JSON writers unchanged.
   for (const char* bad : {"\xED\xA0\x80", "\xE0\x80\x80", "\xF5\x80\x80\x80"}) {
     DocumentFacts f =
         Facts(std::string("---\nbase_model: a/b\ndescription: x") + bad + "\n---\n");
+    INFO("bytes: " << bad);
     CHECK(Parents(f) == Strings{"a/b"});
     const Diagnostic* d = FindDiag(f.diagnostics, "encoding");
-    REQUIRE(d);
-    CHECK(d->line == 3);
+    CHECK(d != nullptr);
+    if (d) CHECK(d->line == 3);
   }
 }
 

@@ -1,6 +1,8 @@
 // Tests of include/lineage/git.h and of what git ingest puts in the store. The
 // repositories are real: built commit by commit with libgit2 in temporary
 // folders, with set author dates, then read back through `lineage ingest`.
+#include "lineage/git.h"
+
 #include <git2.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "lineage/git.h"
 #include "lineage/ingest.h"
 #include "lineage/store.h"
 
@@ -214,7 +215,8 @@ std::vector<Diagnostic> DiagnosticsWith(const Store& store, const std::string& c
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // acme/chat-7b: a base model changed, a licence changed, then the base removed.
@@ -255,15 +257,16 @@ TEST_CASE("ParseLfsPointer reads the spec's lines and names the line that is wro
     CHECK(p.status().code() == Status::Code::kNotFound);
   }
   SECTION("a malformed size names its line") {
-    std::string text = "version https://git-lfs.github.com/spec/v1\noid sha256:" +
-                       std::string(64, 'd') + "\nsize abc\n";
+    std::string text =
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'd') +
+        "\nsize abc\n";
     auto p = ParseLfsPointer(text, "m.bin");
     REQUIRE(p.status().code() == Status::Code::kInvalidInput);
     CHECK(p.status().message().rfind("m.bin:3:", 0) == 0);
   }
   SECTION("an oid that is not sha256 is rejected") {
-    auto p = ParseLfsPointer(
-        "version https://git-lfs.github.com/spec/v1\noid md5:abc\nsize 1\n", "m.bin");
+    auto p = ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid md5:abc\nsize 1\n",
+                             "m.bin");
     CHECK(p.status().message().rfind("m.bin:2:", 0) == 0);
   }
 }
@@ -292,20 +295,27 @@ TEST_CASE("A repository's history records base model and licence changes", "[git
   }
   auto c = [](const std::string& id) { return id.substr(0, 7); };
   std::vector<std::string> want = {
-      c(r.c1) + " 2023-01-10T12:00:00Z alice <alice@example.org> README.md base_model [] -> "
-                "[meta/base-a] ",
-      c(r.c1) + " 2023-01-10T12:00:00Z alice <alice@example.org> README.md relation [] -> "
-                "[finetune (inferred)] ",
-      c(r.c1) + " 2023-01-10T12:00:00Z alice <alice@example.org> README.md license [] -> "
-                "[apache-2.0] ",
-      c(r.c1) + " 2023-01-10T12:00:00Z alice <alice@example.org> config.json name_or_path [] "
-                "-> [/home/alice/out/checkpoint-500] ",
-      c(r.c3) + " 2023-03-01T12:00:00Z bob <bob@example.org> README.md base_model "
-                "[meta/base-a] -> [meta/base-b] base_model_replaced",
-      c(r.c4) + " 2023-05-01T12:00:00Z bob <bob@example.org> README.md license [apache-2.0] -> "
-                "[cc-by-nc-4.0] license_changed",
-      c(r.c5) + " 2023-07-01T12:00:00Z carol <carol@example.org> README.md base_model "
-                "[meta/base-b] -> [] base_model_removed",
+      c(r.c1) +
+          " 2023-01-10T12:00:00Z alice <alice@example.org> README.md base_model [] -> "
+          "[meta/base-a] ",
+      c(r.c1) +
+          " 2023-01-10T12:00:00Z alice <alice@example.org> README.md relation [] -> "
+          "[finetune (inferred)] ",
+      c(r.c1) +
+          " 2023-01-10T12:00:00Z alice <alice@example.org> README.md license [] -> "
+          "[apache-2.0] ",
+      c(r.c1) +
+          " 2023-01-10T12:00:00Z alice <alice@example.org> config.json name_or_path [] "
+          "-> [/home/alice/out/checkpoint-500] ",
+      c(r.c3) +
+          " 2023-03-01T12:00:00Z bob <bob@example.org> README.md base_model "
+          "[meta/base-a] -> [meta/base-b] base_model_replaced",
+      c(r.c4) +
+          " 2023-05-01T12:00:00Z bob <bob@example.org> README.md license [apache-2.0] -> "
+          "[cc-by-nc-4.0] license_changed",
+      c(r.c5) +
+          " 2023-07-01T12:00:00Z carol <carol@example.org> README.md base_model "
+          "[meta/base-b] -> [] base_model_removed",
   };
   CHECK(lines == want);
 
@@ -394,8 +404,7 @@ TEST_CASE("chain --as-of answers from the state at that date", "[git]") {
     CHECK(notes[0].find("x/y: no repository history") == 0);
     std::vector<std::string> edges;
     for (const auto& e : g->edges) edges.push_back(e.child + " -> " + e.parent);
-    CHECK(edges == std::vector<std::string>{"acme/chat-7b -> meta/base-b",
-                                            "x/y -> acme/chat-7b"});
+    CHECK(edges == std::vector<std::string>{"acme/chat-7b -> meta/base-b", "x/y -> acme/chat-7b"});
   }
   SECTION("a malformed date is invalid input") {
     auto g = store->ChainAsOf("acme/chat-7b", "2023-4-1", nullptr);
@@ -447,6 +456,35 @@ TEST_CASE("adapter_config.json gives an adapter edge; the id comes from the Hub 
     auto r = Ingest(*store, {tmp / "clones"}, opts, log);
     CHECK(r.status().code() == Status::Code::kInvalidInput);
   }
+}
+
+TEST_CASE("Remotes name the repository: ssh form, datasets, and folders as a fallback",
+          "[git]") {
+  TempFolder tmp;
+  {
+    RepoBuilder b(tmp / "clones/a", false);
+    b.AddRemote("upstream", "git@hf.co:acme/ssh-model");
+    b.Set("README.md", Card("license: mit\n"));
+    b.Commit("2024-01-01", "olga");
+  }
+  {
+    RepoBuilder b(tmp / "clones/b", true);
+    b.AddRemote("origin", "https://huggingface.co/datasets/acme/corpus");
+    b.Set("README.md", Card("license: cc-by-4.0\n"));
+    b.Commit("2024-01-02", "olga");
+  }
+  {
+    RepoBuilder b(tmp / "clones/c", false);  // no remote, and "clones/c" is the folder id
+    b.Set("README.md", Card("license: mit\n"));
+    b.Commit("2024-01-03", "olga");
+  }
+  auto store = OpenStore(tmp / "s.db");
+  IngestPaths(*store, {tmp / "clones"});
+  CHECK(store->GetArtifact("acme/ssh-model").ok());
+  auto corpus = store->GetArtifact("datasets/acme/corpus");
+  REQUIRE(corpus.ok());
+  CHECK(corpus->kind == ArtifactKind::kDataset);
+  CHECK(store->GetArtifact("clones/c").ok());
 }
 
 TEST_CASE("config.json _name_or_path naming a Hub id is weaker evidence than the card", "[git]") {
@@ -551,10 +589,10 @@ TEST_CASE("Broken content becomes diagnostics and the rest of the repository lan
     RepoBuilder b(tmp / "hub/eps/broken", false);
     b.Set("README.md", Card("base_model: acme/chat-7b\nlicense: mit\n"))
         .Set("config.json", config)
-        .Set("model.safetensors",
-             "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'a') +
-                 "\nsize abc\n")
-        .Set("adapter_config.json", "{\n  \"base_model_name_or_path\": \"acme/chat-7b\",\n  oops\n}\n");
+        .Set("model.safetensors", "version https://git-lfs.github.com/spec/v1\noid sha256:" +
+                                      std::string(64, 'a') + "\nsize abc\n")
+        .Set("adapter_config.json",
+             "{\n  \"base_model_name_or_path\": \"acme/chat-7b\",\n  oops\n}\n");
     commit = b.Commit("2024-04-01", "eve");
     // Damage the loose object of config.json.
     Overwrite(b.BlobFile(config), "this is not a zlib stream");
@@ -688,8 +726,7 @@ TEST_CASE("Ingest detects a repository and a folder of repositories", "[git]") {
 
 // --- the command line ------------------------------------------------------------------
 
-int RunLineage(const TempFolder& tmp, const std::string& args, std::string* out,
-               std::string* err) {
+int RunLineage(const TempFolder& tmp, const std::string& args, std::string* out, std::string* err) {
   std::string cmd = std::string("'") + LINEAGE_BINARY + "' --db '" + (tmp / "s.db") + "' " + args +
                     " >'" + (tmp / "out.txt") + "' 2>'" + (tmp / "err.txt") + "'";
   int status = std::system(cmd.c_str());
@@ -732,12 +769,10 @@ TEST_CASE("lineage history and chain --as-of on the command line", "[git]") {
     CHECK(RunLineage(tmp, "history", &out, &err) == 2);
   }
   SECTION("chain --as-of shows the base of that date") {
-    REQUIRE(RunLineage(tmp, "chain acme/chat-7b --as-of 2023-02-01 --format csv", &out, &err) ==
-            0);
+    REQUIRE(RunLineage(tmp, "chain acme/chat-7b --as-of 2023-02-01 --format csv", &out, &err) == 0);
     CHECK(out.find("meta/base-a") != std::string::npos);
     CHECK(out.find("meta/base-b") == std::string::npos);
-    REQUIRE(RunLineage(tmp, "chain acme/chat-7b --as-of 2023-04-01 --format csv", &out, &err) ==
-            0);
+    REQUIRE(RunLineage(tmp, "chain acme/chat-7b --as-of 2023-04-01 --format csv", &out, &err) == 0);
     CHECK(out.find("meta/base-b") != std::string::npos);
     CHECK(out.find("meta/base-a") == std::string::npos);
   }
@@ -746,8 +781,7 @@ TEST_CASE("lineage history and chain --as-of on the command line", "[git]") {
     std::ofstream(tmp / "cards/x/y/README.md") << Card("base_model: acme/chat-7b\n");
     REQUIRE(RunLineage(tmp, "ingest '" + (tmp / "cards") + "' --no-progress", &out, &err) == 0);
     REQUIRE(RunLineage(tmp, "chain x/y --as-of 2023-04-01 --format csv", &out, &err) == 0);
-    CHECK(err.find("x/y: no repository history ingested; current edges used") !=
-          std::string::npos);
+    CHECK(err.find("x/y: no repository history ingested; current edges used") != std::string::npos);
     CHECK(out.find("meta/base-b") != std::string::npos);
   }
 }

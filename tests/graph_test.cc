@@ -235,7 +235,7 @@ TEST_CASE("Roots gives the parentless ancestors a vertex reaches, sorted", "[gra
 }
 
 TEST_CASE("CompactGraph::author keeps the namespace as its owner writes it",
-          "[graph][!mayfail]") {
+          "[graph]") {
   // Regression: a namespace written "Qwen" came back as "qwen", and flow
   // summaries fall back to author() when a namespace has no organization name.
   TempDir dir;

@@ -571,7 +571,7 @@ TEST_CASE("Ingest order decides: a user's organization file read after ours wins
 }
 
 TEST_CASE("Dropping an override from the user's organization file brings ours back",
-          "[ingest][!mayfail]") {
+          "[ingest]") {
   // Regression: organizations.csv (ours) says lab=US; the user's file said
   // lab=FR and is then edited to say nothing about lab.
   TempDir dir;
@@ -591,7 +591,7 @@ TEST_CASE("Dropping an override from the user's organization file brings ours ba
 }
 
 TEST_CASE("Re-ingesting a curated edges file under another spelling of its path changes nothing",
-          "[ingest][!mayfail]") {
+          "[ingest]") {
   // Regression: DIR/edges.csv, then DIR/./edges.csv: the same file, read twice.
   TempDir dir;
   WriteFile(dir / "edges.csv",
@@ -604,7 +604,7 @@ TEST_CASE("Re-ingesting a curated edges file under another spelling of its path 
   CHECK(edges[0].evidence.size() == 1);
 }
 
-TEST_CASE("A card whose edit keeps its bases reports no new edge", "[ingest][!mayfail]") {
+TEST_CASE("A card whose edit keeps its bases reports no new edge", "[ingest]") {
   // Regression: only the licence of the card changed, yet the summary said
   // "1 new edge" for the base it already had.
   TempDir dir;

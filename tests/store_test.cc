@@ -107,7 +107,7 @@ TEST_CASE("Store::Open checks the schema version", "[store]") {
   }
 }
 
-TEST_CASE("Store::Open on a file that is not SQLite at all is Corruption", "[store][!mayfail]") {
+TEST_CASE("Store::Open on a file that is not SQLite at all is Corruption", "[store]") {
   // store.h: "Corruption when the file is not a lineage store".
   TempDir dir;
   std::string path = dir / "notes.txt";

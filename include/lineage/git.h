@@ -52,8 +52,8 @@ struct GitReadOptions {
 struct RepoSnapshot {
   std::string path;
   std::string id;
-  std::string id_source;  // "--id", "remote URL" or "folder ORG/NAME"
-  std::string commit;     // the commit read
+  std::string id_source;    // "--id", "remote URL" or "folder ORG/NAME"
+  std::string commit;       // the commit read
   std::string commit_date;  // its author date, ISO 8601 UTC
   bool bare = false;
   bool shallow = false;
@@ -92,7 +92,8 @@ struct GitIngestCounts {
 // commit is the child. Stored repositories from earlier runs are compared too.
 // A repository that cannot be read becomes a diagnostic and the others land.
 // Errors: store write failures; InvalidInput when options.id is given for a
-// folder of repositories, or options.rev names nothing in a single repository.
+// folder of repositories, or, for a single repository, when options.rev names
+// nothing or no id can be found (in a folder these are diagnostics).
 Result<GitIngestCounts> IngestGit(Store& store, const std::string& path,
                                   const GitReadOptions& options);
 

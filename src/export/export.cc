@@ -189,7 +189,8 @@ std::string XmlEscape(const std::string& s) {
 std::string CsvField(const std::string& s) {
   bool quote = s.find_first_of(",\"\n\r") != std::string::npos;
   // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                                s[0] == '\t' || s[0] == '\r');
   std::string body = formula ? "'" + s : s;
   if (!quote) return body;
   std::string out = "\"";

@@ -72,8 +72,8 @@ DocumentFacts PairFacts(const RepoRecord& me, const std::string& other, const Lf
     ev.kind = "lfs.identical";
     ev.relation = Relation::kCopy;
     ev.confidence = kIdenticalConfidence;
-    ev.detail = "all " + std::to_string(ov->shared) + " weight files identical to " + there +
-                ": " + files;
+    ev.detail =
+        "all " + std::to_string(ov->shared) + " weight files identical to " + there + ": " + files;
   } else {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f", fraction);
@@ -82,8 +82,8 @@ DocumentFacts PairFacts(const RepoRecord& me, const std::string& other, const Lf
     ev.relation_inferred = true;
     ev.confidence = std::round((kPartialBase + kPartialSpan * fraction) * 100) / 100;
     ev.detail = std::string("shared fraction ") + buf + ": " + std::to_string(ov->shared) +
-                " weight files identical to " + there + " (" + std::to_string(child_n) +
-                " here, " + std::to_string(parent_n) + " there): " + files;
+                " weight files identical to " + there + " (" + std::to_string(child_n) + " here, " +
+                std::to_string(parent_n) + " there): " + files;
   }
   Edge e;
   e.child = child;
@@ -149,10 +149,10 @@ class GitIngest {
     }
     RepoSnapshot snap = git::ReadOpened(**repo, path, *commit, *id, how);
     if (!added) {
-      snap.facts.diagnostics.push_back(
-          Diagnostic{path, 0, "warning", "duplicate_repository",
-                     "this is also the repository of '" + *id + "' (read from " + seen->second +
-                         "); the one read last replaces the other"});
+      snap.facts.diagnostics.push_back(Diagnostic{path, 0, "warning", "duplicate_repository",
+                                                  "this is also the repository of '" + *id +
+                                                      "' (read from " + seen->second +
+                                                      "); the one read last replaces the other"});
     }
     std::vector<LfsOverlap> before = store_.LfsOverlaps(*id);
     Status st = store_.ApplyDocument(snap.facts);
@@ -174,10 +174,10 @@ class GitIngest {
     DocumentFacts f;
     f.origin = "gitpath:" + path;
     f.content_hash = "none";
-    f.diagnostics.push_back(Diagnostic{
-        path, 0, "warning", "empty",
-        "no git repositories found (expected a repository, or ROOT/NAME or "
-        "ROOT/NAMESPACE/NAME repositories below it)"});
+    f.diagnostics.push_back(
+        Diagnostic{path, 0, "warning", "empty",
+                   "no git repositories found (expected a repository, or ROOT/NAME or "
+                   "ROOT/NAMESPACE/NAME repositories below it)"});
     return store_.ApplyDocument(f);
   }
 
@@ -197,12 +197,11 @@ Result<GitIngestCounts> IngestGit(Store& store, const std::string& path,
   git::Library library;
   std::string root = CleanPath(path);
   bool single = IsGitRepository(root);
-  std::vector<std::string> repos = single ? std::vector<std::string>{root}
-                                          : FindGitRepositories(root);
+  std::vector<std::string> repos =
+      single ? std::vector<std::string>{root} : FindGitRepositories(root);
   if (!single && !options.id.empty()) {
-    return Status::InvalidInput("--id names one repository, but '" + path +
-                                "' is a folder of " + std::to_string(repos.size()) +
-                                " repositories");
+    return Status::InvalidInput("--id names one repository, but '" + path + "' is a folder of " +
+                                std::to_string(repos.size()) + " repositories");
   }
   GitIngest ingest(store, options);
   if (repos.empty()) {

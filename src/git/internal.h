@@ -25,9 +25,9 @@ std::optional<std::string> IdFromFolder(const std::string& path);
 
 // --- Metadata files (metadata.cc) ---------------------------------------------------
 struct MetaInput {
-  std::string id;         // the repository's artifact id
-  std::string repo_path;  // for sources: "<repo_path>/README.md"
-  std::string commit;     // written into every evidence
+  std::string id;                                      // the repository's artifact id
+  std::string repo_path;                               // for sources: "<repo_path>/README.md"
+  std::string commit;                                  // written into every evidence
   std::optional<std::string> readme, config, adapter;  // nullopt: file absent
 };
 
@@ -62,8 +62,7 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
 
 // The content hash of a repository document: the same commit, id and path
 // read by the same version of this reader give the same facts.
-std::string SnapshotHash(const std::string& commit, const std::string& id,
-                         const std::string& path);
+std::string SnapshotHash(const std::string& commit, const std::string& id, const std::string& path);
 
 // The id of the repository at `path`: `explicit_id`, else a Hub remote, else
 // the folder layout. Sets `how` to "--id", "remote URL" or "folder ORG/NAME".

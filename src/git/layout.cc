@@ -39,7 +39,8 @@ Result<LfsObject> ParseLfsPointer(std::string_view text, const std::string& sour
   size_t pos = 0;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
-    std::string_view l = text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
+    std::string_view l =
+        text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
     pos = eol == std::string_view::npos ? text.size() : eol + 1;
     ++line;
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
@@ -76,21 +77,20 @@ Result<LfsObject> ParseLfsPointer(std::string_view text, const std::string& sour
 }
 
 bool IsWeightFile(std::string_view path) {
-  std::string name = Lower(path.substr(path.rfind('/') == std::string_view::npos
-                                           ? 0
-                                           : path.rfind('/') + 1));
+  std::string name =
+      Lower(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
   // Trainer state travels with checkpoints but is not the model.
-  static constexpr std::string_view kNotWeights[] = {
-      "training_args.bin", "optimizer.pt", "optimizer.bin", "scheduler.pt", "scaler.pt",
-      "trainer_state.json"};
+  static constexpr std::string_view kNotWeights[] = {"training_args.bin", "optimizer.pt",
+                                                     "optimizer.bin",     "scheduler.pt",
+                                                     "scaler.pt",         "trainer_state.json"};
   for (auto n : kNotWeights) {
     if (name == n) return false;
   }
   if (name.rfind("rng_state", 0) == 0) return false;
   static constexpr std::string_view kExtensions[] = {
-      ".safetensors", ".bin",  ".pt",       ".pth",    ".ckpt",    ".gguf", ".ggml",
-      ".h5",          ".msgpack", ".onnx",  ".onnx_data", ".tflite", ".npz", ".ot",
-      ".keras",       ".nemo", ".pdparams", ".mlpackage", ".llamafile"};
+      ".safetensors", ".bin",     ".pt",       ".pth",       ".ckpt",     ".gguf", ".ggml",
+      ".h5",          ".msgpack", ".onnx",     ".onnx_data", ".tflite",   ".npz",  ".ot",
+      ".keras",       ".nemo",    ".pdparams", ".mlpackage", ".llamafile"};
   for (auto ext : kExtensions) {
     if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
       return true;
@@ -177,7 +177,8 @@ std::optional<std::string> HubIdFromRemote(std::string_view url) {
   }
   if (rest.empty()) return std::nullopt;
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.size() > 4 && Lower(rest.substr(rest.size() - 4)) == ".git") rest.resize(rest.size() - 4);
+  if (rest.size() > 4 && Lower(rest.substr(rest.size() - 4)) == ".git")
+    rest.resize(rest.size() - 4);
   auto ref = ParseHubRef(rest);
   if (!ref.ok() || !ref->qualified) return std::nullopt;
   return ref->id;
@@ -189,7 +190,8 @@ std::optional<std::string> IdFromFolder(const std::string& path) {
   if (p.filename().empty()) p = p.parent_path();
   if (p.filename() == ".git") p = p.parent_path();
   std::string name = p.filename().string();
-  if (name.size() > 4 && Lower(name.substr(name.size() - 4)) == ".git") name.resize(name.size() - 4);
+  if (name.size() > 4 && Lower(name.substr(name.size() - 4)) == ".git")
+    name.resize(name.size() - 4);
   std::string ns = p.parent_path().filename().string();
   if (ns.empty() || name.empty()) return std::nullopt;
   auto ref = ParseHubRef(ns + "/" + name);

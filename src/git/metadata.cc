@@ -55,10 +55,10 @@ bool LooksLocal(const std::string& value) {
   size_t slash = lower.find('/');
   if (slash != std::string::npos) {
     static const std::set<std::string> kLocalRoots = {
-        "output",  "outputs",   "checkpoint", "checkpoints", "ckpt",    "ckpts",   "models",
-        "model",   "tmp",       "temp",       "data",        "workspace", "home",  "root",
-        "mnt",     "content",   "runs",       "results",     "saved_models", "save", "exp",
-        "experiments", "train", "training",   "weights",     "pretrained", "cache", "work"};
+        "output",      "outputs", "checkpoint", "checkpoints", "ckpt",         "ckpts", "models",
+        "model",       "tmp",     "temp",       "data",        "workspace",    "home",  "root",
+        "mnt",         "content", "runs",       "results",     "saved_models", "save",  "exp",
+        "experiments", "train",   "training",   "weights",     "pretrained",   "cache", "work"};
     if (kLocalRoots.count(lower.substr(0, slash))) return true;
   }
   std::string name = slash == std::string::npos ? lower : lower.substr(slash + 1);
@@ -87,8 +87,8 @@ bool ReadJson(const std::optional<std::string>& text, const std::string& source,
   std::string error;
   int line = 0;
   if (!git_json::ParseObject(*text, out, &error, &line)) {
-    diags->push_back(Diag(source, line, "error", "json", "malformed JSON: " + error +
-                                                             "; the file's facts are ignored"));
+    diags->push_back(Diag(source, line, "error", "json",
+                          "malformed JSON: " + error + "; the file's facts are ignored"));
     return false;
   }
   return true;
@@ -97,22 +97,22 @@ bool ReadJson(const std::optional<std::string>& text, const std::string& source,
 // A declared base from a JSON file: an edge for a Hub id, a pending name for a
 // bare one, a diagnostic for anything else. Returns false when no fact came of it.
 bool AddJsonBase(const std::string& value, int line, const std::string& source,
-                 const std::string& key, Evidence ev, const std::string& own_id,
-                 bool warn_local, DocumentFacts* facts) {
+                 const std::string& key, Evidence ev, const std::string& own_id, bool warn_local,
+                 DocumentFacts* facts) {
   if (LooksLocal(value)) {
     if (warn_local) {
-      facts->diagnostics.push_back(Diag(source, line, "warning", "local_path",
-                                        key + " '" + value +
-                                            "' is a local path, not a Hub id; no edge"));
+      facts->diagnostics.push_back(
+          Diag(source, line, "warning", "local_path",
+               key + " '" + value + "' is a local path, not a Hub id; no edge"));
     }
     return false;
   }
   auto ref = ParseHubRef(value);
   if (!ref.ok() || ref->kind != ArtifactKind::kModel) {
     if (warn_local) {
-      facts->diagnostics.push_back(
-          Diag(source, line, "warning", "bad_base_model",
-               key + ": " + (ref.ok() ? "'" + value + "' names a dataset" : ref.status().message())));
+      facts->diagnostics.push_back(Diag(
+          source, line, "warning", "bad_base_model",
+          key + ": " + (ref.ok() ? "'" + value + "' names a dataset" : ref.status().message())));
     }
     return false;
   }
@@ -258,7 +258,8 @@ Meta BuildMeta(const MetaInput& in) {
 
   // adapter_config.json: a PEFT adapter, whose base is declared, not inferred.
   git_json::Object adapter;
-  bool is_adapter = ReadJson(in.adapter, src("adapter_config.json"), &adapter, &m.facts.diagnostics);
+  bool is_adapter =
+      ReadJson(in.adapter, src("adapter_config.json"), &adapter, &m.facts.diagnostics);
   if (is_adapter) {
     const git_json::Member* base = StringMember(adapter, "base_model_name_or_path");
     const git_json::Member* peft = StringMember(adapter, "peft_type");
@@ -289,8 +290,8 @@ Meta BuildMeta(const MetaInput& in) {
       if (peft && !peft->text.empty()) ev.detail += " (peft_type " + peft->text + ")";
       ev.relation = Relation::kAdapter;
       ev.confidence = kAdapterConfidence;
-      AddJsonBase(m.adapter_base, base->line, src("adapter_config.json"),
-                  "base_model_name_or_path", ev, in.id, true, &m.facts);
+      AddJsonBase(m.adapter_base, base->line, src("adapter_config.json"), "base_model_name_or_path",
+                  ev, in.id, true, &m.facts);
     } else {
       m.facts.diagnostics.push_back(Diag(src("adapter_config.json"), 1, "warning", "no_base",
                                          "adapter_config.json names no base_model_name_or_path"));
@@ -322,7 +323,8 @@ Meta BuildMeta(const MetaInput& in) {
       ev.detail = "_name_or_path: " + m.name_or_path;
       std::vector<std::string> about;
       if (!architectures.empty()) about.push_back("architectures " + Join(architectures, ", "));
-      if (model_type && !model_type->text.empty()) about.push_back("model_type " + model_type->text);
+      if (model_type && !model_type->text.empty())
+        about.push_back("model_type " + model_type->text);
       if (!about.empty()) ev.detail += " (" + Join(about, "; ") + ")";
       const Artifact* a = m.facts.artifact ? &*m.facts.artifact : nullptr;
       ev.relation = is_adapter ? Relation::kAdapter
@@ -330,8 +332,8 @@ Meta BuildMeta(const MetaInput& in) {
                                                a ? a->library_name : "", in.id);
       ev.relation_inferred = true;
       ev.confidence = kNameOrPathConfidence;
-      AddJsonBase(m.name_or_path, path->line, src("config.json"), "_name_or_path", ev, in.id,
-                  false, &m.facts);
+      AddJsonBase(m.name_or_path, path->line, src("config.json"), "_name_or_path", ev, in.id, false,
+                  &m.facts);
     }
   }
 

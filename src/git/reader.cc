@@ -53,15 +53,16 @@ bool ReadMetaFiles(const Repo& repo, const CommitInfo& c, const std::string& pat
 bool IsLicenseFile(const std::string& file) {
   if (file.find('/') != std::string::npos) return false;
   std::string upper;
-  for (char c : file) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : file)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   return upper.rfind("LICENSE", 0) == 0 || upper.rfind("LICENCE", 0) == 0 ||
          upper.rfind("COPYING", 0) == 0;
 }
 
 // The files at the commit read: metadata facts, LFS pointers of weight files,
 // LICENSE files. Problems become diagnostics; the rest is still read.
-Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c,
-              const std::string& id, std::vector<LfsObject>* lfs) {
+Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, const std::string& id,
+              std::vector<LfsObject>* lfs) {
   MetaInput in;
   in.id = id;
   in.repo_path = path;
@@ -119,15 +120,15 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c,
     if (IsWeightFile(f.path)) {
       auto size = repo.BlobSize(f.blob);
       if (!size.ok()) {
-        out_diags.push_back(Diag(source, 0, "error", "git_object",
-                                 "cannot read: " + size.status().message()));
+        out_diags.push_back(
+            Diag(source, 0, "error", "git_object", "cannot read: " + size.status().message()));
         continue;
       }
       if (*size >= kMaxPointerSize) continue;  // the weights themselves, committed without LFS
       auto text = repo.ReadBlob(f.blob);
       if (!text.ok()) {
-        out_diags.push_back(Diag(source, 0, "error", "git_object",
-                                 "cannot read: " + text.status().message()));
+        out_diags.push_back(
+            Diag(source, 0, "error", "git_object", "cannot read: " + text.status().message()));
         continue;
       }
       auto ptr = ParseLfsPointer(*text, source);
@@ -141,17 +142,17 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c,
         size_t after_source = source.size() + 1;
         int line = std::atoi(msg.c_str() + after_source);
         size_t colon = msg.find(": ", after_source);
-        out_diags.push_back(Diag(source, line, "error", "lfs_pointer",
-                                 msg.substr(colon == std::string::npos ? 0 : colon + 2) +
-                                     "; the file is not compared"));
+        out_diags.push_back(Diag(
+            source, line, "error", "lfs_pointer",
+            msg.substr(colon == std::string::npos ? 0 : colon + 2) + "; the file is not compared"));
       }
     } else if (IsLicenseFile(f.path) && license_id.empty()) {
       auto size = repo.BlobSize(f.blob);
       if (!size.ok() || *size > kMaxLicenseSize) continue;
       auto text = repo.ReadBlob(f.blob);
       if (!text.ok()) {
-        out_diags.push_back(Diag(source, 0, "error", "git_object",
-                                 "cannot read: " + text.status().message()));
+        out_diags.push_back(
+            Diag(source, 0, "error", "git_object", "cannot read: " + text.status().message()));
         continue;
       }
       license_id = RecognizeLicense(*text);
@@ -191,12 +192,12 @@ std::vector<CommitInfo> FirstParentChain(const Repo& repo, const CommitInfo& hea
     const std::string& parent = chain.back().first_parent;
     auto c = repo.ReadCommit(parent);
     if (!c.ok()) {
-      diags->push_back(Diag(
-          path, 0, "warning", "history_incomplete",
-          "history stops at commit " + Short(chain.back().id) + " (" + chain.back().date +
-              "): its parent " + Short(parent) + " cannot be read (" + c.status().message() + ")" +
-              (repo.shallow() ? "; the repository is a shallow clone" : "") +
-              "; first commit date and --as-of before it are approximate"));
+      diags->push_back(Diag(path, 0, "warning", "history_incomplete",
+                            "history stops at commit " + Short(chain.back().id) + " (" +
+                                chain.back().date + "): its parent " + Short(parent) +
+                                " cannot be read (" + c.status().message() + ")" +
+                                (repo.shallow() ? "; the repository is a shallow clone" : "") +
+                                "; first commit date and --as-of before it are approximate"));
       *complete = false;
       break;
     }
@@ -273,7 +274,8 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
     history_diags.push_back(Diag(path, 0, "warning", "history_incomplete",
                                  std::to_string(unreadable) +
                                      " commit(s) of the history could not be read and were "
-                                     "skipped; first: " + first_error));
+                                     "skipped; first: " +
+                                     first_error));
   }
 
   DocumentFacts& facts = snap.facts;
@@ -281,6 +283,12 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
   facts.origin = rec.origin;
   facts.content_hash = SnapshotHash(commit.id, id, path);
   if (facts.artifact) {
+    // A dataset repository (its remote is huggingface.co/datasets/ORG/NAME).
+    if (IdKey(id).rfind("datasets/", 0) == 0) {
+      facts.artifact->kind = ArtifactKind::kDataset;
+      std::string bare = id.substr(9);
+      facts.artifact->author = bare.substr(0, bare.find('/'));
+    }
     facts.artifact->created_at = rec.first_commit_date;
     facts.artifact->source = path + "@" + commit.id;
   }

@@ -39,10 +39,14 @@ Status FromGit(int rc, const std::string& what, Status::Code missing = Status::C
                                                     : "libgit2 error " + std::to_string(rc));
   Status::Code code = rc == GIT_ENOTFOUND ? missing : other;
   switch (code) {
-    case Status::Code::kNotFound: return Status::NotFound(msg);
-    case Status::Code::kInvalidInput: return Status::InvalidInput(msg);
-    case Status::Code::kIoError: return Status::IoError(msg);
-    default: return Status::Corruption(msg);
+    case Status::Code::kNotFound:
+      return Status::NotFound(msg);
+    case Status::Code::kInvalidInput:
+      return Status::InvalidInput(msg);
+    case Status::Code::kIoError:
+      return Status::IoError(msg);
+    default:
+      return Status::Corruption(msg);
   }
 }
 
@@ -91,8 +95,8 @@ struct Repo::Impl {
     return TreePtr(t);
   }
 
-  void Walk(const git_tree* tree, const std::string& prefix, int depth,
-            std::vector<TreeFile>* out, std::vector<std::string>* errors) const {
+  void Walk(const git_tree* tree, const std::string& prefix, int depth, std::vector<TreeFile>* out,
+            std::vector<std::string>* errors) const {
     size_t n = git_tree_entrycount(tree);
     for (size_t i = 0; i < n; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
@@ -128,8 +132,8 @@ Result<std::unique_ptr<Repo>> Repo::Open(const std::string& path) {
   git_repository* r = nullptr;
   int rc = git_repository_open_ext(&r, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc < 0) {
-    return FromGit(rc, "'" + path + "' is not a readable git repository",
-                   Status::Code::kNotFound, Status::Code::kCorruption);
+    return FromGit(rc, "'" + path + "' is not a readable git repository", Status::Code::kNotFound,
+                   Status::Code::kCorruption);
   }
   impl->repo.reset(r);
   return std::unique_ptr<Repo>(new Repo(std::move(impl)));
@@ -238,11 +242,9 @@ std::vector<std::string> Repo::RemoteUrls() const {
     std::string name = entry->name ? entry->name : "";
     constexpr std::string_view kPrefix = "remote.", kSuffix = ".url";
     if (name.size() > kPrefix.size() + kSuffix.size() && name.rfind(kPrefix, 0) == 0 &&
-        name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
-        entry->value) {
+        name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 && entry->value) {
       remotes.emplace_back(
-          name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size()),
-          entry->value);
+          name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size()), entry->value);
     }
   }
   git_config_iterator_free(it);

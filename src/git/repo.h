@@ -22,10 +22,10 @@ class Library {
 };
 
 struct CommitInfo {
-  std::string id;       // 40 hex digits
-  std::string tree;     // tree id
-  std::string date;     // author date, ISO 8601 UTC ("2024-03-01T12:00:00Z")
-  std::string author;   // "Name <email>"
+  std::string id;            // 40 hex digits
+  std::string tree;          // tree id
+  std::string date;          // author date, ISO 8601 UTC ("2024-03-01T12:00:00Z")
+  std::string author;        // "Name <email>"
   std::string first_parent;  // "" for a root commit
 };
 

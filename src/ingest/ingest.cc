@@ -249,7 +249,11 @@ class Runner {
   Status File(const std::string& path, InputKind kind) {
     std::string text;
     if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
-    std::string origin = "file:" + path;
+    // One file, however its path is spelled, is one document.
+    std::error_code ec;
+    std::string canonical = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+    if (canonical.empty()) canonical = path;
+    std::string origin = "file:" + canonical;
     std::string hash = ingest_util::HashHex(text);
     if (store_.DocumentUnchanged(origin, hash)) {
       ++skipped_files_;
@@ -267,12 +271,16 @@ class Runner {
     };
     switch (kind) {
       case InputKind::kHub: readers::ReadHubDump(path, text, sink, &diags); break;
-      case InputKind::kOrgs: readers::ReadOrganizations(store_, path, text, &diags); break;
-      case InputKind::kAliases: readers::ReadAliases(store_, path, text, &diags); break;
-      case InputKind::kBlocs: readers::ReadBlocs(store_, path, text, &diags); break;
-      case InputKind::kEdges: readers::ReadCuratedEdges(path, text, sink, &diags); break;
-      case InputKind::kLicenses: readers::ReadLicenses(store_, path, text, &diags); break;
-      case InputKind::kLicenseAliases: readers::ReadLicenseAliases(store_, path, text, &diags); break;
+      case InputKind::kOrgs: readers::ReadOrganizations(store_, path, origin, text, &diags); break;
+      case InputKind::kAliases: readers::ReadAliases(store_, path, origin, text, &diags); break;
+      case InputKind::kBlocs: readers::ReadBlocs(store_, path, origin, text, &diags); break;
+      case InputKind::kEdges:
+        readers::ReadCuratedEdges(path, canonical, text, sink, &diags);
+        break;
+      case InputKind::kLicenses: readers::ReadLicenses(store_, path, origin, text, &diags); break;
+      case InputKind::kLicenseAliases:
+        readers::ReadLicenseAliases(store_, path, origin, text, &diags);
+        break;
       default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
     }
     if (!sink_status.ok()) return sink_status;

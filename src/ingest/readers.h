@@ -10,6 +10,10 @@
 
 namespace lineage::readers {
 
+// Every table reader takes the file's display `path` (for diagnostics and
+// evidence) and its `origin` (the key its rows are stored under, the same for
+// every spelling of the path).
+
 // Receives the facts of one document (a card, a Hub record, a curated edge file).
 using Sink = std::function<void(DocumentFacts&&)>;
 
@@ -19,22 +23,28 @@ void ReadHubDump(const std::string& path, const std::string& text, const Sink& s
                  std::vector<Diagnostic>* file_diags);
 
 // organizations.csv: namespace,organization,country,kind,source
-void ReadOrganizations(Store& store, const std::string& path, const std::string& text,
+void ReadOrganizations(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                        std::vector<Diagnostic>* file_diags);
 // aliases csv: old_namespace,new_namespace,source
-void ReadAliases(Store& store, const std::string& path, const std::string& text,
+void ReadAliases(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                  std::vector<Diagnostic>* file_diags);
 // blocs.json: {"name": ["US", ...], ...}
-void ReadBlocs(Store& store, const std::string& path, const std::string& text,
+void ReadBlocs(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                std::vector<Diagnostic>* file_diags);
 // licenses.csv: id,name,family,spdx,url,commercial,... (see data/README.md)
-void ReadLicenses(Store& store, const std::string& path, const std::string& text,
+void ReadLicenses(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                   std::vector<Diagnostic>* file_diags);
 // license_aliases.csv: alias,license_id,source
-void ReadLicenseAliases(Store& store, const std::string& path, const std::string& text,
+void ReadLicenseAliases(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                         std::vector<Diagnostic>* file_diags);
 // Curated edges csv: child,parent,relation,source,note (evidence `manual`).
-void ReadCuratedEdges(const std::string& path, const std::string& text, const Sink& sink,
+void ReadCuratedEdges(const std::string& path, const std::string& origin, const std::string& text,
+                      const Sink& sink,
                       std::vector<Diagnostic>* file_diags);
 
 bool IsCountryCodeForBlocs(const std::string& code);

@@ -61,12 +61,12 @@ bool IsCountryCode(const std::string& c) {
 
 bool IsCountryCodeForBlocs(const std::string& c) { return IsCountryCode(c); }
 
-void ReadOrganizations(Store& store, const std::string& path, const std::string& text,
+void ReadOrganizations(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                        std::vector<Diagnostic>* diags) {
   static const std::set<std::string> kKinds = {"company",   "academic",  "government",
                                                "nonprofit", "community", "individual",
                                                "unknown"};
-  std::string origin = "file:" + path;
   for (auto& [line, m] : Table(path, text, {"namespace", "organization", "country", "kind", "source"}, diags)) {
     Organization o{m["namespace"], m["organization"], m["country"], m["kind"], m["source"]};
     if (o.ns.empty() || !ParseHubRef(o.ns + "/x").ok()) {
@@ -93,9 +93,9 @@ void ReadOrganizations(Store& store, const std::string& path, const std::string&
   }
 }
 
-void ReadAliases(Store& store, const std::string& path, const std::string& text,
+void ReadAliases(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                  std::vector<Diagnostic>* diags) {
-  std::string origin = "file:" + path;
   for (auto& [line, m] : Table(path, text, {"old_namespace", "new_namespace"}, diags)) {
     const std::string& from = m["old_namespace"];
     const std::string& to = m["new_namespace"];
@@ -108,7 +108,8 @@ void ReadAliases(Store& store, const std::string& path, const std::string& text,
   }
 }
 
-void ReadBlocs(Store& store, const std::string& path, const std::string& text,
+void ReadBlocs(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                std::vector<Diagnostic>* diags) {
   using nlohmann::json;
   json j = json::parse(text, nullptr, false);
@@ -116,7 +117,6 @@ void ReadBlocs(Store& store, const std::string& path, const std::string& text,
     diags->push_back({path, 1, "error", "blocs", "expected a JSON object of bloc name -> country list"});
     return;
   }
-  std::string origin = "file:" + path;
   for (const auto& [name, value] : j.items()) {
     if (!name.empty() && name[0] == '_') continue;  // "_comment" keys document the file
     if (!value.is_array()) {
@@ -137,13 +137,13 @@ void ReadBlocs(Store& store, const std::string& path, const std::string& text,
   }
 }
 
-void ReadLicenses(Store& store, const std::string& path, const std::string& text,
+void ReadLicenses(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                   std::vector<Diagnostic>* diags) {
   static const std::set<std::string> kFamilies = {
       "permissive", "copyleft", "weak-copyleft", "openrail", "llama", "gemma", "qwen", "deepseek",
       "community", "non-commercial", "research-only", "public-domain", "proprietary", "other",
       "unknown"};
-  std::string origin = "file:" + path;
   for (auto& [line, m] : Table(path, text, {"id", "name", "family", "url"}, diags)) {
     LicenseTerms t;
     t.id = m["id"];
@@ -193,9 +193,9 @@ void ReadLicenses(Store& store, const std::string& path, const std::string& text
   }
 }
 
-void ReadLicenseAliases(Store& store, const std::string& path, const std::string& text,
+void ReadLicenseAliases(Store& store, const std::string& path, const std::string& origin,
+    const std::string& text,
                         std::vector<Diagnostic>* diags) {
-  std::string origin = "file:" + path;
   for (auto& [line, m] : Table(path, text, {"alias", "license_id"}, diags)) {
     if (m["alias"].empty() || m["license_id"].empty()) {
       diags->push_back({path, line, "error", "license_alias", "alias and license_id are both needed; row skipped"});
@@ -206,10 +206,11 @@ void ReadLicenseAliases(Store& store, const std::string& path, const std::string
   }
 }
 
-void ReadCuratedEdges(const std::string& path, const std::string& text, const Sink& sink,
+void ReadCuratedEdges(const std::string& path, const std::string& origin, const std::string& text,
+                      const Sink& sink,
                       std::vector<Diagnostic>* diags) {
   DocumentFacts facts;
-  facts.origin = "edges:" + path;
+  facts.origin = "edges:" + origin;
   facts.content_hash = ingest_util::HashHex(text);
   for (auto& [line, m] : Table(path, text, {"child", "parent", "relation", "source"}, diags)) {
     auto child = ParseHubRef(m["child"]);

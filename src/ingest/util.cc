@@ -25,12 +25,21 @@ int FixUtf8(std::string_view in, std::string* out) {
   while (i < in.size()) {
     unsigned char c = static_cast<unsigned char>(in[i]);
     if (c == '\n') ++line;
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    // Well-formed UTF-8 (Unicode 15, table 3-7): no overlongs, no surrogates,
+    // nothing above U+10FFFF.
+    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
     bool ok = len > 0 && i + len <= in.size();
     for (size_t k = 1; ok && k < len; ++k) {
       ok = (static_cast<unsigned char>(in[i + k]) >> 6) == 0x2;
     }
-    if (ok && len == 2 && c < 0xC2) ok = false;  // overlong
+    if (ok && len >= 3) {
+      unsigned char c1 = static_cast<unsigned char>(in[i + 1]);
+      if (c == 0xE0 && c1 < 0xA0) ok = false;
+      if (c == 0xED && c1 > 0x9F) ok = false;
+      if (c == 0xF0 && c1 < 0x90) ok = false;
+      if (c == 0xF4 && c1 > 0x8F) ok = false;
+    }
     if (ok) {
       out->append(in.substr(i, len));
       i += len;

@@ -222,10 +222,53 @@ CREATE INDEX lfs_object_artifact ON lfs_object(artifact);
 CREATE INDEX lfs_object_origin ON lfs_object(origin);
 )sql";
 
+// Version 4: organizations, aliases and blocs keep every file's say as a
+// layer; the tables of version 1 hold the effective rows (the layer read
+// last wins), rebuilt at the end of each ingest run. Dropping a user's
+// override from their file brings the earlier layer back.
+constexpr const char* kV4Layers = R"sql(
+CREATE TABLE organization_layer (
+  namespace    TEXT NOT NULL,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  display      TEXT NOT NULL,
+  organization TEXT NOT NULL,
+  country      TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  PRIMARY KEY (namespace, origin)
+) WITHOUT ROWID;
+CREATE INDEX organization_layer_origin ON organization_layer(origin);
+INSERT INTO organization_layer
+  SELECT namespace, origin, 0, display, organization, country, kind, source FROM organization;
+
+CREATE TABLE alias_layer (
+  old_namespace TEXT NOT NULL,
+  origin        TEXT NOT NULL,
+  seq           INTEGER NOT NULL,
+  new_namespace TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  PRIMARY KEY (old_namespace, origin)
+) WITHOUT ROWID;
+CREATE INDEX alias_layer_origin ON alias_layer(origin);
+INSERT INTO alias_layer SELECT old_namespace, origin, 0, new_namespace, source FROM alias;
+
+CREATE TABLE bloc_layer (
+  name    TEXT NOT NULL,
+  origin  TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  country TEXT NOT NULL,
+  PRIMARY KEY (name, origin, country)
+) WITHOUT ROWID;
+CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
+INSERT INTO bloc_layer SELECT name, origin, 0, country FROM bloc;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories};
+  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
+                                                       kV4Layers};
   return kMigrations;
 }
 

@@ -109,6 +109,31 @@ struct Store::Impl {
   std::unique_ptr<SQLite::Database> db;
   std::unique_ptr<SQLite::Transaction> txn;
   int64_t run_id = 0;
+  int64_t seq_in_run = 0;
+  std::set<std::pair<int64_t, int64_t>> removed_pairs;  // edges removed in this run
+  bool layers_changed = false;
+  // Orders layers: later runs, and later rows of one run, win.
+  int64_t NextSeq() { return run_id * 10000000 + (++seq_in_run); }
+
+  // Rebuilds the effective organization, alias and bloc rows from the layers.
+  void RebuildLayers() {
+    db->exec("DELETE FROM organization");
+    db->exec(
+        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin) "
+        "SELECT namespace, display, organization, country, kind, source, origin FROM "
+        "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
+        "WHERE m.namespace = l.namespace)");
+    db->exec("DELETE FROM alias");
+    db->exec(
+        "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
+        "SELECT old_namespace, new_namespace, source, origin FROM alias_layer l "
+        "WHERE seq = (SELECT max(seq) FROM alias_layer m WHERE m.old_namespace = l.old_namespace)");
+    db->exec("DELETE FROM bloc");
+    db->exec(
+        "INSERT INTO bloc(name, country, origin) SELECT name, country, origin FROM bloc_layer l "
+        "WHERE country <> '' AND seq = (SELECT max(seq) FROM bloc_layer m WHERE m.name = l.name)");
+    layers_changed = false;
+  }
   RunCounts counts;
   // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
   std::unordered_map<std::string, int64_t> id_cache;
@@ -259,7 +284,7 @@ struct Store::Impl {
     int64_t edge_id;
     if (created) {
       edge_id = db->getLastInsertRowid();
-      ++counts.edges;
+      if (removed_pairs.erase({child, parent}) == 0) ++counts.edges;
     } else {
       select_edge->reset();
       select_edge->bind(1, child);
@@ -310,7 +335,7 @@ struct Store::Impl {
     del_ev.bind(1, origin);
     del_ev.exec();
     SQLite::Statement count(*db, "SELECT count(*) FROM evidence WHERE edge=?");
-    SQLite::Statement del_edge(*db, "DELETE FROM edge WHERE id=?");
+    SQLite::Statement del_edge(*db, "DELETE FROM edge WHERE id=? RETURNING child, parent");
     for (int64_t e : touched) {
       count.reset();
       count.bind(1, e);
@@ -320,21 +345,27 @@ struct Store::Impl {
       if (empty) {
         del_edge.reset();
         del_edge.bind(1, e);
-        del_edge.exec();
+        // An edge the new version of the document gives again is not new.
+        if (del_edge.executeStep()) {
+          removed_pairs.emplace(del_edge.getColumn(0).getInt64(), del_edge.getColumn(1).getInt64());
+        }
+        del_edge.reset();
       } else {
         Recompute(e);
       }
     }
     for (const char* sql : {"DELETE FROM diagnostic WHERE origin=?",
                             "DELETE FROM pending_ref WHERE origin=?",
-                            "DELETE FROM organization WHERE origin=?",
-                            "DELETE FROM alias WHERE origin=?", "DELETE FROM bloc WHERE origin=?",
+                            "DELETE FROM organization_layer WHERE origin=?",
+                            "DELETE FROM alias_layer WHERE origin=?",
+                            "DELETE FROM bloc_layer WHERE origin=?",
                             "DELETE FROM license WHERE origin=?",
                             "DELETE FROM license_alias WHERE origin=?"}) {
       SQLite::Statement st(*db, sql);
       st.bind(1, origin);
       st.exec();
     }
+    layers_changed = true;
     SQLite::Statement reset(
         *db,
         "UPDATE artifact SET declared=0, origin=NULL, license=NULL, license_name=NULL, "
@@ -472,6 +503,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
     db.exec("PRAGMA temp_store = MEMORY");
     if (mode == Mode::kReadWrite) impl->Prepare();
   } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB || e.getErrorCode() == SQLITE_CORRUPT) {
+      return Status::Corruption("'" + path + "' is not a lineage store: " + e.what());
+    }
     return Status::IoError("cannot open store '" + path + "': " + e.what());
   }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
@@ -487,6 +521,8 @@ Status Store::BeginRun(const std::string& description) {
     st.exec();
     impl_->run_id = impl_->db->getLastInsertRowid();
     impl_->counts = RunCounts{};
+    impl_->seq_in_run = 0;
+    impl_->removed_pairs.clear();
     impl_->id_cache.clear();
   } catch (const SQLite::Exception& e) {
     impl_->txn.reset();
@@ -562,19 +598,18 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
 Status Store::UpsertOrganization(const Organization& org, const std::string& origin) {
   try {
     SQLite::Statement st(*impl_->db,
-                         "INSERT INTO organization(namespace, display, organization, country, "
-                         "kind, source, origin) VALUES(?,?,?,?,?,?,?) ON CONFLICT(namespace) DO "
-                         "UPDATE SET display=excluded.display, organization=excluded.organization,"
-                         " country=excluded.country, kind=excluded.kind, source=excluded.source, "
-                         "origin=excluded.origin");
+                         "INSERT OR REPLACE INTO organization_layer(namespace, origin, seq, display, "
+                         "organization, country, kind, source) VALUES(?,?,?,?,?,?,?,?)");
     st.bind(1, IdKey(org.ns));
-    st.bind(2, org.ns);
-    st.bind(3, org.name);
-    st.bind(4, org.country);
-    st.bind(5, org.kind);
-    st.bind(6, org.source);
-    st.bind(7, origin);
+    st.bind(2, origin);
+    st.bind(3, impl_->NextSeq());
+    st.bind(4, org.ns);
+    st.bind(5, org.name);
+    st.bind(6, org.country);
+    st.bind(7, org.kind);
+    st.bind(8, org.source);
     st.exec();
+    impl_->layers_changed = true;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("organization write failed: ") + e.what());
   }
@@ -636,15 +671,15 @@ Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
                        const std::string& source, const std::string& origin) {
   try {
     SQLite::Statement st(*impl_->db,
-                         "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
-                         "VALUES(?,?,?,?) ON CONFLICT(old_namespace) DO UPDATE SET "
-                         "new_namespace=excluded.new_namespace, source=excluded.source, "
-                         "origin=excluded.origin");
+                         "INSERT OR REPLACE INTO alias_layer(old_namespace, origin, seq, "
+                         "new_namespace, source) VALUES(?,?,?,?,?)");
     st.bind(1, IdKey(old_ns));
-    st.bind(2, IdKey(new_ns));
-    st.bind(3, source);
-    st.bind(4, origin);
+    st.bind(2, origin);
+    st.bind(3, impl_->NextSeq());
+    st.bind(4, IdKey(new_ns));
+    st.bind(5, source);
     st.exec();
+    impl_->layers_changed = true;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("alias write failed: ") + e.what());
   }
@@ -654,20 +689,34 @@ Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
 Status Store::SetBloc(const std::string& name, const std::vector<std::string>& countries,
                       const std::string& origin) {
   try {
-    SQLite::Statement del(*impl_->db, "DELETE FROM bloc WHERE name=?");
+    SQLite::Statement del(*impl_->db, "DELETE FROM bloc_layer WHERE name=? AND origin=?");
     del.bind(1, IdKey(name));
+    del.bind(2, origin);
     del.exec();
+    int64_t seq = impl_->NextSeq();
     SQLite::Statement ins(*impl_->db,
-                          "INSERT OR IGNORE INTO bloc(name, country, origin) VALUES(?,?,?)");
+                          "INSERT OR IGNORE INTO bloc_layer(name, origin, seq, country) "
+                          "VALUES(?,?,?,?)");
     for (const auto& c : countries) {
       ins.reset();
       ins.bind(1, IdKey(name));
+      ins.bind(2, origin);
+      ins.bind(3, seq);
       std::string upper = c;
       for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      ins.bind(2, upper);
-      ins.bind(3, origin);
+      ins.bind(4, upper);
       ins.exec();
     }
+    if (countries.empty()) {
+      // An empty bloc is still a bloc: keep a marker row so it overrides.
+      ins.reset();
+      ins.bind(1, IdKey(name));
+      ins.bind(2, origin);
+      ins.bind(3, seq);
+      ins.bind(4, "");
+      ins.exec();
+    }
+    impl_->layers_changed = true;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("bloc write failed: ") + e.what());
   }
@@ -786,6 +835,7 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
   if (!im.txn) return Status::InvalidInput("CommitRun without BeginRun");
   try {
     im.ResetAll();
+    if (im.layers_changed) im.RebuildLayers();
     im.ResolvePending();
     im.CheckCycles(cycle_check);
     SQLite::Statement st(*im.db,
@@ -1198,9 +1248,14 @@ void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
       "LEFT JOIN alias al ON al.old_namespace = a.namespace "
       "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace)");
   while (st.executeStep()) {
-    NodeRow r{st.getColumn(0).getInt64(), ColText(st, 1),
-              static_cast<ArtifactKind>(st.getColumn(2).getInt()), ColText(st, 3),
-              ColText(st, 4), ColText(st, 5), ColText(st, 6)};
+    std::string display = ColText(st, 1);
+    // The namespace as its owner writes it, not the case-folded column.
+    std::string bare = display.rfind("datasets/", 0) == 0 ? display.substr(9) : display;
+    size_t slash = bare.find('/');
+    NodeRow r{st.getColumn(0).getInt64(), display,
+              static_cast<ArtifactKind>(st.getColumn(2).getInt()),
+              slash == std::string::npos ? std::string() : bare.substr(0, slash), ColText(st, 4),
+              ColText(st, 5), ColText(st, 6)};
     fn(r);
   }
 }

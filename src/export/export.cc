@@ -291,25 +291,56 @@ void WriteTreeText(const Subgraph& g, bool upward, std::ostream& out) {
       << max_depth << "\n";
 }
 
+namespace {
+
+// Streaming JSON for large graphs: the structure is written here, every
+// string and number through nlohmann_json so escaping stays the library's.
+std::string J(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+std::string JOpt(const std::string& s) { return s.empty() ? "null" : J(s); }
+std::string JNum(double d) { return nlohmann::json(std::round(d * 1000) / 1000).dump(); }
+
+void StreamEvidence(const Evidence& ev, std::ostream& out) {
+  out << "{\"kind\": " << J(ev.kind) << ", \"source\": " << J(ev.source)
+      << ", \"line\": " << ev.line;
+  if (!ev.commit.empty()) out << ", \"commit\": " << J(ev.commit);
+  out << ", \"detail\": " << J(ev.detail) << ", \"relation\": \"" << RelationName(ev.relation)
+      << "\", \"relation_inferred\": " << (ev.relation_inferred ? "true" : "false")
+      << ", \"confidence\": " << JNum(ev.confidence) << "}";
+}
+
+}  // namespace
+
 void WriteGraphJson(const Subgraph& g, std::ostream& out) {
-  ordered_json j;
-  j["root"] = g.root.empty() ? ordered_json() : ordered_json(g.root);
-  ordered_json nodes = ordered_json::array();
-  for (const auto& n : g.nodes) {
-    ordered_json a = ArtifactJson(n.artifact);
-    ordered_json node;
-    node["id"] = a["id"];
-    node["depth"] = n.depth;
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      if (it.key() != "id") node[it.key()] = it.value();
-    }
-    nodes.push_back(node);
+  out << "{\n  \"root\": " << JOpt(g.root) << ",\n  \"nodes\": [";
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Artifact& a = g.nodes[i].artifact;
+    out << (i ? ",\n    " : "\n    ") << "{\"id\": " << J(a.id)
+        << ", \"depth\": " << g.nodes[i].depth << ", \"kind\": \"" << ArtifactKindName(a.kind)
+        << "\", \"author\": " << J(a.author) << ", \"organization\": " << JOpt(a.organization)
+        << ", \"country\": " << JOpt(a.country) << ", \"country_source\": " << JOpt(a.country_source)
+        << ", \"license\": " << JOpt(a.license) << ", \"license_name\": " << JOpt(a.license_name)
+        << ", \"license_link\": " << JOpt(a.license_link)
+        << ", \"license_normalized\": " << JOpt(a.license_normalized)
+        << ", \"created_at\": " << JOpt(a.created_at) << ", \"pipeline_tag\": " << JOpt(a.pipeline_tag)
+        << ", \"library_name\": " << JOpt(a.library_name) << ", \"source\": " << JOpt(a.source)
+        << ", \"declared\": " << (a.declared ? "true" : "false") << "}";
   }
-  ordered_json edges = ordered_json::array();
-  for (const auto& e : g.edges) edges.push_back(EdgeJson(e));
-  j["nodes"] = nodes;
-  j["edges"] = edges;
-  Dump(j, out);
+  out << (g.nodes.empty() ? "],\n" : "\n  ],\n") << "  \"edges\": [";
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    const Edge& e = g.edges[i];
+    out << (i ? ",\n    " : "\n    ") << "{\"child\": " << J(e.child) << ", \"parent\": " << J(e.parent)
+        << ", \"relation\": \"" << RelationName(e.relation)
+        << "\", \"relation_inferred\": " << (e.relation_inferred ? "true" : "false")
+        << ", \"confidence\": " << JNum(e.confidence) << ", \"evidence\": [";
+    for (size_t k = 0; k < e.evidence.size(); ++k) {
+      if (k) out << ", ";
+      StreamEvidence(e.evidence[k], out);
+    }
+    out << "]}";
+  }
+  out << (g.edges.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 void WriteGraphCsv(const Subgraph& g, std::ostream& out) {

@@ -54,11 +54,12 @@ struct CompactGraph::Impl {
   UpGraph up;
   std::vector<uint32_t> display_offset;  // into `text`, vertex_count + 1 entries
   std::string text;
-  std::vector<uint16_t> country_index, org_index, author_index;
+  std::vector<uint16_t> country_index;  // a few hundred countries at most
+  std::vector<uint32_t> org_index, author_index;
   std::vector<std::string> countries, orgs, authors;
-  std::vector<std::string> created;  // YYYY-MM-DD or "" (short strings, SSO)
+  std::string created;  // 10 bytes per vertex: YYYY-MM-DD, space-padded
   std::vector<ArtifactKind> kinds;
-  std::unordered_map<std::string, uint32_t> by_key;
+  mutable std::unordered_map<std::string, uint32_t> by_key;  // built on first Find
   // Scratch for traversals (not thread-safe; one traversal at a time).
   mutable std::vector<uint32_t> stamp, depth_stamp;
   mutable std::vector<uint8_t> color;
@@ -66,15 +67,14 @@ struct CompactGraph::Impl {
   mutable std::vector<Relation> pred_rel;
   mutable uint32_t current = 0;
 
-  uint16_t Intern(std::vector<std::string>& pool, std::unordered_map<std::string, uint16_t>& idx,
+  // Index of `s` in `pool`, adding it on first sight.
+  uint32_t Intern(std::vector<std::string>& pool, std::unordered_map<std::string, uint32_t>& idx,
                   const std::string& s) {
     auto it = idx.find(s);
     if (it != idx.end()) return it->second;
-    uint16_t i = static_cast<uint16_t>(std::min<size_t>(pool.size(), 65535));
-    if (pool.size() < 65535) {
-      pool.push_back(s);
-      idx.emplace(s, i);
-    }
+    uint32_t i = static_cast<uint32_t>(pool.size());
+    pool.push_back(s);
+    idx.emplace(s, i);
     return i;
   }
 };
@@ -86,7 +86,7 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
   std::unique_ptr<CompactGraph> g(new CompactGraph());
   Impl& im = *g->impl_;
   std::vector<uint32_t> vertex_of;  // store row id -> vertex
-  std::unordered_map<std::string, uint16_t> ci, oi, ai;
+  std::unordered_map<std::string, uint32_t> ci, oi, ai;
   im.countries.push_back("");
   im.orgs.push_back("");
   im.authors.push_back("");
@@ -99,11 +99,12 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
     im.text += r.display;
     im.display_offset.push_back(static_cast<uint32_t>(im.text.size()));
     im.kinds.push_back(r.kind);
-    im.country_index.push_back(im.Intern(im.countries, ci, r.country));
+    im.country_index.push_back(static_cast<uint16_t>(im.Intern(im.countries, ci, r.country)));
     im.org_index.push_back(im.Intern(im.orgs, oi, r.organization));
     im.author_index.push_back(im.Intern(im.authors, ai, r.author));
-    im.created.push_back(r.created_at.substr(0, 10));
-    im.by_key.emplace(IdKey(r.display), v);
+    std::string date = r.created_at.substr(0, 10);
+    date.resize(10, ' ');
+    im.created += date;
   });
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   std::vector<EdgeProps> props;
@@ -145,10 +146,17 @@ std::string_view CompactGraph::organization(Vertex v) const {
 std::string_view CompactGraph::author(Vertex v) const {
   return impl_->authors[impl_->author_index[v]];
 }
-std::string_view CompactGraph::created_at(Vertex v) const { return impl_->created[v]; }
+std::string_view CompactGraph::created_at(Vertex v) const {
+  std::string_view d = std::string_view(impl_->created).substr(static_cast<size_t>(v) * 10, 10);
+  while (!d.empty() && d.back() == ' ') d.remove_suffix(1);
+  return d;
+}
 ArtifactKind CompactGraph::kind(Vertex v) const { return impl_->kinds[v]; }
 
 CompactGraph::Vertex CompactGraph::Find(std::string_view id) const {
+  if (impl_->by_key.empty()) {
+    for (Vertex v = 0; v < vertex_count(); ++v) impl_->by_key.emplace(IdKey(display(v)), v);
+  }
   auto it = impl_->by_key.find(IdKey(id));
   return it == impl_->by_key.end() ? kNone : it->second;
 }

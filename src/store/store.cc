@@ -101,6 +101,51 @@ Artifact RowToArtifact(SQLite::Statement& st, const LicenseCatalogue& catalogue)
   return a;
 }
 
+// A read transaction for a burst of queries, unless a write run is open.
+class ReadTxn {
+ public:
+  ReadTxn(SQLite::Database& db, bool in_write) : db_(db), active_(!in_write) {
+    if (active_) db_.exec("BEGIN");
+  }
+  ~ReadTxn() {
+    if (active_) {
+      try {
+        db_.exec("COMMIT");
+      } catch (const SQLite::Exception&) {
+      }
+    }
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool active_;
+};
+
+// Sorts nodes by (depth, id key) and edges by (child key, parent key), with
+// each key folded once rather than in every comparison.
+void SortSubgraph(Subgraph* sg) {
+  std::vector<std::pair<std::pair<int, std::string>, size_t>> nk;
+  nk.reserve(sg->nodes.size());
+  for (size_t i = 0; i < sg->nodes.size(); ++i) {
+    nk.push_back({{sg->nodes[i].depth, IdKey(sg->nodes[i].artifact.id)}, i});
+  }
+  std::sort(nk.begin(), nk.end());
+  std::vector<GraphNode> nodes;
+  nodes.reserve(nk.size());
+  for (auto& [k, i] : nk) nodes.push_back(std::move(sg->nodes[i]));
+  sg->nodes = std::move(nodes);
+  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ek;
+  ek.reserve(sg->edges.size());
+  for (size_t i = 0; i < sg->edges.size(); ++i) {
+    ek.push_back({{IdKey(sg->edges[i].child), IdKey(sg->edges[i].parent)}, i});
+  }
+  std::sort(ek.begin(), ek.end());
+  std::vector<Edge> edges;
+  edges.reserve(ek.size());
+  for (auto& [k, i] : ek) edges.push_back(std::move(sg->edges[i]));
+  sg->edges = std::move(edges);
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -961,6 +1006,8 @@ std::vector<Edge> Store::ChildEdges(const std::string& id) const {
 
 Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool upward) const {
   try {
+    // One read transaction: one shared lock for the thousands of statements.
+    ReadTxn read(*db, txn != nullptr);
     auto root = RowId(id);
     if (!root) return Status::NotFound("unknown model '" + id + "'");
     SQLite::Statement step(*db, upward ? "SELECT id, parent FROM edge WHERE child=?"
@@ -1023,15 +1070,7 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
       e.evidence = LoadEvidence(ev, eid);
       sg.edges.push_back(std::move(e));
     }
-    std::sort(sg.nodes.begin(), sg.nodes.end(), [](const GraphNode& a, const GraphNode& b) {
-      if (a.depth != b.depth) return a.depth < b.depth;
-      return IdKey(a.artifact.id) < IdKey(b.artifact.id);
-    });
-    std::sort(sg.edges.begin(), sg.edges.end(), [](const Edge& a, const Edge& b) {
-      auto ka = std::make_pair(IdKey(a.child), IdKey(a.parent));
-      auto kb = std::make_pair(IdKey(b.child), IdKey(b.parent));
-      return ka < kb;
-    });
+    SortSubgraph(&sg);
     return sg;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("store read failed: ") + e.what());
@@ -1093,14 +1132,7 @@ Subgraph Store::Induced(const std::string& root,
       sg.edges.push_back(std::move(e));
     }
   }
-  std::sort(sg.nodes.begin(), sg.nodes.end(), [](const GraphNode& a, const GraphNode& b) {
-    if (a.depth != b.depth) return a.depth < b.depth;
-    return IdKey(a.artifact.id) < IdKey(b.artifact.id);
-  });
-  std::sort(sg.edges.begin(), sg.edges.end(), [](const Edge& a, const Edge& b) {
-    return std::make_pair(IdKey(a.child), IdKey(a.parent)) <
-           std::make_pair(IdKey(b.child), IdKey(b.parent));
-  });
+  SortSubgraph(&sg);
   return sg;
 }
 
@@ -1241,21 +1273,44 @@ std::vector<Evidence> Store::EdgeEvidence(const std::string& child,
 }
 
 void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
-  SQLite::Statement st(
-      *impl_->db,
-      "SELECT a.id, a.display, a.kind, a.namespace, COALESCE(o.organization, ''), "
-      "COALESCE(o.country, ''), COALESCE(a.created_at, '') FROM artifact a "
-      "LEFT JOIN alias al ON al.old_namespace = a.namespace "
-      "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace)");
+  ReadTxn read(*impl_->db, impl_->txn != nullptr);
+  // Owners are few: resolve them in memory rather than joining every row.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> owner;  // ns -> org, country
+  {
+    SQLite::Statement o(*impl_->db, "SELECT namespace, organization, country FROM organization");
+    while (o.executeStep()) owner[ColText(o, 0)] = {ColText(o, 1), ColText(o, 2)};
+    SQLite::Statement al(*impl_->db, "SELECT old_namespace, new_namespace FROM alias");
+    std::vector<std::pair<std::string, std::string>> aliases;
+    while (al.executeStep()) aliases.emplace_back(ColText(al, 0), ColText(al, 1));
+    for (const auto& [from, to] : aliases) {
+      auto it = owner.find(to);
+      if (it != owner.end()) {
+        owner[from] = it->second;
+      } else {
+        owner.erase(from);  // a renamed namespace is owned by whoever owns the new one
+      }
+    }
+  }
+  SQLite::Statement st(*impl_->db,
+                       "SELECT id, display, kind, namespace, COALESCE(created_at, '') FROM artifact");
+  NodeRow r;
+  static const std::pair<std::string, std::string> kNobody;
   while (st.executeStep()) {
-    std::string display = ColText(st, 1);
+    r.id = st.getColumn(0).getInt64();
+    const char* display = st.getColumn(1).getText("");
+    r.display.assign(display);
+    r.kind = static_cast<ArtifactKind>(st.getColumn(2).getInt());
     // The namespace as its owner writes it, not the case-folded column.
-    std::string bare = display.rfind("datasets/", 0) == 0 ? display.substr(9) : display;
+    std::string_view bare(r.display);
+    if (bare.rfind("datasets/", 0) == 0) bare.remove_prefix(9);
     size_t slash = bare.find('/');
-    NodeRow r{st.getColumn(0).getInt64(), display,
-              static_cast<ArtifactKind>(st.getColumn(2).getInt()),
-              slash == std::string::npos ? std::string() : bare.substr(0, slash), ColText(st, 4),
-              ColText(st, 5), ColText(st, 6)};
+    r.author.assign(slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash));
+    const char* ns = st.getColumn(3).getText("");
+    auto it = owner.find(ns);
+    const auto& who = it == owner.end() ? kNobody : it->second;
+    r.organization = who.first;
+    r.country = who.second;
+    r.created_at.assign(st.getColumn(4).getText(""));
     fn(r);
   }
 }
@@ -1716,14 +1771,7 @@ Result<Subgraph> Store::ChainAsOf(const std::string& id, const std::string& date
       sg.nodes.push_back(std::move(n));
     }
     sg.edges = std::move(edges);
-    std::sort(sg.nodes.begin(), sg.nodes.end(), [](const GraphNode& a, const GraphNode& b) {
-      if (a.depth != b.depth) return a.depth < b.depth;
-      return IdKey(a.artifact.id) < IdKey(b.artifact.id);
-    });
-    std::sort(sg.edges.begin(), sg.edges.end(), [](const Edge& a, const Edge& b) {
-      return std::make_pair(IdKey(a.child), IdKey(a.parent)) <
-             std::make_pair(IdKey(b.child), IdKey(b.parent));
-    });
+    SortSubgraph(&sg);
     return sg;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("store read failed: ") + e.what());

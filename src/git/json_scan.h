@@ -1,9 +1,6 @@
-// A small JSON reader for the top-level members of config.json and
-// adapter_config.json. Private to the git module.
-//
-// Why not nlohmann_json: each third-party library lives in one module
-// (nlohmann_json belongs to ingest), and the git reader needs the file line of
-// each value for `file:line` evidence and diagnostics, which a DOM does not keep.
+// The top-level members of config.json and adapter_config.json, parsed with
+// nlohmann_json, with the file line of each member for `file:line` evidence.
+// Private to the git module.
 #ifndef LINEAGE_GIT_JSON_SCAN_H_
 #define LINEAGE_GIT_JSON_SCAN_H_
 

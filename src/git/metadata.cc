@@ -9,6 +9,7 @@
 
 #include "git/internal.h"
 #include "git/json_scan.h"
+#include "ingest/util.h"
 #include "lineage/ingest.h"
 
 namespace lineage::git {
@@ -157,16 +158,7 @@ void DiffList(const std::string& file, const std::string& field,
 
 }  // namespace
 
-std::string HashHex(std::string_view data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
+std::string HashHex(std::string_view data) { return ingest_util::HashHex(data); }
 
 std::string RecognizeLicense(std::string_view text) {
   // Titles only: the first few kilobytes, upper-cased, whitespace collapsed.

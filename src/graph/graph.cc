@@ -205,25 +205,43 @@ struct ReachVisitor : boost::default_bfs_visitor {
 
 }  // namespace
 
+namespace {
+
+// Breadth-first up the parent edges from `source` through `filter`, not
+// looking past a vertex for which `stop` holds. Fills the predecessor and
+// depth scratch of `im` and returns the vertices in the order reached.
+std::vector<uint32_t> VisitUp(const UpGraph& up, std::vector<uint32_t>& stamp,
+                              std::vector<uint8_t>& color, uint32_t& current,
+                              std::vector<uint32_t>& pred, std::vector<Relation>& pred_rel,
+                              std::vector<uint32_t>& depth, uint32_t source,
+                              const std::function<bool(uint32_t)>& stop,
+                              const EdgeFilter& filter) {
+  ++current;
+  UpEdgePredicate keep{&up, &filter, &stop, source, &depth};
+  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(up, keep);
+  std::vector<uint32_t> visited;
+  depth[source] = 0;
+  pred[source] = CompactGraph::kNone;
+  ReachVisitor vis;
+  vis.pred = &pred;
+  vis.pred_rel = &pred_rel;
+  vis.depth = &depth;
+  vis.visited = &visited;
+  boost::queue<uint32_t> queue;
+  StampedColorMap colors{&stamp, &color, current};
+  boost::breadth_first_visit(fg, source, queue, vis, colors);
+  return visited;
+}
+
+}  // namespace
+
 std::vector<CompactGraph::Reach> CompactGraph::NearestAncestors(
     Vertex source, const std::function<bool(Vertex)>& stop, const EdgeFilter& filter) const {
   Impl& im = *impl_;
   std::vector<Reach> out;
   if (source >= vertex_count()) return out;
-  ++im.current;
-  UpEdgePredicate pred{&im.up, &filter, &stop, source, &im.depth};
-  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, pred);
-  std::vector<uint32_t> visited;
-  im.depth[source] = 0;
-  im.pred[source] = kNone;
-  ReachVisitor vis;
-  vis.pred = &im.pred;
-  vis.pred_rel = &im.pred_rel;
-  vis.depth = &im.depth;
-  vis.visited = &visited;
-  boost::queue<uint32_t> queue;
-  StampedColorMap colors{&im.stamp, &im.color, im.current};
-  boost::breadth_first_visit(fg, source, queue, vis, colors);
+  std::vector<uint32_t> visited = VisitUp(im.up, im.stamp, im.color, im.current, im.pred,
+                                          im.pred_rel, im.depth, source, stop, filter);
   for (uint32_t v : visited) {
     if (v == source || !stop || !stop(v)) continue;
     Reach r;
@@ -249,20 +267,11 @@ std::vector<CompactGraph::Vertex> CompactGraph::Roots(Vertex source,
   Impl& im = *impl_;
   std::vector<Vertex> roots;
   if (source >= vertex_count()) return roots;
-  ++im.current;
   std::function<bool(Vertex)> none;
-  UpEdgePredicate pred{&im.up, &filter, &none, source, &im.depth};
-  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, pred);
-  std::vector<uint32_t> visited;
-  im.depth[source] = 0;
-  ReachVisitor vis;
-  vis.pred = &im.pred;
-  vis.pred_rel = &im.pred_rel;
-  vis.depth = &im.depth;
-  vis.visited = &visited;
-  boost::queue<uint32_t> queue;
-  StampedColorMap colors{&im.stamp, &im.color, im.current};
-  boost::breadth_first_visit(fg, source, queue, vis, colors);
+  std::vector<uint32_t> visited = VisitUp(im.up, im.stamp, im.color, im.current, im.pred,
+                                          im.pred_rel, im.depth, source, none, filter);
+  UpEdgePredicate keep{&im.up, &filter, &none, source, &im.depth};
+  boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, keep);
   for (uint32_t v : visited) {
     auto [b, e] = boost::out_edges(v, fg);
     if (v != source && b == e) roots.push_back(v);

@@ -1,6 +1,9 @@
 #include "lineage/analysis.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <string>
 #include <unordered_map>
 
 namespace lineage {
@@ -135,7 +138,14 @@ Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs) {
     auto roots = g.Roots(v, filter);
     if (roots.empty()) continue;  // not a derivative
     std::string_view created = g.created_at(v);
-    if (created.size() < 7) {
+    auto digit = [&created](size_t i) {
+      return std::isdigit(static_cast<unsigned char>(created[i])) != 0;
+    };
+    // Only a date that starts YYYY-MM (month 01-12) counts as dated.
+    bool dated = created.size() >= 7 && digit(0) && digit(1) && digit(2) && digit(3) &&
+                 created[4] == '-' && digit(5) && digit(6) &&
+                 created.substr(5, 2) >= "01" && created.substr(5, 2) <= "12";
+    if (!dated) {
       ++t.undated;
       continue;
     }
@@ -151,7 +161,22 @@ Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs) {
       ++t.counts[month][b];
     }
   }
-  t.months.assign(months.begin(), months.end());
+  // Every month from the first to the last, so gaps show as zero on a chart.
+  if (!months.empty()) {
+    int y = std::stoi(months.begin()->substr(0, 4)), m = std::stoi(months.begin()->substr(5, 2));
+    const std::string& last = *months.rbegin();
+    for (;;) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+      t.months.emplace_back(buf);
+      t.counts[buf];
+      if (t.months.back() >= last || t.months.size() > 1200) break;
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+    }
+  }
   for (const auto& n : names) {
     if (n != "unknown") t.blocs.push_back(n);
   }

@@ -347,5 +347,24 @@ TEST_CASE("ComputeTimeline counts new derivatives per month by the bloc of their
   }
 }
 
+TEST_CASE("ComputeTimeline fills the months between and ignores malformed dates", "[analysis]") {
+  TempDir dir;
+  std::string dump = dir / "hub.jsonl";
+  WriteFile(dump,
+            R"({"id":"a/ft1","tags":["base_model:finetune:x/root"],"createdAt":"2024-11-03"})" "\n"
+            R"({"id":"a/ft2","tags":["base_model:finetune:x/root"],"createdAt":"2025-02"})" "\n"
+            R"({"id":"a/bad","tags":["base_model:finetune:x/root"],"createdAt":"20x4-13-01"})" "\n"
+            R"({"id":"a/bad2","tags":["base_model:finetune:x/root"],"createdAt":"2024-13"})" "\n");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  REQUIRE(Ingest(*store, {dump}, {}, log).ok());
+  auto g = CompactGraph::Load(*store);
+  Timeline t = ComputeTimeline(*g, {});
+  CHECK(t.months == Strings{"2024-11", "2024-12", "2025-01", "2025-02"});
+  CHECK(t.counts["2024-12"].empty());
+  CHECK(t.counts["2025-02"]["unknown"] == 1);
+  CHECK(t.undated == 2);
+}
+
 }  // namespace
 }  // namespace lineage

@@ -1,7 +1,10 @@
 // Hub API dumps: records of /api/models?full=true&cardData=true (nlohmann_json).
 #include <nlohmann/json.hpp>
 
+#include <future>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "ingest/readers.h"
 #include "ingest/util.h"
@@ -230,33 +233,79 @@ void ReadHubDump(const std::string& path, const std::string& text, const Sink& s
     }
     return;
   }
-  size_t pos = 0;
-  int line = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string_view l(text.data() + pos, eol - pos);
-    pos = eol + 1;
-    ++line;
-    if (ingest_util::Trim(l).empty()) continue;
-    json rec = json::parse(l.begin(), l.end(), nullptr, false);
+  // JSON lines: records are parsed in batches on worker threads while the
+  // caller's sink (the store) takes the previous batch, in file order.
+  struct Parsed {
+    int line = 0;
+    std::optional<DocumentFacts> facts;
+    std::optional<Diagnostic> diag;
+  };
+  struct Line {
+    std::string_view text;
+    int line;
+  };
+  std::vector<Line> lines;
+  {
+    size_t pos = 0;
+    int line = 0;
+    while (pos < text.size()) {
+      size_t eol = text.find('\n', pos);
+      if (eol == std::string::npos) eol = text.size();
+      std::string_view l(text.data() + pos, eol - pos);
+      pos = eol + 1;
+      ++line;
+      if (!ingest_util::Trim(l).empty()) lines.push_back({l, line});
+    }
+  }
+  auto parse_one = [&path](const Line& in) {
+    Parsed out;
+    out.line = in.line;
+    json rec = json::parse(in.text.begin(), in.text.end(), nullptr, false);
     if (rec.is_discarded()) {
       std::string why = "malformed JSON line; skipped";
       try {
-        (void)json::parse(l.begin(), l.end());
+        (void)json::parse(in.text.begin(), in.text.end());
       } catch (const json::parse_error& e) {
         why += std::string(" (") + e.what() + ")";
       }
-      diags->push_back({path, line, "error", "json", why});
-      continue;
+      out.diag = Diagnostic{path, in.line, "error", "json", why};
+      return out;
     }
-    auto facts = FactsFromHubJson(rec, path, line);
+    auto facts = FactsFromHubJson(rec, path, in.line);
     if (!facts.ok()) {
-      diags->push_back({path, line, "error", "hub_record", facts.status().message()});
-      continue;
+      out.diag = Diagnostic{path, in.line, "error", "hub_record", facts.status().message()};
+      return out;
     }
-    facts->content_hash = ingest_util::HashHex(l);
-    sink(std::move(facts.value()));
+    facts->content_hash = ingest_util::HashHex(in.text);
+    out.facts = std::move(facts.value());
+    return out;
+  };
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  constexpr size_t kBatch = 4096;
+  auto parse_batch = [&](size_t begin) {
+    size_t end = std::min(lines.size(), begin + kBatch);
+    std::vector<Parsed> out(end - begin);
+    std::vector<std::thread> pool;
+    unsigned n = std::max(1u, std::min<unsigned>(workers, static_cast<unsigned>(end - begin)));
+    for (unsigned t = 0; t < n; ++t) {
+      pool.emplace_back([&, t] {
+        for (size_t i = begin + t; i < end; i += n) out[i - begin] = parse_one(lines[i]);
+      });
+    }
+    for (auto& th : pool) th.join();
+    return out;
+  };
+  if (lines.empty()) return;
+  std::future<std::vector<Parsed>> next = std::async(std::launch::async, parse_batch, size_t{0});
+  for (size_t begin = 0; begin < lines.size(); begin += kBatch) {
+    std::vector<Parsed> batch = next.get();
+    if (begin + kBatch < lines.size()) {
+      next = std::async(std::launch::async, parse_batch, begin + kBatch);
+    }
+    for (auto& p : batch) {
+      if (p.diag) diags->push_back(std::move(*p.diag));
+      if (p.facts) sink(std::move(*p.facts));
+    }
   }
 }
 

@@ -644,3 +644,22 @@ TEST_CASE("IngestOptions::as overrides what detection would decide", "[ingest]")
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("Detection reads a pretty-printed blocs file as blocs and a dump as a dump",
+          "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "my_blocs.json", "{\n  \"_comment\": \"x\",\n  \"west\": [\"US\",\n    \"FR\"]\n}\n");
+  WriteFile(dir / "dump.json", "\n{\"id\": \"a/b\", \"cardData\": {\"base_model\": \"c/d\"}}\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "my_blocs.json", dir / "dump.json"});
+  auto blocs = store->Blocs();
+  REQUIRE(blocs.size() == 1);
+  CHECK(blocs[0].second == std::vector<std::string>{"FR", "US"});
+  CHECK(store->ParentEdges("a/b").size() == 1);
+}
+
+}  // namespace
+}  // namespace lineage

@@ -176,6 +176,11 @@ Result<DocumentFacts> ParseHubRecord(std::string_view json_text, const std::stri
 
 namespace readers {
 
+bool IsHubRecordLine(const std::string& line) {
+  json j = json::parse(line, nullptr, false);
+  return !j.is_discarded() && j.is_object() && (j.contains("id") || j.contains("modelId"));
+}
+
 std::string SniffJson(const std::string& text) {
   size_t i = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   if (i == std::string::npos) return "hub";

@@ -319,14 +319,23 @@ Result<InputKind> Detect(const std::string& path) {
   std::string name = fs::path(path).filename().string();
   std::string ext = IdKey(fs::path(path).extension().string());
   if (ext == ".md") return InputKind::kCard;
+  // Only the first bytes decide, so a dump of a million records is not read
+  // twice; a JSON object that is not a record is small (blocs) and read whole.
+  std::string text;
+  if (!ingest_util::ReadPrefix(path, 1 << 20, &text)) {
+    return Status::IoError("cannot read '" + path + "'");
+  }
   if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson") {
-    std::string text;
+    size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (first == std::string::npos) return InputKind::kHub;
+    if (text[first] == '[') return InputKind::kHub;
+    if (readers::IsHubRecordLine(text.substr(first, text.find('\n', first) - first))) {
+      return InputKind::kHub;
+    }
     if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
     return readers::SniffJson(text) == "blocs" ? InputKind::kBlocs : InputKind::kHub;
   }
   if (ext == ".csv") {
-    std::string text;
-    if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
     std::string header = text.substr(0, text.find('\n'));
     auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
     if (has("old_namespace")) return InputKind::kAliases;

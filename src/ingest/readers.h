@@ -49,6 +49,9 @@ void ReadCuratedEdges(const std::string& path, const std::string& origin, const 
 
 bool IsCountryCodeForBlocs(const std::string& code);
 
+// True when `line` is one JSON object with an "id": a Hub dump in JSON lines.
+bool IsHubRecordLine(const std::string& line);
+
 // What a JSON file holds, judged from its first bytes: "hub" or "blocs".
 std::string SniffJson(const std::string& text);
 

@@ -123,6 +123,15 @@ std::vector<CsvRow> ParseCsv(std::string_view text, std::string* error, int* err
   return rows;
 }
 
+bool ReadPrefix(const std::string& path, size_t limit, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(limit, '\0');
+  in.read(out->data(), static_cast<std::streamsize>(limit));
+  out->resize(static_cast<size_t>(in.gcount()));
+  return !in.bad();
+}
+
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;

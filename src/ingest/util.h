@@ -27,6 +27,9 @@ struct CsvRow {
 };
 std::vector<CsvRow> ParseCsv(std::string_view text, std::string* error, int* error_line);
 
+// Reads at most `limit` bytes from the start of a file; false when it cannot be read.
+bool ReadPrefix(const std::string& path, size_t limit, std::string* out);
+
 // Reads a whole file; false when it cannot be read.
 bool ReadFile(const std::string& path, std::string* out);
 

@@ -167,6 +167,27 @@ TEST_CASE("IdKey folds case so ids compare case-insensitively", "[ids]") {
   }
 }
 
+TEST_CASE("Every relation belongs to the class design.md gives it", "[ids]") {
+  CHECK(ClassOf(Relation::kFinetune) == RelationClass::kWeights);
+  CHECK(ClassOf(Relation::kContinuedPretraining) == RelationClass::kWeights);
+  CHECK(ClassOf(Relation::kAdapter) == RelationClass::kWeights);
+  CHECK(ClassOf(Relation::kMerge) == RelationClass::kWeights);
+  CHECK(ClassOf(Relation::kQuantized) == RelationClass::kRedistribution);
+  CHECK(ClassOf(Relation::kCopy) == RelationClass::kRedistribution);
+  CHECK(ClassOf(Relation::kDistillation) == RelationClass::kKnowledge);
+  CHECK(ClassOf(Relation::kComponent) == RelationClass::kComponent);
+  CHECK(ClassOf(Relation::kArchitecture) == RelationClass::kArchitecture);
+  CHECK(ClassOf(Relation::kTrainedOn) == RelationClass::kData);
+  CHECK(ClassOf(Relation::kDependsOn) == RelationClass::kSoftware);
+  SECTION("class names parse back") {
+    for (int i = 0; i < kRelationClassCount; ++i) {
+      auto c = static_cast<RelationClass>(i);
+      CHECK(ParseRelationClass(RelationClassName(c)) == c);
+    }
+    CHECK(!ParseRelationClass("weight"));
+  }
+}
+
 TEST_CASE("ParseRelation accepts every relation name", "[ids]") {
   for (int i = 0; i < kRelationCount; ++i) {
     Relation r = static_cast<Relation>(i);
@@ -186,6 +207,7 @@ TEST_CASE("ParseRelation accepts every relation name", "[ids]") {
     CHECK(std::string(RelationName(Relation::kComponent)) == "component");
     CHECK(std::string(RelationName(Relation::kTrainedOn)) == "trained_on");
     CHECK(std::string(RelationName(Relation::kDependsOn)) == "depends_on");
+    CHECK(std::string(RelationName(Relation::kArchitecture)) == "architecture");
   }
   SECTION("a dash stands for an underscore") {
     CHECK(ParseRelation("continued-pretraining") == Relation::kContinuedPretraining);

@@ -28,11 +28,29 @@ enum class Relation : int {
   kComponent = 7,
   kTrainedOn = 8,
   kDependsOn = 9,
+  kArchitecture = 10,  // a design reused, not the weights (found by inference)
 };
-inline constexpr int kRelationCount = 10;
+inline constexpr int kRelationCount = 11;
+
+// What kind of dependence a relation is (design.md). A model's root and family
+// follow kWeights edges only.
+enum class RelationClass : int {
+  kWeights = 0,         // finetune, continued_pretraining, adapter, merge
+  kRedistribution = 1,  // quantized, copy
+  kKnowledge = 2,       // distillation: trained on another model's outputs
+  kComponent = 3,       // vision tower, text encoder, VAE, tokenizer
+  kArchitecture = 4,    // a design reused
+  kData = 5,            // trained_on
+  kSoftware = 6,        // depends_on
+};
+inline constexpr int kRelationClassCount = 7;
 
 const char* ArtifactKindName(ArtifactKind kind);
 const char* RelationName(Relation relation);
+RelationClass ClassOf(Relation relation);
+// "weights", "redistribution", "knowledge", "component", "architecture", "data", "software".
+const char* RelationClassName(RelationClass c);
+std::optional<RelationClass> ParseRelationClass(std::string_view name);
 // Accepts the names RelationName returns (and "continued-pretraining" with a
 // dash); nullopt for anything else.
 std::optional<Relation> ParseRelation(std::string_view name);

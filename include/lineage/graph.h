@@ -23,7 +23,7 @@ std::vector<std::vector<int64_t>> FindCycles(const std::vector<EdgeRow>& edges);
 
 // Which edges a traversal may follow.
 struct EdgeFilter {
-  bool relations[kRelationCount] = {true, true, true, true, true,
+  bool relations[kRelationCount] = {true, true, true, true, true, true,
                                     true, true, true, true, true};
   double min_confidence = 0;
   int max_depth = -1;  // < 0: unlimited

@@ -20,8 +20,6 @@
 
 namespace lineage {
 
-inline constexpr int kSchemaVersion = 1;
-
 // An unresolved reference by bare name ("Llama-2-7b-hf" without a namespace),
 // resolved against the whole store when the run ends.
 struct PendingRef {

@@ -10,7 +10,11 @@ namespace {
 
 constexpr const char* kRelationNames[kRelationCount] = {
     "finetune", "adapter",  "quantized", "merge",      "distillation",
-    "continued_pretraining", "copy", "component", "trained_on", "depends_on"};
+    "continued_pretraining", "copy", "component", "trained_on", "depends_on",
+    "architecture"};
+
+constexpr const char* kClassNames[kRelationClassCount] = {
+    "weights", "redistribution", "knowledge", "component", "architecture", "data", "software"};
 
 bool IsIdChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -59,6 +63,38 @@ const char* ArtifactKindName(ArtifactKind kind) {
 const char* RelationName(Relation relation) {
   int i = static_cast<int>(relation);
   return (i >= 0 && i < kRelationCount) ? kRelationNames[i] : "finetune";
+}
+
+RelationClass ClassOf(Relation relation) {
+  switch (relation) {
+    case Relation::kFinetune:
+    case Relation::kAdapter:
+    case Relation::kMerge:
+    case Relation::kContinuedPretraining: return RelationClass::kWeights;
+    case Relation::kQuantized:
+    case Relation::kCopy: return RelationClass::kRedistribution;
+    case Relation::kDistillation: return RelationClass::kKnowledge;
+    case Relation::kComponent: return RelationClass::kComponent;
+    case Relation::kArchitecture: return RelationClass::kArchitecture;
+    case Relation::kTrainedOn: return RelationClass::kData;
+    case Relation::kDependsOn: return RelationClass::kSoftware;
+  }
+  return RelationClass::kWeights;
+}
+
+const char* RelationClassName(RelationClass c) {
+  int i = static_cast<int>(c);
+  return (i >= 0 && i < kRelationClassCount) ? kClassNames[i] : "weights";
+}
+
+std::optional<RelationClass> ParseRelationClass(std::string_view name) {
+  std::string lower(Trim(name));
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (int i = 0; i < kRelationClassCount; ++i) {
+    if (lower == kClassNames[i]) return static_cast<RelationClass>(i);
+  }
+  return std::nullopt;
 }
 
 std::optional<Relation> ParseRelation(std::string_view name) {

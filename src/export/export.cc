@@ -125,6 +125,7 @@ RelationStyle StyleOf(Relation r) {
     case Relation::kComponent: return {"dashed", "#8d6e63", "odiamond"};
     case Relation::kTrainedOn: return {"dotted", "#0b7285", "onormal"};
     case Relation::kDependsOn: return {"dotted", "#495057", "onormal"};
+    case Relation::kArchitecture: return {"dashed", "#5c940d", "odot"};
   }
   return {"solid", "#222222", "normal"};
 }

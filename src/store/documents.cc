@@ -1,0 +1,198 @@
+// Document writes inside a run: artifacts, edges and evidence, tables and layers.
+#include "store/internal.h"
+
+namespace lineage {
+
+Status Store::ApplyDocument(const DocumentFacts& facts) {
+  auto& im = *impl_;
+  if (!im.txn) return Status::InvalidInput("ApplyDocument outside an ingest run");
+  try {
+    im.select_document->reset();
+    im.select_document->bind(1, facts.origin);
+    bool existed = im.select_document->executeStep();
+    bool same = existed && ColText(*im.select_document, 0) == facts.content_hash;
+    im.select_document->reset();
+    if (same) {
+      ++im.counts.unchanged;
+      return Status::Ok();
+    }
+    if (existed) im.RemoveOrigin(facts.origin);
+    ++im.counts.documents;
+    if (facts.artifact) im.UpsertDeclared(*facts.artifact, facts.origin);
+    for (const Edge& e : facts.edges) {
+      int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
+      ArtifactKind pkind = e.relation == Relation::kTrainedOn   ? ArtifactKind::kDataset
+                           : e.relation == Relation::kDependsOn ? ArtifactKind::kSoftware
+                                                                : ArtifactKind::kModel;
+      int64_t parent = im.GetOrCreate(e.parent, pkind);
+      for (const Evidence& ev : e.evidence) im.AddEvidence(child, parent, facts.origin, ev);
+    }
+    for (const PendingRef& p : facts.pending) {
+      if (!facts.artifact) continue;
+      int64_t child = im.GetOrCreate(facts.artifact->id, facts.artifact->kind);
+      auto& st = *im.insert_pending;
+      st.reset();
+      st.bind(1, facts.origin);
+      st.bind(2, child);
+      st.bind(3, p.name);
+      st.bind(4, p.evidence.kind);
+      st.bind(5, p.evidence.source);
+      st.bind(6, p.evidence.line);
+      st.bind(7, p.evidence.detail);
+      st.bind(8, static_cast<int>(p.evidence.relation));
+      st.bind(9, p.evidence.relation_inferred ? 1 : 0);
+      st.bind(10, p.evidence.confidence);
+      st.exec();
+    }
+    for (const Diagnostic& d : facts.diagnostics) im.AddDiagnostic(facts.origin, d);
+    auto& doc = *im.upsert_document;
+    doc.reset();
+    doc.bind(1, facts.origin);
+    doc.bind(2, facts.content_hash);
+    doc.bind(3, im.run_id);
+    doc.exec();
+  } catch (const SQLite::Exception& e) {
+    im.ResetAll();
+    return Status::IoError("store write failed for " + facts.origin + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::UpsertOrganization(const Organization& org, const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO organization_layer(namespace, origin, seq, display, "
+                         "organization, country, kind, source) VALUES(?,?,?,?,?,?,?,?)");
+    st.bind(1, IdKey(org.ns));
+    st.bind(2, origin);
+    st.bind(3, impl_->NextSeq());
+    st.bind(4, org.ns);
+    st.bind(5, org.name);
+    st.bind(6, org.country);
+    st.bind(7, org.kind);
+    st.bind(8, org.source);
+    st.exec();
+    impl_->layers_changed = true;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("organization write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO license(id, name, family, spdx, url, commercial, "
+                         "user_threshold, attribution, naming_prefix, pass_on, share_alike, "
+                         "non_commercial, no_derivatives, output_restriction, source, note, "
+                         "origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.bind(1, IdKey(t.id));
+    st.bind(2, t.name);
+    st.bind(3, t.family);
+    st.bind(4, t.spdx);
+    st.bind(5, t.url);
+    st.bind(6, static_cast<int>(t.commercial));
+    st.bind(7, t.user_threshold);
+    st.bind(8, static_cast<int>(t.attribution));
+    st.bind(9, t.naming_prefix);
+    st.bind(10, static_cast<int>(t.pass_on_use_restrictions));
+    st.bind(11, static_cast<int>(t.share_alike));
+    st.bind(12, static_cast<int>(t.non_commercial));
+    st.bind(13, static_cast<int>(t.no_derivatives));
+    st.bind(14, static_cast<int>(t.output_restriction));
+    st.bind(15, t.source);
+    st.bind(16, t.note);
+    st.bind(17, origin);
+    st.exec();
+    impl_->catalogue.reset();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("licence write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::AddLicenseAlias(const std::string& alias, const std::string& license_id,
+                              const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO license_alias(alias, license_id, origin) "
+                         "VALUES(?,?,?)");
+    st.bind(1, IdKey(alias));
+    st.bind(2, IdKey(license_id));
+    st.bind(3, origin);
+    st.exec();
+    impl_->catalogue.reset();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("licence alias write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+LicenseCatalogue Store::Licenses() const { return impl_->Catalogue(); }
+
+Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
+                       const std::string& source, const std::string& origin) {
+  try {
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO alias_layer(old_namespace, origin, seq, "
+                         "new_namespace, source) VALUES(?,?,?,?,?)");
+    st.bind(1, IdKey(old_ns));
+    st.bind(2, origin);
+    st.bind(3, impl_->NextSeq());
+    st.bind(4, IdKey(new_ns));
+    st.bind(5, source);
+    st.exec();
+    impl_->layers_changed = true;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("alias write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::SetBloc(const std::string& name, const std::vector<std::string>& countries,
+                      const std::string& origin) {
+  try {
+    SQLite::Statement del(*impl_->db, "DELETE FROM bloc_layer WHERE name=? AND origin=?");
+    del.bind(1, IdKey(name));
+    del.bind(2, origin);
+    del.exec();
+    int64_t seq = impl_->NextSeq();
+    SQLite::Statement ins(*impl_->db,
+                          "INSERT OR IGNORE INTO bloc_layer(name, origin, seq, country) "
+                          "VALUES(?,?,?,?)");
+    for (const auto& c : countries) {
+      ins.reset();
+      ins.bind(1, IdKey(name));
+      ins.bind(2, origin);
+      ins.bind(3, seq);
+      std::string upper = c;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      ins.bind(4, upper);
+      ins.exec();
+    }
+    if (countries.empty()) {
+      // An empty bloc is still a bloc: keep a marker row so it overrides.
+      ins.reset();
+      ins.bind(1, IdKey(name));
+      ins.bind(2, origin);
+      ins.bind(3, seq);
+      ins.bind(4, "");
+      ins.exec();
+    }
+    impl_->layers_changed = true;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("bloc write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::AddDiagnostic(const std::string& origin, const Diagnostic& d) {
+  try {
+    impl_->AddDiagnostic(origin, d);
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("diagnostic write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+}  // namespace lineage

@@ -1,0 +1,560 @@
+// Private to the store module: the store's state (Store::Impl) and the small
+// helpers its files share. SQLiteCpp is included here and nowhere outside
+// src/store/. Each concept of the store lives in its own file:
+//   open.cc       opening, migrating, handle lifetime
+//   documents.cc  document writes: artifacts, edges, evidence, tables, layers
+//   run.cc        ingest runs: begin, resolve pending names, cycle check, commit
+//   lookup.cc     id resolution and single-artifact reads
+//   walks.cc      chain, descendants, induced subgraphs
+//   reports.cc    diagnostics, stats, organizations, blocs, scans
+//   query.cc      read-only SQL
+//   repos.cc      git repositories: LFS objects, history, findings
+//   as_of.cc      the graph as it stood at a date
+#ifndef LINEAGE_STORE_INTERNAL_H_
+#define LINEAGE_STORE_INTERNAL_H_
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lineage/license.h"
+#include "lineage/store.h"
+#include "store/schema.h"
+
+namespace lineage {
+namespace store_detail {
+
+
+inline std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += '\n';
+    out += s;
+  }
+  return out;
+}
+
+inline std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+inline std::string ColText(SQLite::Statement& st, int i) {
+  const char* t = st.getColumn(i).getText("");
+  return t ? std::string(t) : std::string();
+}
+
+inline std::string NowIso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+inline std::string NamespaceOf(const std::string& key) {
+  std::string k = key;
+  if (k.rfind("datasets/", 0) == 0) k = k.substr(9);
+  size_t slash = k.find('/');
+  return slash == std::string::npos ? std::string() : k.substr(0, slash);
+}
+
+inline std::string NameOf(const std::string& key) {
+  size_t slash = key.rfind('/');
+  return slash == std::string::npos ? key : key.substr(slash + 1);
+}
+
+// Columns of an artifact joined with its organization (through a renamed
+// namespace when there is an alias).
+constexpr const char* kArtifactSelect =
+    "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, a.license_name, "
+    "a.license_link, a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, "
+    "a.tags, a.languages, o.organization, o.country, o.source, o.display "
+    "FROM artifact a LEFT JOIN alias al ON al.old_namespace = a.namespace "
+    "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) ";
+
+inline Artifact RowToArtifact(SQLite::Statement& st, const LicenseCatalogue& catalogue) {
+  Artifact a;
+  a.id = ColText(st, 1);
+  a.kind = static_cast<ArtifactKind>(st.getColumn(2).getInt());
+  std::string ns_display = ColText(st, 18);
+  a.author = NamespaceOf(a.id.rfind("datasets/", 0) == 0 ? a.id.substr(9) : a.id);
+  if (a.author.empty()) a.author = "";
+  a.declared = st.getColumn(4).getInt() != 0;
+  a.license = ColText(st, 5);
+  a.license_name = ColText(st, 6);
+  a.license_link = ColText(st, 7);
+  a.pipeline_tag = ColText(st, 8);
+  a.library_name = ColText(st, 9);
+  a.created_at = ColText(st, 10);
+  a.source = ColText(st, 11);
+  a.new_version = ColText(st, 12);
+  a.tags = SplitLines(ColText(st, 13));
+  a.languages = SplitLines(ColText(st, 14));
+  a.organization = ColText(st, 15);
+  a.country = ColText(st, 16);
+  a.country_source = ColText(st, 17);
+  if (!a.license.empty() || !a.license_name.empty()) {
+    a.license_normalized = catalogue.Normalize(a.license, a.license_name, a.license_link);
+  }
+  return a;
+}
+
+// A read transaction for a burst of queries, unless a write run is open.
+class ReadTxn {
+ public:
+  ReadTxn(SQLite::Database& db, bool in_write) : db_(db), active_(!in_write) {
+    if (active_) db_.exec("BEGIN");
+  }
+  ~ReadTxn() {
+    if (active_) {
+      try {
+        db_.exec("COMMIT");
+      } catch (const SQLite::Exception&) {
+      }
+    }
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool active_;
+};
+
+// Sorts nodes by (depth, id key) and edges by (child key, parent key), with
+// each key folded once rather than in every comparison.
+inline void SortSubgraph(Subgraph* sg) {
+  std::vector<std::pair<std::pair<int, std::string>, size_t>> nk;
+  nk.reserve(sg->nodes.size());
+  for (size_t i = 0; i < sg->nodes.size(); ++i) {
+    nk.push_back({{sg->nodes[i].depth, IdKey(sg->nodes[i].artifact.id)}, i});
+  }
+  std::sort(nk.begin(), nk.end());
+  std::vector<GraphNode> nodes;
+  nodes.reserve(nk.size());
+  for (auto& [k, i] : nk) nodes.push_back(std::move(sg->nodes[i]));
+  sg->nodes = std::move(nodes);
+  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ek;
+  ek.reserve(sg->edges.size());
+  for (size_t i = 0; i < sg->edges.size(); ++i) {
+    ek.push_back({{IdKey(sg->edges[i].child), IdKey(sg->edges[i].parent)}, i});
+  }
+  std::sort(ek.begin(), ek.end());
+  std::vector<Edge> edges;
+  edges.reserve(ek.size());
+  for (auto& [k, i] : ek) edges.push_back(std::move(sg->edges[i]));
+  sg->edges = std::move(edges);
+}
+
+
+inline bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The last instant `text` covers, as an ISO 8601 UTC date-time comparable with
+// the stored author dates: a bare date means the end of that day.
+inline std::optional<std::string> AsOfCutoff(const std::string& text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !AllDigits(text.substr(0, 4)) ||
+      !AllDigits(text.substr(5, 2)) || !AllDigits(text.substr(8, 2))) {
+    return std::nullopt;
+  }
+  std::string date = text.substr(0, 10);
+  if (text.size() == 10) return date + "T23:59:59Z";
+  std::string rest = text.substr(10);
+  if (rest[0] != 'T' && rest[0] != ' ') return std::nullopt;
+  rest = rest.substr(1);
+  if (!rest.empty() && (rest.back() == 'Z' || rest.back() == 'z')) rest.pop_back();
+  if (rest.size() == 5) rest += ":00";
+  if (rest.size() != 8 || rest[2] != ':' || rest[5] != ':' || !AllDigits(rest.substr(0, 2)) ||
+      !AllDigits(rest.substr(3, 2)) || !AllDigits(rest.substr(6, 2))) {
+    return std::nullopt;
+  }
+  return date + "T" + rest + "Z";
+}
+
+inline HistoryEntry RowToHistory(SQLite::Statement& st) {
+  HistoryEntry h;
+  h.id = ColText(st, 0);
+  h.commit = ColText(st, 1);
+  h.date = ColText(st, 2);
+  h.author = ColText(st, 3);
+  h.file = ColText(st, 4);
+  h.field = ColText(st, 5);
+  h.old_value = ColText(st, 6);
+  h.new_value = ColText(st, 7);
+  h.finding = ColText(st, 8);
+  return h;
+}
+
+constexpr const char* kHistorySelect =
+    "SELECT a.display, c.commit_id, c.date, c.author, c.file, c.field, c.old_value, "
+    "c.new_value, c.finding FROM git_change c JOIN artifact a ON a.id = c.artifact ";
+
+}  // namespace store_detail
+
+using namespace store_detail;  // NOLINT: private to src/store/
+
+struct Store::Impl {
+  std::string path;
+  Mode mode;
+  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<SQLite::Transaction> txn;
+  int64_t run_id = 0;
+  int64_t seq_in_run = 0;
+  std::set<std::pair<int64_t, int64_t>> removed_pairs;  // edges removed in this run
+  bool layers_changed = false;
+  // Orders layers: later runs, and later rows of one run, win.
+  int64_t NextSeq() { return run_id * 10000000 + (++seq_in_run); }
+
+  // Rebuilds the effective organization, alias and bloc rows from the layers.
+  void RebuildLayers() {
+    db->exec("DELETE FROM organization");
+    db->exec(
+        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin) "
+        "SELECT namespace, display, organization, country, kind, source, origin FROM "
+        "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
+        "WHERE m.namespace = l.namespace)");
+    db->exec("DELETE FROM alias");
+    db->exec(
+        "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
+        "SELECT old_namespace, new_namespace, source, origin FROM alias_layer l "
+        "WHERE seq = (SELECT max(seq) FROM alias_layer m WHERE m.old_namespace = l.old_namespace)");
+    db->exec("DELETE FROM bloc");
+    db->exec(
+        "INSERT INTO bloc(name, country, origin) SELECT name, country, origin FROM bloc_layer l "
+        "WHERE country <> '' AND seq = (SELECT max(seq) FROM bloc_layer m WHERE m.name = l.name)");
+    layers_changed = false;
+  }
+  RunCounts counts;
+  // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
+  std::unordered_map<std::string, int64_t> id_cache;
+
+  std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, select_artifact_id,
+      update_artifact,
+      insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
+      upsert_document, select_document;
+
+  void Prepare() {
+    auto& d = *db;
+    insert_artifact = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO artifact(key, display, kind, namespace, name_key) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(key) DO NOTHING RETURNING id");
+    // One statement for a declared artifact, new or known.
+    upsert_declared = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO artifact(key, display, kind, namespace, name_key, declared, origin, license, "
+        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "tags, languages) VALUES(?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
+        "display=excluded.display, kind=excluded.kind, declared=1, origin=excluded.origin, "
+        "license=excluded.license, license_name=excluded.license_name, "
+        "license_link=excluded.license_link, pipeline_tag=excluded.pipeline_tag, "
+        "library_name=excluded.library_name, created_at=excluded.created_at, "
+        "source=excluded.source, new_version=excluded.new_version, tags=excluded.tags, "
+        "languages=excluded.languages RETURNING id");
+    select_artifact_id =
+        std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
+    update_artifact = std::make_unique<SQLite::Statement>(
+        d,
+        "UPDATE artifact SET display=?, declared=1, origin=?, license=?, license_name=?, "
+        "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, new_version=?, "
+        "tags=?, languages=?, kind=? WHERE id=?");
+    insert_edge = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO edge(child, parent, relation, inferred, confidence) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(child, parent) DO NOTHING");
+    select_edge =
+        std::make_unique<SQLite::Statement>(d, "SELECT id FROM edge WHERE child=? AND parent=?");
+    insert_evidence = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, detail, relation, "
+        "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    recompute_edge = std::make_unique<SQLite::Statement>(
+        d,
+        "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence "
+        "FROM (SELECT relation, inferred, confidence FROM evidence WHERE edge=?1 "
+        "ORDER BY confidence DESC, inferred ASC, id ASC LIMIT 1) AS b WHERE edge.id=?1");
+    insert_diag = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO diagnostic(origin, source, line, severity, code, message) "
+        "VALUES(?,?,?,?,?,?)");
+    insert_pending = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO pending_ref(origin, child, name, kind, source, line, detail, relation, "
+        "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    upsert_document = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO document(origin, hash, run) VALUES(?,?,?) "
+        "ON CONFLICT(origin) DO UPDATE SET hash=excluded.hash, run=excluded.run");
+    select_document =
+        std::make_unique<SQLite::Statement>(d, "SELECT hash FROM document WHERE origin=?");
+  }
+
+  void ResetAll() {
+    for (auto* s : {&insert_artifact, &upsert_declared, &select_artifact_id, &update_artifact, &insert_edge,
+                    &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
+                    &insert_pending, &upsert_document, &select_document}) {
+      if (*s) (*s)->reset();
+    }
+  }
+
+  // Row id of the artifact `display` (created as an undeclared stub if new).
+  int64_t GetOrCreate(const std::string& display, ArtifactKind kind) {
+    std::string key = IdKey(display);
+    auto it = id_cache.find(key);
+    if (it != id_cache.end()) return it->second;
+    // Insert first: in a bulk ingest most names are new.
+    auto& ins = *insert_artifact;
+    ins.reset();
+    ins.bind(1, key);
+    ins.bind(2, display);
+    ins.bind(3, static_cast<int>(kind));
+    ins.bind(4, NamespaceOf(key));
+    ins.bind(5, NameOf(key));
+    int64_t id;
+    if (ins.executeStep()) {
+      id = ins.getColumn(0).getInt64();
+      ins.reset();
+    } else {
+      ins.reset();
+      select_artifact_id->reset();
+      select_artifact_id->bind(1, key);
+      select_artifact_id->executeStep();
+      id = select_artifact_id->getColumn(0).getInt64();
+      select_artifact_id->reset();
+    }
+    id_cache.emplace(std::move(key), id);
+    return id;
+  }
+
+  // Writes the attributes of an artifact a document declares; its row id.
+  int64_t UpsertDeclared(const Artifact& a, const std::string& origin) {
+    std::string key = IdKey(a.id);
+    auto& st = *upsert_declared;
+    st.reset();
+    st.bind(1, key);
+    st.bind(2, a.id);
+    st.bind(3, static_cast<int>(a.kind));
+    st.bind(4, NamespaceOf(key));
+    st.bind(5, NameOf(key));
+    st.bind(6, origin);
+    auto bind_opt = [&st](int i, const std::string& v) {
+      if (v.empty()) st.bind(i); else st.bind(i, v);
+    };
+    bind_opt(7, a.license);
+    bind_opt(8, a.license_name);
+    bind_opt(9, a.license_link);
+    bind_opt(10, a.pipeline_tag);
+    bind_opt(11, a.library_name);
+    bind_opt(12, a.created_at);
+    bind_opt(13, a.source);
+    bind_opt(14, a.new_version);
+    bind_opt(15, JoinLines(a.tags));
+    bind_opt(16, JoinLines(a.languages));
+    st.executeStep();
+    int64_t id = st.getColumn(0).getInt64();
+    st.reset();
+    id_cache[std::move(key)] = id;
+    return id;
+  }
+
+  void Recompute(int64_t edge_id) {
+    recompute_edge->reset();
+    recompute_edge->bind(1, edge_id);
+    recompute_edge->exec();
+  }
+
+  void AddEvidence(int64_t child, int64_t parent, const std::string& origin, const Evidence& ev) {
+    insert_edge->reset();
+    insert_edge->bind(1, child);
+    insert_edge->bind(2, parent);
+    insert_edge->bind(3, static_cast<int>(ev.relation));
+    insert_edge->bind(4, ev.relation_inferred ? 1 : 0);
+    insert_edge->bind(5, ev.confidence);
+    bool created = insert_edge->exec() > 0;
+    int64_t edge_id;
+    if (created) {
+      edge_id = db->getLastInsertRowid();
+      if (removed_pairs.erase({child, parent}) == 0) ++counts.edges;
+    } else {
+      select_edge->reset();
+      select_edge->bind(1, child);
+      select_edge->bind(2, parent);
+      select_edge->executeStep();
+      edge_id = select_edge->getColumn(0).getInt64();
+      select_edge->reset();
+    }
+    auto& st = *insert_evidence;
+    st.reset();
+    st.bind(1, edge_id);
+    st.bind(2, origin);
+    st.bind(3, ev.kind);
+    st.bind(4, ev.source);
+    st.bind(5, ev.line);
+    st.bind(6, ev.commit);
+    st.bind(7, ev.detail);
+    st.bind(8, static_cast<int>(ev.relation));
+    st.bind(9, ev.relation_inferred ? 1 : 0);
+    st.bind(10, ev.confidence);
+    st.exec();
+    if (!created) Recompute(edge_id);
+  }
+
+  void AddDiagnostic(const std::string& origin, const Diagnostic& d) {
+    auto& st = *insert_diag;
+    st.reset();
+    st.bind(1, origin);
+    st.bind(2, d.source);
+    st.bind(3, d.line);
+    st.bind(4, d.severity);
+    st.bind(5, d.code);
+    st.bind(6, d.message);
+    st.exec();
+    ++counts.diagnostics;
+  }
+
+  // Forgets everything `origin` said: its evidence (and edges left without
+  // any), diagnostics, pending references and artifact attributes.
+  void RemoveOrigin(const std::string& origin) {
+    std::vector<int64_t> touched;
+    {
+      SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence WHERE origin=?");
+      q.bind(1, origin);
+      while (q.executeStep()) touched.push_back(q.getColumn(0).getInt64());
+    }
+    SQLite::Statement del_ev(*db, "DELETE FROM evidence WHERE origin=?");
+    del_ev.bind(1, origin);
+    del_ev.exec();
+    SQLite::Statement count(*db, "SELECT count(*) FROM evidence WHERE edge=?");
+    SQLite::Statement del_edge(*db, "DELETE FROM edge WHERE id=? RETURNING child, parent");
+    for (int64_t e : touched) {
+      count.reset();
+      count.bind(1, e);
+      count.executeStep();
+      bool empty = count.getColumn(0).getInt64() == 0;
+      count.reset();
+      if (empty) {
+        del_edge.reset();
+        del_edge.bind(1, e);
+        // An edge the new version of the document gives again is not new.
+        if (del_edge.executeStep()) {
+          removed_pairs.emplace(del_edge.getColumn(0).getInt64(), del_edge.getColumn(1).getInt64());
+        }
+        del_edge.reset();
+      } else {
+        Recompute(e);
+      }
+    }
+    for (const char* sql : {"DELETE FROM diagnostic WHERE origin=?",
+                            "DELETE FROM pending_ref WHERE origin=?",
+                            "DELETE FROM organization_layer WHERE origin=?",
+                            "DELETE FROM alias_layer WHERE origin=?",
+                            "DELETE FROM bloc_layer WHERE origin=?",
+                            "DELETE FROM license WHERE origin=?",
+                            "DELETE FROM license_alias WHERE origin=?"}) {
+      SQLite::Statement st(*db, sql);
+      st.bind(1, origin);
+      st.exec();
+    }
+    layers_changed = true;
+    SQLite::Statement reset(
+        *db,
+        "UPDATE artifact SET declared=0, origin=NULL, license=NULL, license_name=NULL, "
+        "license_link=NULL, pipeline_tag=NULL, library_name=NULL, created_at=NULL, source=NULL, "
+        "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
+    reset.bind(1, origin);
+    reset.exec();
+  }
+
+  void ResolvePending();
+  void CheckCycles(const CycleFinder& finder);
+
+  // The licence catalogue, read once per store handle.
+  mutable std::unique_ptr<LicenseCatalogue> catalogue;
+  const LicenseCatalogue& Catalogue() const {
+    if (!catalogue) catalogue = std::make_unique<LicenseCatalogue>(LoadCatalogue());
+    return *catalogue;
+  }
+  LicenseCatalogue LoadCatalogue() const {
+    LicenseCatalogue cat;
+    SQLite::Statement st(*db,
+                         "SELECT id, name, family, spdx, url, commercial, user_threshold, "
+                         "attribution, naming_prefix, pass_on, share_alike, non_commercial, "
+                         "no_derivatives, output_restriction, source, note FROM license");
+    auto term = [&st](int i) { return static_cast<Term>(st.getColumn(i).getInt()); };
+    while (st.executeStep()) {
+      LicenseTerms t;
+      t.id = ColText(st, 0);
+      t.name = ColText(st, 1);
+      t.family = ColText(st, 2);
+      t.spdx = ColText(st, 3);
+      t.url = ColText(st, 4);
+      t.commercial = term(5);
+      t.user_threshold = st.getColumn(6).getInt64();
+      t.attribution = term(7);
+      t.naming_prefix = ColText(st, 8);
+      t.pass_on_use_restrictions = term(9);
+      t.share_alike = term(10);
+      t.non_commercial = term(11);
+      t.no_derivatives = term(12);
+      t.output_restriction = term(13);
+      t.source = ColText(st, 14);
+      t.note = ColText(st, 15);
+      cat.Add(std::move(t));
+    }
+    SQLite::Statement al(*db, "SELECT alias, license_id FROM license_alias");
+    while (al.executeStep()) cat.AddAlias(ColText(al, 0), ColText(al, 1));
+    return cat;
+  }
+
+  std::optional<int64_t> RowId(const std::string& display) const {
+    SQLite::Statement st(*db, "SELECT id FROM artifact WHERE key=?");
+    st.bind(1, IdKey(display));
+    if (st.executeStep()) return st.getColumn(0).getInt64();
+    return std::nullopt;
+  }
+
+  std::vector<Evidence> LoadEvidence(SQLite::Statement& st, int64_t edge_id) const {
+    std::vector<Evidence> out;
+    st.reset();
+    st.bind(1, edge_id);
+    while (st.executeStep()) {
+      Evidence e;
+      e.kind = ColText(st, 0);
+      e.source = ColText(st, 1);
+      e.line = st.getColumn(2).getInt();
+      e.commit = ColText(st, 3);
+      e.detail = ColText(st, 4);
+      e.relation = static_cast<Relation>(st.getColumn(5).getInt());
+      e.relation_inferred = st.getColumn(6).getInt() != 0;
+      e.confidence = st.getColumn(7).getDouble();
+      out.push_back(std::move(e));
+    }
+    st.reset();
+    return out;
+  }
+
+  Result<Subgraph> Walk(const std::string& id, int max_depth, bool upward) const;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_STORE_INTERNAL_H_

@@ -1,0 +1,101 @@
+// Id resolution and reads of one artifact and its edges.
+#include "store/internal.h"
+
+namespace lineage {
+
+// --- Queries -------------------------------------------------------------------
+
+Result<std::string> Store::ResolveId(const std::string& text) const {
+  auto& db = *impl_->db;
+  auto ref = ParseHubRef(text);
+  std::string wanted = ref.ok() ? ref->id : text;
+  std::string key = IdKey(wanted);
+  try {
+    SQLite::Statement by_key(db, "SELECT display FROM artifact WHERE key=?");
+    by_key.bind(1, key);
+    if (by_key.executeStep()) return ColText(by_key, 0);
+    if (ref.ok() && ref->kind == ArtifactKind::kModel) {
+      // A dataset named without the datasets/ prefix.
+      by_key.reset();
+      by_key.bind(1, "datasets/" + key);
+      if (by_key.executeStep()) return ColText(by_key, 0);
+    }
+    std::string ns = NamespaceOf(key);
+    std::string name = NameOf(key);
+    if (!ns.empty()) {
+      // A renamed namespace: old/name -> new/name and back.
+      SQLite::Statement al(db,
+                           "SELECT new_namespace FROM alias WHERE old_namespace=?1 UNION "
+                           "SELECT old_namespace FROM alias WHERE new_namespace=?1");
+      al.bind(1, ns);
+      while (al.executeStep()) {
+        by_key.reset();
+        by_key.bind(1, ColText(al, 0) + "/" + name);
+        if (by_key.executeStep()) return ColText(by_key, 0);
+      }
+    } else {
+      SQLite::Statement by_name(
+          db, "SELECT display FROM artifact WHERE name_key=? ORDER BY declared DESC, key LIMIT 2");
+      by_name.bind(1, name);
+      std::vector<std::string> hits;
+      while (by_name.executeStep()) hits.push_back(ColText(by_name, 0));
+      if (hits.size() == 1) return hits[0];
+    }
+    // Did you mean: same name elsewhere, same namespace, or close spelling.
+    std::vector<std::string> candidates;
+    SQLite::Statement near(db,
+                           "SELECT display FROM artifact WHERE name_key=?1 OR namespace=?2 "
+                           "OR key BETWEEN ?3 AND ?4 LIMIT 5000");
+    near.bind(1, name);
+    near.bind(2, ns);
+    near.bind(3, key.substr(0, std::min<size_t>(3, key.size())));
+    near.bind(4, key.substr(0, std::min<size_t>(3, key.size())) + "\xff");
+    while (near.executeStep()) candidates.push_back(ColText(near, 0));
+    int64_t total = db.execAndGet("SELECT count(*) FROM artifact").getInt64();
+    if (total <= 200000) {
+      SQLite::Statement all(db, "SELECT display FROM artifact");
+      while (all.executeStep()) candidates.push_back(ColText(all, 0));
+    }
+    std::string best;
+    int best_d = 1 << 30;
+    for (const auto& c : candidates) {
+      std::string ck = IdKey(c);
+      int d = EditDistance(ck, key);
+      if (NameOf(ck) == name) d = std::min(d, 1);
+      if (d < best_d || (d == best_d && c < best)) {
+        best_d = d;
+        best = c;
+      }
+    }
+    std::string msg = "unknown model '" + text + "'";
+    if (!best.empty() && best_d <= std::max<int>(3, static_cast<int>(key.size()) / 3)) {
+      msg += ", did you mean '" + best + "'?";
+    }
+    return Status::NotFound(msg);
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
+}
+
+Result<Artifact> Store::GetArtifact(const std::string& id) const {
+  try {
+    SQLite::Statement st(*impl_->db, std::string(kArtifactSelect) + "WHERE a.key=?");
+    st.bind(1, IdKey(id));
+    if (!st.executeStep()) return Status::NotFound("unknown model '" + id + "'");
+    return RowToArtifact(st, impl_->Catalogue());
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
+}
+
+std::vector<Edge> Store::ParentEdges(const std::string& id) const {
+  auto sg = impl_->Walk(id, 1, true);
+  return sg.ok() ? sg->edges : std::vector<Edge>{};
+}
+
+std::vector<Edge> Store::ChildEdges(const std::string& id) const {
+  auto sg = impl_->Walk(id, 1, false);
+  return sg.ok() ? sg->edges : std::vector<Edge>{};
+}
+
+}  // namespace lineage

@@ -1,0 +1,71 @@
+// Opening a store: creating, migrating, and the handle's lifetime.
+#include "store/internal.h"
+
+namespace lineage {
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() {
+  if (impl_ && impl_->txn) RollbackRun();
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->mode = mode;
+  try {
+    if (mode == Mode::kReadOnly) {
+      if (!std::filesystem::exists(path)) {
+        return Status::NotFound("no store at '" + path +
+                                "' (run 'lineage ingest PATH' first, or pass --db FILE)");
+      }
+      impl->db = std::make_unique<SQLite::Database>(
+          path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+    } else {
+      impl->db = std::make_unique<SQLite::Database>(
+          path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+    }
+    auto& db = *impl->db;
+    db.setBusyTimeout(10000);
+    int app_id = db.execAndGet("PRAGMA application_id").getInt();
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (app_id != schema::kApplicationId && tables > 0) {
+      return Status::Corruption("'" + path + "' is not a lineage store");
+    }
+    const auto& migrations = schema::Migrations();
+    if (version > static_cast<int>(migrations.size())) {
+      return Status::Corruption("'" + path + "' has schema version " + std::to_string(version) +
+                                "; this lineage understands up to " +
+                                std::to_string(migrations.size()));
+    }
+    if (version < static_cast<int>(migrations.size())) {
+      if (mode == Mode::kReadOnly) {
+        if (tables == 0) {
+          return Status::NotFound("'" + path + "' is empty (run 'lineage ingest PATH' first)");
+        }
+        return Status::Corruption("'" + path + "' has an old schema; open it for writing "
+                                  "(any ingest) to migrate it");
+      }
+      SQLite::Transaction t(db);
+      for (int v = version; v < static_cast<int>(migrations.size()); ++v) db.exec(migrations[v]);
+      db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+      db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
+      t.commit();
+    }
+    if (mode == Mode::kReadWrite) {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+    }
+    db.exec("PRAGMA cache_size = -262144");
+    db.exec("PRAGMA temp_store = MEMORY");
+    if (mode == Mode::kReadWrite) impl->Prepare();
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB || e.getErrorCode() == SQLITE_CORRUPT) {
+      return Status::Corruption("'" + path + "' is not a lineage store: " + e.what());
+    }
+    return Status::IoError("cannot open store '" + path + "': " + e.what());
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+}  // namespace lineage

@@ -1,0 +1,193 @@
+// Store-wide reads: diagnostics, stats, organizations, blocs and scans.
+#include "store/internal.h"
+
+namespace lineage {
+
+std::vector<Diagnostic> Store::Diagnostics() const {
+  std::vector<Diagnostic> out;
+  SQLite::Statement st(*impl_->db,
+                       "SELECT source, line, severity, code, message FROM diagnostic "
+                       "ORDER BY source, line, code, message");
+  while (st.executeStep()) {
+    out.push_back(Diagnostic{ColText(st, 0), st.getColumn(1).getInt(), ColText(st, 2),
+                             ColText(st, 3), ColText(st, 4)});
+  }
+  return out;
+}
+
+StoreStats Store::Stats() const {
+  StoreStats s;
+  auto& db = *impl_->db;
+  auto one = [&db](const char* sql) { return db.execAndGet(sql).getInt64(); };
+  s.artifacts = one("SELECT count(*) FROM artifact");
+  s.declared = one("SELECT count(*) FROM artifact WHERE declared=1");
+  {
+    SQLite::Statement st(db, "SELECT kind, count(*) FROM artifact GROUP BY kind");
+    while (st.executeStep()) {
+      int k = st.getColumn(0).getInt();
+      if (k >= 0 && k < 3) s.by_kind[k] = st.getColumn(1).getInt64();
+    }
+  }
+  s.edges = one("SELECT count(*) FROM edge");
+  s.inferred_relations = one("SELECT count(*) FROM edge WHERE inferred=1");
+  {
+    SQLite::Statement st(db, "SELECT relation, count(*) FROM edge GROUP BY relation");
+    while (st.executeStep()) {
+      int r = st.getColumn(0).getInt();
+      if (r >= 0 && r < kRelationCount) s.edges_by_relation[r] = st.getColumn(1).getInt64();
+    }
+  }
+  {
+    SQLite::Statement st(db, "SELECT kind, count(*) FROM evidence GROUP BY kind ORDER BY kind");
+    while (st.executeStep()) s.evidence_by_kind.emplace_back(ColText(st, 0), st.getColumn(1).getInt64());
+  }
+  s.diagnostics = one("SELECT count(*) FROM diagnostic");
+  {
+    SQLite::Statement st(db, "SELECT code, count(*) FROM diagnostic GROUP BY code ORDER BY code");
+    while (st.executeStep()) {
+      s.diagnostics_by_code.emplace_back(ColText(st, 0), st.getColumn(1).getInt64());
+    }
+  }
+  s.organizations = one("SELECT count(*) FROM organization");
+  {
+    SQLite::Statement st(
+        db,
+        "SELECT count(*), count(NULLIF(o.country, '')), count(o.organization), "
+        "count(a.license), count(a.created_at) FROM artifact a "
+        "LEFT JOIN alias al ON al.old_namespace = a.namespace "
+        "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) "
+        "WHERE a.kind=0");
+    st.executeStep();
+    s.models = st.getColumn(0).getInt64();
+    s.models_with_country = st.getColumn(1).getInt64();
+    s.models_with_organization = st.getColumn(2).getInt64();
+    s.models_with_license = st.getColumn(3).getInt64();
+    s.models_with_date = st.getColumn(4).getInt64();
+  }
+  {
+    SQLite::Statement st(
+        db,
+        "SELECT COALESCE(NULLIF(o.country, ''), '??') AS c, count(*) FROM artifact a "
+        "LEFT JOIN alias al ON al.old_namespace = a.namespace "
+        "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) "
+        "WHERE a.kind=0 GROUP BY c ORDER BY count(*) DESC, c");
+    while (st.executeStep()) s.models_by_country.emplace_back(ColText(st, 0), st.getColumn(1).getInt64());
+  }
+  return s;
+}
+
+std::vector<Organization> Store::Organizations() const {
+  std::vector<Organization> out;
+  SQLite::Statement st(*impl_->db,
+                       "SELECT display, organization, country, kind, source FROM organization "
+                       "ORDER BY namespace");
+  while (st.executeStep()) {
+    out.push_back(Organization{ColText(st, 0), ColText(st, 1), ColText(st, 2), ColText(st, 3),
+                               ColText(st, 4)});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> Store::Blocs() const {
+  std::map<std::string, std::vector<std::string>> blocs;
+  SQLite::Statement st(*impl_->db, "SELECT name, country FROM bloc ORDER BY name, country");
+  while (st.executeStep()) blocs[ColText(st, 0)].push_back(ColText(st, 1));
+  return {blocs.begin(), blocs.end()};
+}
+
+void Store::ScanEdgePairs(
+    const std::function<void(const Artifact&, const Artifact&, const Edge&)>& fn) const {
+  // Artifacts are loaded once into a map keyed by row id, then edges stream.
+  std::unordered_map<int64_t, Artifact> arts;
+  {
+    SQLite::Statement st(*impl_->db, kArtifactSelect);
+    while (st.executeStep()) {
+      int64_t row = st.getColumn(0).getInt64();
+      arts.emplace(row, RowToArtifact(st, impl_->Catalogue()));
+    }
+  }
+  SQLite::Statement st(*impl_->db,
+                       "SELECT e.child, e.parent, e.relation, e.inferred, e.confidence FROM edge e "
+                       "JOIN artifact c ON c.id = e.child JOIN artifact p ON p.id = e.parent "
+                       "ORDER BY c.key, p.key");
+  while (st.executeStep()) {
+    auto c = arts.find(st.getColumn(0).getInt64());
+    auto p = arts.find(st.getColumn(1).getInt64());
+    if (c == arts.end() || p == arts.end()) continue;
+    Edge e;
+    e.child = c->second.id;
+    e.parent = p->second.id;
+    e.relation = static_cast<Relation>(st.getColumn(2).getInt());
+    e.relation_inferred = st.getColumn(3).getInt() != 0;
+    e.confidence = st.getColumn(4).getDouble();
+    fn(c->second, p->second, e);
+  }
+}
+
+std::vector<Evidence> Store::EdgeEvidence(const std::string& child,
+                                          const std::string& parent) const {
+  SQLite::Statement q(*impl_->db,
+                      "SELECT e.id FROM edge e JOIN artifact c ON c.id = e.child "
+                      "JOIN artifact p ON p.id = e.parent WHERE c.key=? AND p.key=?");
+  q.bind(1, IdKey(child));
+  q.bind(2, IdKey(parent));
+  if (!q.executeStep()) return {};
+  SQLite::Statement ev(*impl_->db,
+                       "SELECT kind, source, line, commit_id, detail, relation, inferred, "
+                       "confidence FROM evidence WHERE edge=? "
+                       "ORDER BY confidence DESC, kind, source, line, detail");
+  return impl_->LoadEvidence(ev, q.getColumn(0).getInt64());
+}
+
+void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
+  ReadTxn read(*impl_->db, impl_->txn != nullptr);
+  // Owners are few: resolve them in memory rather than joining every row.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> owner;  // ns -> org, country
+  {
+    SQLite::Statement o(*impl_->db, "SELECT namespace, organization, country FROM organization");
+    while (o.executeStep()) owner[ColText(o, 0)] = {ColText(o, 1), ColText(o, 2)};
+    SQLite::Statement al(*impl_->db, "SELECT old_namespace, new_namespace FROM alias");
+    std::vector<std::pair<std::string, std::string>> aliases;
+    while (al.executeStep()) aliases.emplace_back(ColText(al, 0), ColText(al, 1));
+    for (const auto& [from, to] : aliases) {
+      auto it = owner.find(to);
+      if (it != owner.end()) {
+        owner[from] = it->second;
+      } else {
+        owner.erase(from);  // a renamed namespace is owned by whoever owns the new one
+      }
+    }
+  }
+  SQLite::Statement st(*impl_->db,
+                       "SELECT id, display, kind, namespace, COALESCE(created_at, '') FROM artifact");
+  NodeRow r;
+  static const std::pair<std::string, std::string> kNobody;
+  while (st.executeStep()) {
+    r.id = st.getColumn(0).getInt64();
+    const char* display = st.getColumn(1).getText("");
+    r.display.assign(display);
+    r.kind = static_cast<ArtifactKind>(st.getColumn(2).getInt());
+    // The namespace as its owner writes it, not the case-folded column.
+    std::string_view bare(r.display);
+    if (bare.rfind("datasets/", 0) == 0) bare.remove_prefix(9);
+    size_t slash = bare.find('/');
+    r.author.assign(slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash));
+    const char* ns = st.getColumn(3).getText("");
+    auto it = owner.find(ns);
+    const auto& who = it == owner.end() ? kNobody : it->second;
+    r.organization = who.first;
+    r.country = who.second;
+    r.created_at.assign(st.getColumn(4).getText(""));
+    fn(r);
+  }
+}
+
+void Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const {
+  SQLite::Statement st(*impl_->db, "SELECT child, parent, relation, confidence FROM edge");
+  while (st.executeStep()) {
+    fn(EdgeRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
+               static_cast<Relation>(st.getColumn(2).getInt()), st.getColumn(3).getDouble()});
+  }
+}
+
+}  // namespace lineage

@@ -70,9 +70,11 @@ enum class InputKind {
   kLicenses,        // licence catalogue csv
   kLicenseAliases,  // licence aliases csv
   kGit,             // a git model repository, or a folder of them (lineage/git.h)
+  kFamilies,        // families.csv (lineage/reference.h)
+  kKnownBases,      // known_bases.csv (lineage/reference.h)
 };
 // "cards", "card", "hub", "orgs", "aliases", "blocs", "edges", "licenses",
-// "license-aliases", "git"; InvalidInput otherwise.
+// "license-aliases", "git", "families", "known-bases"; InvalidInput otherwise.
 Result<InputKind> ParseInputKind(std::string_view name);
 
 // Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries

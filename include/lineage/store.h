@@ -16,6 +16,7 @@
 
 #include "lineage/artifact.h"
 #include "lineage/license.h"
+#include "lineage/reference.h"
 #include "lineage/status.h"
 
 namespace lineage {
@@ -160,6 +161,10 @@ class Store {
                          const std::string& origin);
   Status SetBloc(const std::string& name, const std::vector<std::string>& countries,
                  const std::string& origin);
+  // Reference data (lineage/reference.h); a later origin's row for the same
+  // slug / id replaces an earlier one.
+  Status UpsertFamily(const Family& family, const std::string& origin);
+  Status UpsertKnownBase(const KnownBase& base, const std::string& origin);
   // A diagnostic owned by `origin` (replaced when that document is re-read).
   Status AddDiagnostic(const std::string& origin, const Diagnostic& d);
   using CycleFinder =
@@ -192,6 +197,9 @@ class Store {
   std::vector<Organization> Organizations() const;
   // The licence catalogue as stored (empty until a licences file is ingested).
   LicenseCatalogue Licenses() const;
+  // Reference data as stored, sorted by slug / id key.
+  Result<std::vector<Family>> Families() const;
+  Result<std::vector<KnownBase>> KnownBases() const;
   // Bloc name -> countries, as stored.
   std::vector<std::pair<std::string, std::vector<std::string>>> Blocs() const;
 

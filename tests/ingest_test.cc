@@ -663,3 +663,66 @@ TEST_CASE("Detection reads a pretty-printed blocs file as blocs and a dump as a 
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("Families and known bases are read from their CSV files and replaced on re-read",
+          "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "families.csv",
+            "family,name,publisher,canonical_base,name_patterns,licenses,source\n"
+            "llama2,Llama 2,meta-llama,meta-llama/Llama-2-7b-hf,llama-?2(?![.\\d]),llama2,"
+            "https://huggingface.co/meta-llama/Llama-2-7b-hf\n"
+            "bad,Bad,x,y/z,llama(,,https://example.org\n");
+  WriteFile(dir / "known_bases.csv",
+            "id,family,params,variant,license,created_at,model_type,hidden_size,"
+            "intermediate_size,num_hidden_layers,num_attention_heads,num_key_value_heads,"
+            "vocab_size,rope_theta,max_position_embeddings,source,config_source\n"
+            "meta-llama/Llama-2-7b-hf,llama2,7B,base,llama2,2023-07-13,llama,4096,11008,32,32,32,"
+            "32000,10000.0,4096,https://huggingface.co/meta-llama/Llama-2-7b-hf,"
+            "https://huggingface.co/meta-llama/Llama-2-7b-hf/blob/main/config.json\n"
+            "not an id,llama2,7B,base,,,,,,,,,,,,https://x,\n"
+            "a/b,llama2,7B,base,,,llama,lots,,,,,,,,https://x,\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "families.csv", dir / "known_bases.csv"});
+  auto families = store->Families();
+  REQUIRE(families.ok());
+  REQUIRE(families->size() == 1);
+  CHECK((*families)[0].slug == "llama2");
+  CHECK((*families)[0].name_patterns == std::vector<std::string>{"llama-?2(?![.\\d])"});
+  CHECK((*families)[0].licenses == std::vector<std::string>{"llama2"});
+  auto bases = store->KnownBases();
+  REQUIRE(bases.ok());
+  REQUIRE(bases->size() == 1);
+  const KnownBase& b = (*bases)[0];
+  CHECK(b.id == "meta-llama/Llama-2-7b-hf");
+  CHECK(b.config.model_type == "llama");
+  CHECK(b.config.hidden_size == 4096);
+  CHECK(b.config.intermediate_size == 11008);
+  CHECK(b.config.vocab_size == 32000);
+  CHECK(b.config.rope_theta == 10000.0);
+  SECTION("bad rows become diagnostics naming the file and line") {
+    int bad = 0;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.code == "family" || d.code == "known_base") {
+        ++bad;
+        CHECK(d.line >= 2);
+      }
+    }
+    CHECK(bad == 3);
+  }
+  SECTION("a newer version of the file replaces what the older one said") {
+    WriteFile(dir / "families.csv",
+              "family,name,publisher,canonical_base,name_patterns,licenses,source\n"
+              "qwen2.5,Qwen2.5,Qwen,Qwen/Qwen2.5-7B,qwen-?2\\.5,,https://huggingface.co/Qwen\n");
+    Run(*store, {dir / "families.csv"});
+    auto again = store->Families();
+    REQUIRE(again.ok());
+    REQUIRE(again->size() == 1);
+    CHECK((*again)[0].slug == "qwen2.5");
+  }
+}
+
+}  // namespace
+}  // namespace lineage

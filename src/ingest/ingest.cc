@@ -281,6 +281,10 @@ class Runner {
       case InputKind::kLicenseAliases:
         readers::ReadLicenseAliases(store_, path, origin, text, &diags);
         break;
+      case InputKind::kFamilies: readers::ReadFamilies(store_, path, origin, text, &diags); break;
+      case InputKind::kKnownBases:
+        readers::ReadKnownBases(store_, path, origin, text, &diags);
+        break;
       default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
     }
     if (!sink_status.ok()) return sink_status;
@@ -340,11 +344,13 @@ Result<InputKind> Detect(const std::string& path) {
     auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
     if (has("old_namespace")) return InputKind::kAliases;
     if (has("license_id") && has("alias")) return InputKind::kLicenseAliases;
+    if (has("canonical_base") && has("name_patterns")) return InputKind::kFamilies;
+    if (has("hidden_size") && has("config_source")) return InputKind::kKnownBases;
     if (has("family") && has("id")) return InputKind::kLicenses;
     if (has("child") && has("parent")) return InputKind::kEdges;
     if (has("namespace") && has("country")) return InputKind::kOrgs;
     return Status::InvalidInput("'" + path + "': unrecognised CSV header '" + header +
-                                "' (use --as orgs|aliases|edges|licenses|license-aliases)");
+                                "' (use --as orgs|aliases|edges|licenses|license-aliases|families|known-bases)");
   }
   return Status::InvalidInput("'" + path + "': cannot tell what this file holds (use --as KIND)");
 }
@@ -357,13 +363,14 @@ Result<InputKind> ParseInputKind(std::string_view name) {
       {"hub", InputKind::kHub},       {"orgs", InputKind::kOrgs},   {"aliases", InputKind::kAliases},
       {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges},
       {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases},
-      {"git", InputKind::kGit}};
+      {"git", InputKind::kGit},       {"families", InputKind::kFamilies},
+      {"known-bases", InputKind::kKnownBases}};
   for (const auto& [n, k] : kKinds) {
     if (name == n) return k;
   }
   return Status::InvalidInput("unknown input kind '" + std::string(name) +
                               "' (one of cards, card, hub, orgs, aliases, blocs, edges, licenses, "
-                              "license-aliases, git)");
+                              "license-aliases, git, families, known-bases)");
 }
 
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,

@@ -47,6 +47,12 @@ void ReadCuratedEdges(const std::string& path, const std::string& origin, const 
                       const Sink& sink,
                       std::vector<Diagnostic>* file_diags);
 
+// data/families.csv and data/known_bases.csv (lineage/reference.h).
+void ReadFamilies(Store& store, const std::string& path, const std::string& origin,
+                  const std::string& text, std::vector<Diagnostic>* diags);
+void ReadKnownBases(Store& store, const std::string& path, const std::string& origin,
+                    const std::string& text, std::vector<Diagnostic>* diags);
+
 bool IsCountryCodeForBlocs(const std::string& code);
 
 // True when `line` is one JSON object with an "id": a Hub dump in JSON lines.

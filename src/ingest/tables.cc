@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <cerrno>
 #include <cstdlib>
+#include <regex>
 #include <set>
 
 #include "ingest/readers.h"
@@ -272,3 +274,136 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadBlocsF
 }
 
 }  // namespace lineage
+
+namespace lineage::readers {
+
+namespace {
+
+std::vector<std::string> SplitBars(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t bar = s.find('|', start);
+    if (bar == std::string::npos) bar = s.size();
+    std::string part(ingest_util::Trim(std::string_view(s).substr(start, bar - start)));
+    if (!part.empty()) out.push_back(std::move(part));
+    start = bar + 1;
+  }
+  return out;
+}
+
+// A non-negative integer column; empty is 0 (not known).
+bool ParseCount(const std::string& v, int64_t* out) {
+  if (v.empty()) {
+    *out = 0;
+    return true;
+  }
+  char* end = nullptr;
+  errno = 0;
+  long long x = std::strtoll(v.c_str(), &end, 10);
+  if (errno != 0 || !end || *end != '\0' || x < 0) return false;
+  *out = x;
+  return true;
+}
+
+}  // namespace
+
+void ReadFamilies(Store& store, const std::string& path, const std::string& origin,
+                  const std::string& text, std::vector<Diagnostic>* diags) {
+  for (auto& [line, m] : Table(path, text, {"family", "name", "publisher", "canonical_base",
+                                            "name_patterns", "licenses", "source"},
+                               diags)) {
+    Family f;
+    f.slug = m["family"];
+    if (f.slug.empty()) {
+      diags->push_back({path, line, "error", "family", "family without a slug; row skipped"});
+      continue;
+    }
+    f.name = m["name"];
+    f.publisher = m["publisher"];
+    f.canonical_base = m["canonical_base"];
+    if (!f.canonical_base.empty() && !ParseHubRef(f.canonical_base).ok()) {
+      diags->push_back({path, line, "error", "family",
+                        "canonical_base '" + f.canonical_base + "' is not a Hub id; row skipped"});
+      continue;
+    }
+    f.name_patterns = SplitBars(m["name_patterns"]);
+    bool bad = false;
+    for (const auto& p : f.name_patterns) {
+      try {
+        std::regex re(p, std::regex::ECMAScript | std::regex::icase);
+      } catch (const std::regex_error& e) {
+        diags->push_back({path, line, "error", "family",
+                          "name pattern '" + p + "' is not a valid regex (" + e.what() +
+                              "); row skipped"});
+        bad = true;
+        break;
+      }
+    }
+    if (bad) continue;
+    f.licenses = SplitBars(m["licenses"]);
+    f.source = m["source"];
+    if (f.source.empty()) {
+      diags->push_back({path, line, "warning", "family", "family '" + f.slug + "' has no source"});
+    }
+    Status st = store.UpsertFamily(f, origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "family", st.message()});
+  }
+}
+
+void ReadKnownBases(Store& store, const std::string& path, const std::string& origin,
+                    const std::string& text, std::vector<Diagnostic>* diags) {
+  for (auto& [line, m] : Table(path, text, {"id", "family", "source"}, diags)) {
+    KnownBase b;
+    auto ref = ParseHubRef(m["id"]);
+    if (!ref.ok() || !ref->qualified) {
+      diags->push_back({path, line, "error", "known_base",
+                        "'" + m["id"] + "' is not a NAMESPACE/NAME id; row skipped"});
+      continue;
+    }
+    b.id = ref->id;
+    b.family = m["family"];
+    b.params = m["params"];
+    b.variant = m["variant"];
+    b.license = m["license"];
+    b.created_at = m["created_at"];
+    b.config.model_type = m["model_type"];
+    bool bad = false;
+    auto count = [&](const char* key, int64_t* out) {
+      if (!bad && !ParseCount(m[key], out)) {
+        diags->push_back({path, line, "error", "known_base",
+                          std::string(key) + " '" + m[key] + "' is not a count; row skipped"});
+        bad = true;
+      }
+    };
+    count("hidden_size", &b.config.hidden_size);
+    count("intermediate_size", &b.config.intermediate_size);
+    count("num_hidden_layers", &b.config.num_hidden_layers);
+    count("num_attention_heads", &b.config.num_attention_heads);
+    count("num_key_value_heads", &b.config.num_key_value_heads);
+    count("vocab_size", &b.config.vocab_size);
+    count("max_position_embeddings", &b.config.max_position_embeddings);
+    if (bad) continue;
+    const std::string& theta = m["rope_theta"];
+    if (!theta.empty()) {
+      char* end = nullptr;
+      double v = std::strtod(theta.c_str(), &end);
+      if (!end || *end != '\0' || !(v >= 0) || v > 1e15) {
+        diags->push_back({path, line, "error", "known_base",
+                          "rope_theta '" + theta + "' is not a number; row skipped"});
+        continue;
+      }
+      b.config.rope_theta = v;
+    }
+    b.source = m["source"];
+    b.config_source = m["config_source"];
+    if (!b.config.empty() && b.config_source.empty()) {
+      diags->push_back({path, line, "warning", "known_base",
+                        "'" + b.id + "' has a config fingerprint but no config_source"});
+    }
+    Status st = store.UpsertKnownBase(b, origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "known_base", st.message()});
+  }
+}
+
+}  // namespace lineage::readers

@@ -469,7 +469,9 @@ struct Store::Impl {
                             "DELETE FROM alias_layer WHERE origin=?",
                             "DELETE FROM bloc_layer WHERE origin=?",
                             "DELETE FROM license WHERE origin=?",
-                            "DELETE FROM license_alias WHERE origin=?"}) {
+                            "DELETE FROM license_alias WHERE origin=?",
+                            "DELETE FROM family WHERE origin=?",
+                            "DELETE FROM known_base WHERE origin=?"}) {
       SQLite::Statement st(*db, sql);
       st.bind(1, origin);
       st.exec();

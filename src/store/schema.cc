@@ -264,11 +264,48 @@ CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
 INSERT INTO bloc_layer SELECT name, origin, 0, country FROM bloc;
 )sql";
 
+// Reference data: base-model families and known base checkpoints
+// (lineage/reference.h). Lists are stored newline-joined.
+constexpr const char* kV5Reference = R"sql(
+CREATE TABLE family (
+  slug           TEXT PRIMARY KEY,
+  name           TEXT NOT NULL,
+  publisher      TEXT NOT NULL,
+  canonical_base TEXT NOT NULL,
+  name_patterns  TEXT NOT NULL,
+  licenses       TEXT NOT NULL,
+  source         TEXT NOT NULL,
+  origin         TEXT NOT NULL
+);
+CREATE TABLE known_base (
+  key                     TEXT PRIMARY KEY,
+  display                 TEXT NOT NULL,
+  family                  TEXT NOT NULL,
+  params                  TEXT NOT NULL,
+  variant                 TEXT NOT NULL,
+  license                 TEXT NOT NULL,
+  created_at              TEXT NOT NULL,
+  model_type              TEXT NOT NULL,
+  hidden_size             INTEGER NOT NULL,
+  intermediate_size       INTEGER NOT NULL,
+  num_hidden_layers       INTEGER NOT NULL,
+  num_attention_heads     INTEGER NOT NULL,
+  num_key_value_heads     INTEGER NOT NULL,
+  vocab_size              INTEGER NOT NULL,
+  rope_theta              REAL NOT NULL,
+  max_position_embeddings INTEGER NOT NULL,
+  source                  TEXT NOT NULL,
+  config_source           TEXT NOT NULL,
+  origin                  TEXT NOT NULL
+);
+CREATE INDEX known_base_family ON known_base(family);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
-                                                       kV4Layers};
+                                                       kV4Layers, kV5Reference};
   return kMigrations;
 }
 

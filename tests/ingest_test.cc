@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -722,6 +723,80 @@ TEST_CASE("Families and known bases are read from their CSV files and replaced o
     REQUIRE(again->size() == 1);
     CHECK((*again)[0].slug == "qwen2.5");
   }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+const Organization* FindOrg(const std::vector<Organization>& orgs, const std::string& ns) {
+  for (const auto& o : orgs) {
+    if (IdKey(o.ns) == IdKey(ns)) return &o;
+  }
+  return nullptr;
+}
+
+TEST_CASE("A new store receives the built-in reference data once, and a user's files layer over it",
+          "[ingest]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  auto loaded = EnsureBuiltinReference(*store, log);
+  REQUIRE(loaded.ok());
+  CHECK(*loaded);
+  CHECK(store->Meta(kReferenceVersionKey).value() == BuiltinDataVersion());
+  auto orgs = store->Organizations();
+  REQUIRE(orgs.size() > 100);
+  const Organization* qwen = FindOrg(orgs, "Qwen");
+  REQUIRE(qwen);
+  CHECK(qwen->country == "CN");
+  CHECK(store->Licenses().Find("llama3.1") != nullptr);
+  CHECK(!store->Blocs().empty());
+  SECTION("loading the same version again changes nothing") {
+    auto again = EnsureBuiltinReference(*store, log);
+    REQUIRE(again.ok());
+    CHECK_FALSE(*again);
+  }
+  SECTION("a user's row wins, also after the reference data is loaded again") {
+    WriteFile(dir / "orgs.csv",
+              "namespace,organization,country,kind,source\n"
+              "Qwen,Qwen team,SG,company,https://example.org/qwen\n");
+    Run(*store, {dir / "orgs.csv"});
+    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+    // Pretend the store holds an older reference version.
+    REQUIRE(store->BeginRun("test").ok());
+    REQUIRE(store->SetMeta(kReferenceVersionKey, "old").ok());
+    REQUIRE(store->CommitRun(nullptr).ok());
+    auto reloaded = EnsureBuiltinReference(*store, log);
+    REQUIRE(reloaded.ok());
+    CHECK(*reloaded);
+    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+  }
+}
+
+TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[ingest]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "data/models");
+  WriteFile(dir / "data/orgs.csv",
+            "namespace,organization,country,kind,source\nacme,Acme,FR,company,https://acme.example\n");
+  WriteFile(dir / "data/models/m.jsonl",
+            "{\"id\": \"acme/child\", \"cardData\": {\"base_model\": \"acme/base\"}}\n");
+  WriteFile(dir / "data/edges.csv",
+            "child,parent,relation,source,note\nacme/child,acme/teacher,distillation,https://x,n\n");
+  WriteFile(dir / "data/notes.csv", "what,ever\n1,2\n");
+  WriteFile(dir / "data/README.md", "# not a card\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "data"});
+  CHECK(FindOrg(store->Organizations(), "acme")->country == "FR");
+  auto parents = store->ParentEdges("acme/child");
+  REQUIRE(parents.size() == 2);
+  bool skipped = false;
+  for (const auto& d : store->Diagnostics()) {
+    if (d.code == "skipped" && d.source.find("notes.csv") != std::string::npos) skipped = true;
+  }
+  CHECK(skipped);
 }
 
 }  // namespace

@@ -104,6 +104,19 @@ struct IngestSummary {
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
                              const IngestOptions& options, std::ostream& log);
 
+// The reference data shipped in the binary (data/organizations.csv,
+// aliases.csv, blocs.json, licenses.csv, license_aliases.csv, families.csv,
+// known_bases.csv): "<data/VERSION>+<content hash>".
+std::string BuiltinDataVersion();
+inline constexpr const char* kReferenceVersionKey = "reference_version";
+
+// Loads the shipped reference data into `store`, in one run of its own, when
+// the store does not hold this version of it yet; true when it loaded it. Its
+// facts have origins "builtin:<file>", and every file a user ingests layers
+// over them (a user's row for the same namespace, bloc or licence wins, before
+// and after a later version of the reference data is loaded).
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log);
+
 }  // namespace lineage
 
 #endif  // LINEAGE_INGEST_H_

@@ -197,6 +197,10 @@ class Store {
   std::vector<Organization> Organizations() const;
   // The licence catalogue as stored (empty until a licences file is ingested).
   LicenseCatalogue Licenses() const;
+  // Store-wide settings ("reference_version": the built-in data it holds).
+  // Meta is "" for a key never set.
+  Status SetMeta(const std::string& key, const std::string& value);
+  Result<std::string> Meta(const std::string& key) const;
   // Reference data as stored, sorted by slug / id key.
   Result<std::vector<Family>> Families() const;
   Result<std::vector<KnownBase>> KnownBases() const;

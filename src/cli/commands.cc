@@ -79,7 +79,30 @@ int Fail(Io& io, const Status& st) {
   return st.code() == Status::Code::kInvalidInput ? kExitUsage : kExitFailure;
 }
 
-Result<std::unique_ptr<Store>> OpenRead(const Options& o) {
+// Opens the store for writing; a new store (or one holding older reference
+// data) first receives the reference data shipped in the binary.
+Result<std::unique_ptr<Store>> OpenWrite(const Options& o, Io& io) {
+  auto store = Store::Open(o.db, Store::Mode::kReadWrite);
+  if (!store.ok()) return store;
+  auto loaded = EnsureBuiltinReference(**store, io.err);
+  if (!loaded.ok()) return loaded.status();
+  return store;
+}
+
+// A query on a store that does not exist yet answers from the reference data
+// alone, in memory, so a first question works before any ingest and creates
+// no file. `sql` reads the file itself and has no such fallback.
+Result<std::unique_ptr<Store>> OpenRead(const Options& o, Io& io, bool reference_fallback = true) {
+  std::error_code ec;
+  if (reference_fallback && !std::filesystem::exists(o.db, ec)) {
+    auto store = Store::Open(":memory:", Store::Mode::kReadWrite);
+    if (!store.ok()) return store;
+    auto loaded = EnsureBuiltinReference(**store, io.err);
+    if (!loaded.ok()) return loaded.status();
+    io.err << "lineage: no store at '" << o.db << "': answering from the built-in reference "
+           << "data only (" << BuiltinDataVersion() << "); add models with 'lineage ingest PATH'\n";
+    return store;
+  }
   return Store::Open(o.db, Store::Mode::kReadOnly);
 }
 
@@ -173,7 +196,7 @@ void SetupIngest(CLI::App* app, Options& o) {
 }
 
 int RunIngest(Options& o, Io& io) {
-  auto store = Store::Open(o.db, Store::Mode::kReadWrite);
+  auto store = OpenWrite(o, io);
   if (!store.ok()) return Fail(io, store.status());
   IngestOptions opts;
   if (!o.as.empty()) {
@@ -204,7 +227,7 @@ void SetupShow(CLI::App* app, Options& o) {
 }
 
 int RunShow(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
@@ -227,7 +250,7 @@ void SetupChain(CLI::App* app, Options& o) {
 }
 
 int RunWalk(Options& o, Io& io, bool upward) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
@@ -252,7 +275,7 @@ void SetupChainAsOf(CLI::App* app, Options& o) {
 
 // chain --as-of: the ancestors at a date, from ingested repository histories.
 int RunChainAsOf(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
@@ -300,7 +323,7 @@ void SetupHistory(CLI::App* app, Options& o) {
 }
 
 int RunHistory(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   if (o.id.empty() && !o.findings) {
     return Fail(io, Status::InvalidInput("history needs a model ID, or --findings"));
@@ -376,7 +399,7 @@ Result<FlowReport> Flows(const Store& store, const Options& o, const std::string
 }
 
 int RunFlows(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto g = CompactGraph::Load(**store);
   auto r = Flows(**store, o, o.from, o.to, *g);
@@ -394,7 +417,7 @@ void SetupTimeline(CLI::App* app, Options& o) {
 }
 
 int RunTimeline(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto table = Blocs(**store, o);
   if (!table.ok()) return Fail(io, table.status());
@@ -429,7 +452,7 @@ void SetupExport(CLI::App* app, Options& o) {
 }
 
 int RunExport(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   int selections = !o.sel_chain.empty() + !o.sel_descendants.empty() + !o.sel_flows.empty();
   if (selections > 1) {
@@ -515,7 +538,7 @@ int RunExport(Options& o, Io& io) {
 void SetupFormatOnly(CLI::App* app, Options& o) { AddFormat(app, o); }
 
 int RunDiagnostics(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto d = (*store)->Diagnostics();
   if (o.format == "json") WriteDiagnosticsJson(d, io.out);
@@ -527,7 +550,7 @@ int RunDiagnostics(Options& o, Io& io) {
 void SetupStats(CLI::App* app, Options& o) { AddFormat(app, o, false); }
 
 int RunStats(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto s = (*store)->Stats();
   if (o.format == "json") WriteStatsJson(s, io.out);
@@ -542,7 +565,7 @@ void SetupSql(CLI::App* app, Options& o) {
 }
 
 int RunSql(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io, false);
   if (!store.ok()) return Fail(io, store.status());
   auto rows = (*store)->Query(o.sql);
   if (!rows.ok()) return Fail(io, rows.status());
@@ -648,7 +671,7 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
 }
 
 int RunLicenses(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   if (o.export_format == "list") {
     auto rows = (*store)->Query(
@@ -739,7 +762,7 @@ void Headline(const FlowReport& r, const Store& store, Io& io) {
 }
 
 int RunReport(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto table = Blocs(**store, o);
   if (!table.ok()) return Fail(io, table.status());
@@ -870,7 +893,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   CLI::App app{"lineage: AI model lineage and dependency graphs, with evidence on every edge",
                "lineage"};
-  app.set_version_flag("--version", "lineage 0.1.0");
+  const std::string version =
+      "lineage " LINEAGE_VERSION ", reference data " + BuiltinDataVersion();
+  app.set_version_flag("--version", version);
   app.add_option("--db", o.db, "the store (default $LINEAGE_DB, else ./lineage.db)");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Handler>> subs;
@@ -886,7 +911,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     out << app.help();
     return kExitOk;
   } catch (const CLI::CallForVersion& e) {
-    out << "lineage 0.1.0\n";
+    out << version << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

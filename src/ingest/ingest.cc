@@ -13,9 +13,11 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <set>
 #include <ostream>
 #include <thread>
 
+#include "ingest/builtin_data.h"
 #include "ingest/readers.h"
 #include "ingest/util.h"
 #include "lineage/git.h"
@@ -253,7 +255,13 @@ class Runner {
     std::error_code ec;
     std::string canonical = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
     if (canonical.empty()) canonical = path;
-    std::string origin = "file:" + canonical;
+    return Text(path, canonical, "file:" + canonical, text, kind);
+  }
+
+  // A table or dump read from `text`; `path` names it in diagnostics, `origin`
+  // owns its facts.
+  Status Text(const std::string& path, const std::string& canonical, const std::string& origin,
+              const std::string& text, InputKind kind) {
     std::string hash = ingest_util::HashHex(text);
     if (store_.DocumentUnchanged(origin, hash)) {
       ++skipped_files_;
@@ -378,39 +386,80 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
   auto start = Clock::now();
   std::vector<std::pair<std::string, InputKind>> work;
   std::vector<std::string> expanded;
+  std::set<std::string> folder_files;  // found by expanding a data folder
   for (const auto& p : paths) {
     std::error_code ec;
     if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
-    // A folder of dumps (no cards in it) is read as each of its JSON files.
+    // A data folder (dumps and tables, no cards in it, like data/) is read as
+    // each of its JSON and CSV files, in subfolders too.
     if (options.as == InputKind::kAuto && fs::is_directory(p, ec) && !IsGitRepository(p)) {
-      std::vector<std::string> dumps;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        std::string ext = IdKey(entry.path().extension().string());
-        if (entry.is_regular_file() && (ext == ".jsonl" || ext == ".json" || ext == ".ndjson")) {
-          dumps.push_back(entry.path().string());
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->path().filename().string().rfind('.', 0) == 0) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        std::string ext = IdKey(it->path().extension().string());
+        if (it->is_regular_file() &&
+            (ext == ".jsonl" || ext == ".json" || ext == ".ndjson" || ext == ".csv")) {
+          files.push_back(it->path().string());
         }
       }
-      std::sort(dumps.begin(), dumps.end());
-      if (!dumps.empty() && FindCards(p).empty()) {
-        expanded.insert(expanded.end(), dumps.begin(), dumps.end());
+      if (!files.empty() && FindCards(p).empty()) {
+        std::sort(files.begin(), files.end());
+        for (auto& f : files) folder_files.insert(f);
+        expanded.insert(expanded.end(), files.begin(), files.end());
         continue;
       }
     }
     expanded.push_back(p);
   }
+  std::vector<Diagnostic> skipped;
   for (const auto& p : expanded) {
     InputKind kind = options.as;
     if (kind == InputKind::kAuto) {
       auto detected = Detect(p);
-      if (!detected.ok()) return detected.status();
+      if (!detected.ok()) {
+        // A file found in a folder that is none of ours is skipped, not fatal.
+        if (!folder_files.count(p)) return detected.status();
+        skipped.push_back({p, 1, "warning", "skipped", detected.status().message()});
+        continue;
+      }
       kind = *detected;
     }
     work.emplace_back(p, kind);
   }
+  // Tables first, then dumps and curated edges, so a run reads like the
+  // reference it layers on; within a kind, the order given.
+  std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
+    auto rank = [](InputKind k) {
+      switch (k) {
+        case InputKind::kOrgs: return 0;
+        case InputKind::kAliases: return 1;
+        case InputKind::kBlocs: return 2;
+        case InputKind::kLicenses: return 3;
+        case InputKind::kLicenseAliases: return 4;
+        case InputKind::kFamilies: return 5;
+        case InputKind::kKnownBases: return 6;
+        case InputKind::kEdges: return 8;
+        default: return 7;
+      }
+    };
+    return rank(a.second) < rank(b.second);
+  });
   std::string description;
   for (const auto& p : paths) description += (description.empty() ? "" : " ") + p;
   Status st = store.BeginRun("ingest " + description);
   if (!st.ok()) return st;
+  for (const auto& d : skipped) {
+    st = store.AddDiagnostic("skipped:" + d.source, d);
+    if (!st.ok()) {
+      store.RollbackRun();
+      return st;
+    }
+  }
   Runner runner(store, options, log);
   for (const auto& [path, kind] : work) {
     switch (kind) {
@@ -436,6 +485,50 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
   s.diagnostics = c.diagnostics;
   s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return s;
+}
+
+namespace {
+
+InputKind BuiltinKind(const std::string& name) {
+  if (name == "organizations.csv") return InputKind::kOrgs;
+  if (name == "aliases.csv") return InputKind::kAliases;
+  if (name == "blocs.json") return InputKind::kBlocs;
+  if (name == "licenses.csv") return InputKind::kLicenses;
+  if (name == "license_aliases.csv") return InputKind::kLicenseAliases;
+  if (name == "families.csv") return InputKind::kFamilies;
+  if (name == "known_bases.csv") return InputKind::kKnownBases;
+  return InputKind::kAuto;
+}
+
+}  // namespace
+
+std::string BuiltinDataVersion() { return builtin::DataVersion(); }
+
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log) {
+  auto have = store.Meta(kReferenceVersionKey);
+  if (!have.ok()) return have.status();
+  const std::string version = builtin::DataVersion();
+  if (*have == version) return false;
+  Status st = store.BeginRun("reference data " + version);
+  if (!st.ok()) return st;
+  Runner runner(store, IngestOptions{}, log);
+  for (const auto& f : builtin::Files()) {
+    InputKind kind = BuiltinKind(f.name);
+    std::string name = std::string("builtin:") + f.name;
+    st = kind == InputKind::kAuto
+             ? Status::Corruption("built-in file '" + std::string(f.name) + "' has no reader")
+             : runner.Text(name, name, name, std::string(f.data, f.size), kind);
+    if (st.ok()) continue;
+    store.RollbackRun();
+    return st;
+  }
+  st = store.SetMeta(kReferenceVersionKey, version);
+  if (st.ok()) st = store.CommitRun(FindCycles);
+  if (!st.ok()) {
+    store.RollbackRun();
+    return st;
+  }
+  return true;
 }
 
 }  // namespace lineage

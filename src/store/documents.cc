@@ -65,7 +65,7 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
                          "organization, country, kind, source) VALUES(?,?,?,?,?,?,?,?)");
     st.bind(1, IdKey(org.ns));
     st.bind(2, origin);
-    st.bind(3, impl_->NextSeq());
+    st.bind(3, impl_->NextSeq(origin));
     st.bind(4, org.ns);
     st.bind(5, org.name);
     st.bind(6, org.country);
@@ -81,6 +81,7 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
 
 Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "license", "id", IdKey(t.id))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO license(id, name, family, spdx, url, commercial, "
                          "user_threshold, attribution, naming_prefix, pass_on, share_alike, "
@@ -114,6 +115,7 @@ Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
 Status Store::AddLicenseAlias(const std::string& alias, const std::string& license_id,
                               const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "license_alias", "alias", IdKey(alias))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO license_alias(alias, license_id, origin) "
                          "VALUES(?,?,?)");
@@ -138,7 +140,7 @@ Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
                          "new_namespace, source) VALUES(?,?,?,?,?)");
     st.bind(1, IdKey(old_ns));
     st.bind(2, origin);
-    st.bind(3, impl_->NextSeq());
+    st.bind(3, impl_->NextSeq(origin));
     st.bind(4, IdKey(new_ns));
     st.bind(5, source);
     st.exec();
@@ -156,7 +158,7 @@ Status Store::SetBloc(const std::string& name, const std::vector<std::string>& c
     del.bind(1, IdKey(name));
     del.bind(2, origin);
     del.exec();
-    int64_t seq = impl_->NextSeq();
+    int64_t seq = impl_->NextSeq(origin);
     SQLite::Statement ins(*impl_->db,
                           "INSERT OR IGNORE INTO bloc_layer(name, origin, seq, country) "
                           "VALUES(?,?,?,?)");

@@ -64,6 +64,10 @@ inline std::string ColText(SQLite::Statement& st, int i) {
   return t ? std::string(t) : std::string();
 }
 
+inline bool IsBuiltinOrigin(const std::string& origin) {
+  return origin.rfind("builtin:", 0) == 0;
+}
+
 inline std::string NowIso() {
   std::time_t t = std::time(nullptr);
   char buf[32];
@@ -222,7 +226,22 @@ struct Store::Impl {
   std::set<std::pair<int64_t, int64_t>> removed_pairs;  // edges removed in this run
   bool layers_changed = false;
   // Orders layers: later runs, and later rows of one run, win.
-  int64_t NextSeq() { return run_id * 10000000 + (++seq_in_run); }
+  // Built-in reference rows sort below every user row, whenever they were
+  // loaded, so a user's file keeps winning after the reference is upgraded.
+  int64_t NextSeq(const std::string& origin = "") {
+    ++seq_in_run;
+    return IsBuiltinOrigin(origin) ? seq_in_run : run_id * 10000000 + seq_in_run;
+  }
+  // True when a built-in row must not replace the row `table` holds for `key`
+  // (a user's file wrote it).
+  bool KeepUserRow(const std::string& origin, const char* table, const char* key_column,
+                   const std::string& key) const {
+    if (!IsBuiltinOrigin(origin)) return false;
+    SQLite::Statement st(*db, std::string("SELECT origin FROM ") + table + " WHERE " +
+                                  key_column + "=?");
+    st.bind(1, key);
+    return st.executeStep() && !IsBuiltinOrigin(ColText(st, 0));
+  }
 
   // Rebuilds the effective organization, alias and bloc rows from the layers.
   void RebuildLayers() {

@@ -299,6 +299,10 @@ CREATE TABLE known_base (
   origin                  TEXT NOT NULL
 );
 CREATE INDEX known_base_family ON known_base(family);
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 )sql";
 
 }  // namespace

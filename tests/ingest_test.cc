@@ -801,3 +801,55 @@ TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[in
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("Records of one model from several documents merge and never erase each other",
+          "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "full.jsonl",
+            "{\"id\": \"deepseek-ai/DeepSeek-R1\", \"createdAt\": \"2025-01-20T00:00:00Z\", "
+            "\"pipeline_tag\": \"text-generation\", \"cardData\": {\"license\": \"mit\", "
+            "\"base_model\": \"deepseek-ai/DeepSeek-V3-Base\"}}\n");
+  WriteFile(dir / "stub.jsonl", "{\"id\": \"deepseek-ai/DeepSeek-R1\"}\n");
+  auto store = OpenStore(dir / "s.db");
+  SECTION("a stub read after the full record keeps its licence, date and base") {
+    Run(*store, {dir / "full.jsonl"});
+    Run(*store, {dir / "stub.jsonl"});
+    auto a = store->GetArtifact("deepseek-ai/DeepSeek-R1");
+    REQUIRE(a.ok());
+    CHECK(a->license == "mit");
+    CHECK(a->created_at.substr(0, 10) == "2025-01-20");
+    CHECK(store->ParentEdges("deepseek-ai/DeepSeek-R1").size() == 1);
+  }
+  SECTION("the same holds in the other order and in one run") {
+    Run(*store, {dir / "stub.jsonl", dir / "full.jsonl"});
+    CHECK(store->GetArtifact("deepseek-ai/DeepSeek-R1")->license == "mit");
+  }
+  SECTION("the owner's card outranks a Hub record, and a conflict names both sources") {
+    std::filesystem::create_directories(dir / "cards/deepseek-ai/DeepSeek-R1");
+    WriteFile(dir / "cards/deepseek-ai/DeepSeek-R1/README.md",
+              "---\nlicense: apache-2.0\n---\n# R1\n");
+    Run(*store, {dir / "cards", dir / "full.jsonl"});
+    auto a = store->GetArtifact("deepseek-ai/DeepSeek-R1");
+    CHECK(a->license == "apache-2.0");
+    CHECK(a->created_at.substr(0, 10) == "2025-01-20");  // only the dump has it
+    bool named = false;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.code != "conflict") continue;
+      named = d.message.find("mit") != std::string::npos &&
+              d.message.find("apache-2.0") != std::string::npos &&
+              d.message.find("README.md") != std::string::npos;
+    }
+    CHECK(named);
+    SECTION("removing the card's licence brings the dump's back") {
+      WriteFile(dir / "cards/deepseek-ai/DeepSeek-R1/README.md", "---\ntags: [x]\n---\n# R1\n");
+      Run(*store, {dir / "cards"});
+      CHECK(store->GetArtifact("deepseek-ai/DeepSeek-R1")->license == "mit");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lineage

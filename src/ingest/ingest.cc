@@ -278,7 +278,17 @@ class Runner {
       if (!s.ok() && sink_status.ok()) sink_status = s;
     };
     switch (kind) {
-      case InputKind::kHub: readers::ReadHubDump(path, text, sink, &diags); break;
+      case InputKind::kHub: {
+        // A model's record is owned by the dump it came from, so two dumps (or
+        // a stub and a full record) each keep theirs and the store merges them.
+        std::string tag = "@" + ingest_util::HashHex(canonical).substr(0, 8);
+        auto owned = [&](DocumentFacts&& f) {
+          f.origin += tag;
+          sink(std::move(f));
+        };
+        readers::ReadHubDump(path, text, owned, &diags);
+        break;
+      }
       case InputKind::kOrgs: readers::ReadOrganizations(store_, path, origin, text, &diags); break;
       case InputKind::kAliases: readers::ReadAliases(store_, path, origin, text, &diags); break;
       case InputKind::kBlocs: readers::ReadBlocs(store_, path, origin, text, &diags); break;

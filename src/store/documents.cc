@@ -18,7 +18,10 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     if (existed) im.RemoveOrigin(facts.origin);
     ++im.counts.documents;
-    if (facts.artifact) im.UpsertDeclared(*facts.artifact, facts.origin);
+    if (facts.artifact) {
+      int64_t id = im.UpsertDeclared(*facts.artifact, facts.origin);
+      im.PutRecord(id, *facts.artifact, facts.origin);
+    }
     for (const Edge& e : facts.edges) {
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
       ArtifactKind pkind = e.relation == Relation::kTrainedOn   ? ArtifactKind::kDataset

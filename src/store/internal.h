@@ -503,10 +503,22 @@ struct Store::Impl {
         "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
     reset.bind(1, origin);
     reset.exec();
+    RemoveRecords(origin);
   }
 
   void ResolvePending();
   void CheckCycles(const CycleFinder& finder);
+
+  // Records (records.cc): every document that declares an artifact keeps its
+  // own record of the attributes, and the artifact shows their merge, so a
+  // stub never erases a fuller record read from another document.
+  std::unique_ptr<SQLite::Statement> put_record, count_records;
+  void PutRecord(int64_t artifact, const Artifact& a, const std::string& origin);
+  // Recomputes the artifact's attributes from its records; conflicting values
+  // become diagnostics naming both sources.
+  void MergeRecords(int64_t artifact);
+  // Forgets `origin`'s records, re-merging the artifacts that keep others.
+  void RemoveRecords(const std::string& origin);
 
   // The licence catalogue, read once per store handle.
   mutable std::unique_ptr<LicenseCatalogue> catalogue;

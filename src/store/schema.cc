@@ -299,6 +299,24 @@ CREATE TABLE known_base (
   origin                  TEXT NOT NULL
 );
 CREATE INDEX known_base_family ON known_base(family);
+CREATE TABLE artifact_record (
+  artifact     INTEGER NOT NULL,
+  origin       TEXT NOT NULL,
+  rank         INTEGER NOT NULL,
+  seq          INTEGER NOT NULL,
+  license      TEXT NOT NULL,
+  license_name TEXT NOT NULL,
+  license_link TEXT NOT NULL,
+  pipeline_tag TEXT NOT NULL,
+  library_name TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  new_version  TEXT NOT NULL,
+  tags         TEXT NOT NULL,
+  languages    TEXT NOT NULL,
+  PRIMARY KEY (artifact, origin)
+);
+CREATE INDEX artifact_record_origin ON artifact_record(origin);
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -88,6 +88,8 @@ ordered_json ArtifactJson(const Artifact& a) {
   j["organization"] = NullIfEmpty(a.organization);
   j["country"] = NullIfEmpty(a.country);
   j["country_source"] = NullIfEmpty(a.country_source);
+  j["country_source_kind"] = NullIfEmpty(a.country_source_kind);
+  j["organization_parent"] = NullIfEmpty(a.organization_parent);
   j["license"] = NullIfEmpty(a.license);
   j["license_name"] = NullIfEmpty(a.license_name);
   j["license_link"] = NullIfEmpty(a.license_link);
@@ -213,7 +215,15 @@ void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
   row("kind:", ArtifactKindName(a.kind));
   row("namespace:", a.author);
   row("organization:", Or(a.organization, "unknown"));
-  row("country:", a.country.empty() ? "unknown" : a.country + (a.country_source.empty() ? "" : "  (source: " + a.country_source + ")"));
+  row("part of:", a.organization_parent);
+  row("country:", a.country.empty() ? "unknown"
+                                    : a.country + (a.country_source.empty()
+                                                       ? ""
+                                                       : "  (source" +
+                                                             (a.country_source_kind.empty()
+                                                                  ? std::string()
+                                                                  : ", " + a.country_source_kind) +
+                                                             ": " + a.country_source + ")"));
   row("licence:", Or(LicenseText(a), "none declared"));
   if (!a.license_link.empty()) row("licence link:", a.license_link);
   row("created:", Or(a.created_at, "unknown"));
@@ -321,6 +331,8 @@ void WriteGraphJson(const Subgraph& g, std::ostream& out) {
         << ", \"depth\": " << g.nodes[i].depth << ", \"kind\": \"" << ArtifactKindName(a.kind)
         << "\", \"author\": " << J(a.author) << ", \"organization\": " << JOpt(a.organization)
         << ", \"country\": " << JOpt(a.country) << ", \"country_source\": " << JOpt(a.country_source)
+        << ", \"country_source_kind\": " << JOpt(a.country_source_kind)
+        << ", \"organization_parent\": " << JOpt(a.organization_parent)
         << ", \"license\": " << JOpt(a.license) << ", \"license_name\": " << JOpt(a.license_name)
         << ", \"license_link\": " << JOpt(a.license_link)
         << ", \"license_normalized\": " << JOpt(a.license_normalized)

@@ -71,6 +71,17 @@ void ReadOrganizations(Store& store, const std::string& path, const std::string&
                                                "unknown"};
   for (auto& [line, m] : Table(path, text, {"namespace", "organization", "country", "kind", "source"}, diags)) {
     Organization o{m["namespace"], m["organization"], m["country"], m["kind"], m["source"]};
+    static const std::set<std::string> kSourceKinds = {"own_site", "registry", "encyclopedia",
+                                                       "news", "paper", ""};
+    o.source_kind = m["source_kind"];
+    if (!kSourceKinds.count(o.source_kind)) {
+      diags->push_back({path, line, "warning", "organization",
+                        "source_kind '" + o.source_kind +
+                            "' is not own_site, registry, encyclopedia, news or paper; cleared"});
+      o.source_kind.clear();
+    }
+    o.checked = m["checked"];
+    o.parent = m["parent"];
     if (o.ns.empty() || !ParseHubRef(o.ns + "/x").ok()) {
       diags->push_back({path, line, "error", "organization", "'" + o.ns + "' is not a namespace; row skipped"});
       continue;

@@ -65,7 +65,8 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
   try {
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO organization_layer(namespace, origin, seq, display, "
-                         "organization, country, kind, source) VALUES(?,?,?,?,?,?,?,?)");
+                         "organization, country, kind, source, source_kind, checked, parent) "
+                         "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, IdKey(org.ns));
     st.bind(2, origin);
     st.bind(3, impl_->NextSeq(origin));
@@ -74,6 +75,9 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
     st.bind(6, org.country);
     st.bind(7, org.kind);
     st.bind(8, org.source);
+    st.bind(9, org.source_kind);
+    st.bind(10, org.checked);
+    st.bind(11, org.parent);
     st.exec();
     impl_->layers_changed = true;
   } catch (const SQLite::Exception& e) {

@@ -92,7 +92,8 @@ inline std::string NameOf(const std::string& key) {
 constexpr const char* kArtifactSelect =
     "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, a.license_name, "
     "a.license_link, a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, "
-    "a.tags, a.languages, o.organization, o.country, o.source, o.display "
+    "a.tags, a.languages, o.organization, o.country, o.source, o.display, o.source_kind, "
+    "o.parent "
     "FROM artifact a LEFT JOIN alias al ON al.old_namespace = a.namespace "
     "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) ";
 
@@ -115,6 +116,8 @@ inline Artifact RowToArtifact(SQLite::Statement& st, const LicenseCatalogue& cat
   a.tags = SplitLines(ColText(st, 13));
   a.languages = SplitLines(ColText(st, 14));
   a.organization = ColText(st, 15);
+  a.country_source_kind = ColText(st, 19);
+  a.organization_parent = ColText(st, 20);
   a.country = ColText(st, 16);
   a.country_source = ColText(st, 17);
   if (!a.license.empty() || !a.license_name.empty()) {
@@ -247,8 +250,10 @@ struct Store::Impl {
   void RebuildLayers() {
     db->exec("DELETE FROM organization");
     db->exec(
-        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin) "
-        "SELECT namespace, display, organization, country, kind, source, origin FROM "
+        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin, "
+        "source_kind, checked, parent) "
+        "SELECT namespace, display, organization, country, kind, source, origin, source_kind, "
+        "checked, parent FROM "
         "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
         "WHERE m.namespace = l.namespace)");
     db->exec("DELETE FROM alias");

@@ -317,6 +317,12 @@ CREATE TABLE artifact_record (
   PRIMARY KEY (artifact, origin)
 );
 CREATE INDEX artifact_record_origin ON artifact_record(origin);
+ALTER TABLE organization ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization ADD COLUMN checked TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN checked TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN parent TEXT NOT NULL DEFAULT '';
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

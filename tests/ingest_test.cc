@@ -853,3 +853,33 @@ TEST_CASE("Records of one model from several documents merge and never erase eac
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("A renamed repository is one node under its new id", "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "renames.csv",
+            "old_id,new_id,source\n"
+            "meta-llama/Meta-Llama-3.1-8B,meta-llama/Llama-3.1-8B,https://example.org/rename\n"
+            "bad,meta-llama/Llama-3.1-8B,https://x\n");
+  WriteFile(dir / "m.jsonl",
+            "{\"id\": \"acme/old-style\", \"cardData\": {\"base_model\": \"meta-llama/Meta-Llama-3.1-8B\"}}\n"
+            "{\"id\": \"acme/new-style\", \"cardData\": {\"base_model\": \"meta-llama/Llama-3.1-8B\"}}\n"
+            "{\"id\": \"meta-llama/Meta-Llama-3.1-8B\", \"cardData\": {\"license\": \"llama3.1\"}}\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "renames.csv", dir / "m.jsonl"});
+  auto children = store->ChildEdges("meta-llama/Llama-3.1-8B");
+  CHECK(children.size() == 2);
+  CHECK(store->GetArtifact("meta-llama/Llama-3.1-8B")->license == "llama3.1");
+  CHECK(store->ResolveId("meta-llama/meta-llama-3.1-8b").value() == "meta-llama/Llama-3.1-8B");
+  int64_t llamas = 0;
+  store->ScanNodes([&](const NodeRow& n) { llamas += IdKey(n.display).find("llama-3.1-8b") != std::string::npos; });
+  CHECK(llamas == 1);
+  bool diag = false;
+  for (const auto& d : store->Diagnostics()) diag |= d.code == "model_alias" && d.line == 3;
+  CHECK(diag);
+}
+
+}  // namespace
+}  // namespace lineage

@@ -72,9 +72,10 @@ enum class InputKind {
   kGit,             // a git model repository, or a folder of them (lineage/git.h)
   kFamilies,        // families.csv (lineage/reference.h)
   kKnownBases,      // known_bases.csv (lineage/reference.h)
+  kModelAliases,    // model_aliases.csv: renamed repositories
 };
 // "cards", "card", "hub", "orgs", "aliases", "blocs", "edges", "licenses",
-// "license-aliases", "git", "families", "known-bases"; InvalidInput otherwise.
+// "license-aliases", "git", "families", "known-bases", "model-aliases"; InvalidInput otherwise.
 Result<InputKind> ParseInputKind(std::string_view name);
 
 // Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries
@@ -106,7 +107,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
 
 // The reference data shipped in the binary (data/organizations.csv,
 // aliases.csv, blocs.json, licenses.csv, license_aliases.csv, families.csv,
-// known_bases.csv): "<data/VERSION>+<content hash>".
+// known_bases.csv, model_aliases.csv): "<data/VERSION>+<content hash>".
 std::string BuiltinDataVersion();
 inline constexpr const char* kReferenceVersionKey = "reference_version";
 

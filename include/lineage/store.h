@@ -161,6 +161,10 @@ class Store {
                          const std::string& origin);
   Status SetBloc(const std::string& name, const std::vector<std::string>& countries,
                  const std::string& origin);
+  // A repository renamed by its owner: `old_id` is the same artifact as
+  // `new_id` for everything ingested after this (and for ResolveId).
+  Status AddModelAlias(const std::string& old_id, const std::string& new_id,
+                       const std::string& source, const std::string& origin);
   // Reference data (lineage/reference.h); a later origin's row for the same
   // slug / id replaces an earlier one.
   Status UpsertFamily(const Family& family, const std::string& origin);

@@ -303,6 +303,9 @@ class Runner {
       case InputKind::kKnownBases:
         readers::ReadKnownBases(store_, path, origin, text, &diags);
         break;
+      case InputKind::kModelAliases:
+        readers::ReadModelAliases(store_, path, origin, text, &diags);
+        break;
       default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
     }
     if (!sink_status.ok()) return sink_status;
@@ -361,6 +364,7 @@ Result<InputKind> Detect(const std::string& path) {
     std::string header = text.substr(0, text.find('\n'));
     auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
     if (has("old_namespace")) return InputKind::kAliases;
+    if (has("old_id") && has("new_id")) return InputKind::kModelAliases;
     if (has("license_id") && has("alias")) return InputKind::kLicenseAliases;
     if (has("canonical_base") && has("name_patterns")) return InputKind::kFamilies;
     if (has("hidden_size") && has("config_source")) return InputKind::kKnownBases;
@@ -382,13 +386,13 @@ Result<InputKind> ParseInputKind(std::string_view name) {
       {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges},
       {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases},
       {"git", InputKind::kGit},       {"families", InputKind::kFamilies},
-      {"known-bases", InputKind::kKnownBases}};
+      {"known-bases", InputKind::kKnownBases}, {"model-aliases", InputKind::kModelAliases}};
   for (const auto& [n, k] : kKinds) {
     if (name == n) return k;
   }
   return Status::InvalidInput("unknown input kind '" + std::string(name) +
                               "' (one of cards, card, hub, orgs, aliases, blocs, edges, licenses, "
-                              "license-aliases, git, families, known-bases)");
+                              "license-aliases, git, families, known-bases, model-aliases)");
 }
 
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
@@ -453,6 +457,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
         case InputKind::kLicenseAliases: return 4;
         case InputKind::kFamilies: return 5;
         case InputKind::kKnownBases: return 6;
+        case InputKind::kModelAliases: return -1;
         case InputKind::kEdges: return 8;
         default: return 7;
       }
@@ -507,6 +512,7 @@ InputKind BuiltinKind(const std::string& name) {
   if (name == "license_aliases.csv") return InputKind::kLicenseAliases;
   if (name == "families.csv") return InputKind::kFamilies;
   if (name == "known_bases.csv") return InputKind::kKnownBases;
+  if (name == "model_aliases.csv") return InputKind::kModelAliases;
   return InputKind::kAuto;
 }
 

@@ -121,6 +121,22 @@ void ReadAliases(Store& store, const std::string& path, const std::string& origi
   }
 }
 
+void ReadModelAliases(Store& store, const std::string& path, const std::string& origin,
+                      const std::string& text, std::vector<Diagnostic>* diags) {
+  for (auto& [line, m] : Table(path, text, {"old_id", "new_id", "source"}, diags)) {
+    auto from = ParseHubRef(m["old_id"]);
+    auto to = ParseHubRef(m["new_id"]);
+    if (!from.ok() || !to.ok() || !from->qualified || !to->qualified ||
+        IdKey(from->id) == IdKey(to->id)) {
+      diags->push_back({path, line, "error", "model_alias",
+                        "a rename needs two different NAMESPACE/NAME ids; row skipped"});
+      continue;
+    }
+    Status st = store.AddModelAlias(from->id, to->id, m["source"], origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "model_alias", st.message()});
+  }
+}
+
 void ReadBlocs(Store& store, const std::string& path, const std::string& origin,
     const std::string& text,
                std::vector<Diagnostic>* diags) {

@@ -341,10 +341,32 @@ struct Store::Impl {
   }
 
   // Row id of the artifact `display` (created as an undeclared stub if new).
-  int64_t GetOrCreate(const std::string& display, ArtifactKind kind) {
-    std::string key = IdKey(display);
+  // Renamed repositories (model_alias): old id key -> the id it is now.
+  std::unordered_map<std::string, std::string> model_aliases;
+  bool model_aliases_loaded = false;
+  const std::string* RenamedTo(const std::string& key) {
+    if (!model_aliases_loaded) {
+      model_aliases.clear();
+      SQLite::Statement q(*db, "SELECT old_key, new_display FROM model_alias");
+      while (q.executeStep()) model_aliases[ColText(q, 0)] = ColText(q, 1);
+      model_aliases_loaded = true;
+    }
+    if (model_aliases.empty()) return nullptr;
+    auto it = model_aliases.find(key);
+    return it == model_aliases.end() ? nullptr : &it->second;
+  }
+
+  int64_t GetOrCreate(const std::string& written, ArtifactKind kind) {
+    std::string key = IdKey(written);
     auto it = id_cache.find(key);
     if (it != id_cache.end()) return it->second;
+    // An old name of a renamed repository is the same node as its new name.
+    if (const std::string* renamed = RenamedTo(key)) {
+      int64_t id = GetOrCreate(*renamed, kind);
+      id_cache.emplace(std::move(key), id);
+      return id;
+    }
+    const std::string& display = written;
     // Insert first: in a bulk ingest most names are new.
     auto& ins = *insert_artifact;
     ins.reset();
@@ -370,7 +392,15 @@ struct Store::Impl {
   }
 
   // Writes the attributes of an artifact a document declares; its row id.
-  int64_t UpsertDeclared(const Artifact& a, const std::string& origin) {
+  int64_t UpsertDeclared(const Artifact& declared, const std::string& origin) {
+    Artifact renamed_copy;
+    const Artifact* ap = &declared;
+    if (const std::string* renamed = RenamedTo(IdKey(declared.id))) {
+      renamed_copy = declared;
+      renamed_copy.id = *renamed;
+      ap = &renamed_copy;
+    }
+    const Artifact& a = *ap;
     std::string key = IdKey(a.id);
     auto& st = *upsert_declared;
     st.reset();
@@ -495,6 +525,7 @@ struct Store::Impl {
                             "DELETE FROM license WHERE origin=?",
                             "DELETE FROM license_alias WHERE origin=?",
                             "DELETE FROM family WHERE origin=?",
+                            "DELETE FROM model_alias WHERE origin=?",
                             "DELETE FROM known_base WHERE origin=?"}) {
       SQLite::Statement st(*db, sql);
       st.bind(1, origin);

@@ -23,6 +23,14 @@ Result<std::string> Store::ResolveId(const std::string& text) const {
     std::string ns = NamespaceOf(key);
     std::string name = NameOf(key);
     if (!ns.empty()) {
+      // A renamed repository: its old id names the artifact under its new one.
+      SQLite::Statement renamed(db, "SELECT new_display FROM model_alias WHERE old_key=?");
+      renamed.bind(1, key);
+      if (renamed.executeStep()) {
+        by_key.reset();
+        by_key.bind(1, IdKey(ColText(renamed, 0)));
+        if (by_key.executeStep()) return ColText(by_key, 0);
+      }
       // A renamed namespace: old/name -> new/name and back.
       SQLite::Statement al(db,
                            "SELECT new_namespace FROM alias WHERE old_namespace=?1 UNION "

@@ -123,6 +123,26 @@ Result<std::vector<KnownBase>> Store::KnownBases() const {
 
 namespace lineage {
 
+Status Store::AddModelAlias(const std::string& old_id, const std::string& new_id,
+                           const std::string& source, const std::string& origin) {
+  try {
+    if (impl_->KeepUserRow(origin, "model_alias", "old_key", IdKey(old_id))) return Status::Ok();
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO model_alias(old_key, new_display, source, origin) "
+                         "VALUES(?,?,?,?)");
+    st.bind(1, IdKey(old_id));
+    st.bind(2, new_id);
+    st.bind(3, source);
+    st.bind(4, origin);
+    st.exec();
+    impl_->model_aliases_loaded = false;
+    impl_->id_cache.clear();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("model alias write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
 Status Store::SetMeta(const std::string& key, const std::string& value) {
   try {
     SQLite::Statement st(*impl_->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");

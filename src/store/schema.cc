@@ -323,6 +323,12 @@ ALTER TABLE organization ADD COLUMN parent TEXT NOT NULL DEFAULT '';
 ALTER TABLE organization_layer ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE organization_layer ADD COLUMN checked TEXT NOT NULL DEFAULT '';
 ALTER TABLE organization_layer ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+CREATE TABLE model_alias (
+  old_key     TEXT PRIMARY KEY,
+  new_display TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  origin      TEXT NOT NULL
+);
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -525,3 +525,38 @@ TEST_CASE("lineage flows finds models built on another bloc's bases", "[cli]") {
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression: a store in a folder the reader cannot write failed with
+// "attempt to write a readonly database" (SQLite could not create -shm).
+TEST_CASE("lineage reads a store in a read-only folder", "[cli]") {
+  TempDir dir;
+  std::string folder = dir / "ro";
+  fs::create_directories(folder);
+  fs::copy(kFixtures + "/cards", dir / "cards", fs::copy_options::recursive);
+  Output i = RunLineage(dir.path(), {"--db", folder + "/s.db", "ingest", dir / "cards",
+                                     "--no-progress"});
+  REQUIRE(i.code == 0);
+  REQUIRE_FALSE(fs::exists(folder + "/s.db-wal"));  // a clean close checkpoints the WAL
+  fs::permissions(dir.path(), fs::perms::all, fs::perm_options::add);
+  fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  fs::permissions(folder + "/s.db", fs::perms::others_read, fs::perm_options::add);
+  // Root may write anywhere: read as an unprivileged user then.
+  std::string as = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  std::string out = dir / "show.txt";
+  int rc = std::system((as + LINEAGE_BINARY + std::string(" --db ") + folder +
+                        "/s.db show Qwen/Qwen2-7B > " + out + " 2>&1")
+                           .c_str());
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::add);
+  INFO(ReadFile(out));
+  CHECK(rc == 0);
+  CHECK_THAT(ReadFile(out), Catch::Contains("Qwen/Qwen2-7B"));
+  CHECK_FALSE(fs::exists(folder + "/s.db-shm"));
+}
+
+}  // namespace
+}  // namespace lineage

@@ -28,6 +28,10 @@ struct PendingRef {
   Evidence evidence;
 };
 
+// At most this many diagnostics are stored per document; one more says how
+// many were left out.
+inline constexpr size_t kMaxDiagnosticsPerDocument = 100;
+
 // Everything one input document says. `origin` names the document stably
 // across versions ("card:qwen/qwen2-7b", "hub:qwen/qwen2-7b", "file:data/x.csv").
 struct DocumentFacts {

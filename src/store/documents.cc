@@ -47,7 +47,17 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
       st.bind(10, p.evidence.confidence);
       st.exec();
     }
-    for (const Diagnostic& d : facts.diagnostics) im.AddDiagnostic(facts.origin, d);
+    // A pathological document (a card with 200,000 bad lines) must not flood
+    // the store: the first ones say what is wrong, a last one how many more.
+    size_t shown = std::min(facts.diagnostics.size(), kMaxDiagnosticsPerDocument);
+    for (size_t i = 0; i < shown; ++i) im.AddDiagnostic(facts.origin, facts.diagnostics[i]);
+    if (facts.diagnostics.size() > shown) {
+      const Diagnostic& last = facts.diagnostics[shown];
+      im.AddDiagnostic(facts.origin,
+                       {last.source, last.line, "warning", "too_many_diagnostics",
+                        std::to_string(facts.diagnostics.size() - shown) +
+                            " more diagnostics in this document were not recorded"});
+    }
     auto& doc = *im.upsert_document;
     doc.reset();
     doc.bind(1, facts.origin);

@@ -193,6 +193,9 @@ class Store {
   // Edges from `id` to its parents / children, with evidence, sorted.
   std::vector<Edge> ParentEdges(const std::string& id) const;
   std::vector<Edge> ChildEdges(const std::string& id) const;
+  // The first `limit` children of `id` by id, with evidence; `total` receives
+  // how many there are. NotFound for an unknown id.
+  Result<std::vector<Edge>> ChildEdges(const std::string& id, size_t limit, int64_t* total) const;
   // Every ancestor up to the roots (max_depth < 0: unlimited).
   Result<Subgraph> Chain(const std::string& id, int max_depth = -1) const;
   // Everything derived from `id`, down to `max_depth` hops (< 0: unlimited).

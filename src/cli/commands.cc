@@ -36,6 +36,7 @@ struct Options {
   std::string format = "text";
   std::string id;
   int depth = -1;
+  int limit = 100;  // show: children listed
   std::vector<std::string> paths;
   std::string as;
   std::string from, to;
@@ -223,6 +224,7 @@ int RunIngest(Options& o, Io& io) {
 
 void SetupShow(CLI::App* app, Options& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
+  app->add_option("--limit", o.limit, "list at most N children (default 100; 0: all)");
   AddFormat(app, o, false);
 }
 
@@ -234,11 +236,20 @@ int RunShow(Options& o, Io& io) {
   auto a = (*store)->GetArtifact(*id);
   if (!a.ok()) return Fail(io, a.status());
   auto parents = (*store)->ParentEdges(*id);
-  auto children = (*store)->ChildEdges(*id);
+  // A base with a million children is summarised, not listed.
+  int64_t total = 0;
+  size_t limit = o.limit > 0 ? static_cast<size_t>(o.limit) : SIZE_MAX;
+  auto children = (*store)->ChildEdges(*id, limit, &total);
+  if (!children.ok()) return Fail(io, children.status());
   if (o.format == "json") {
-    WriteShowJson(*a, parents, children, io.out);
+    WriteShowJson(*a, parents, *children, io.out, total);
   } else {
-    WriteShowText(*a, parents, children, io.out);
+    WriteShowText(*a, parents, *children, io.out, total);
+  }
+  if (static_cast<int64_t>(children->size()) < total) {
+    io.err << "lineage: showing " << children->size() << " of " << total
+           << " children; 'lineage descendants " << *id
+           << " --depth 1' lists them all, '--limit 0' shows them here\n";
   }
   return kExitOk;
 }

@@ -207,7 +207,8 @@ std::string CsvField(const std::string& s) {
 // --- show --------------------------------------------------------------------------
 
 void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out) {
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total) {
   out << a.id << "\n";
   auto row = [&out](const char* k, const std::string& v) {
     if (!v.empty()) out << "  " << std::left << std::setw(15) << k << v << "\n";
@@ -236,20 +237,27 @@ void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
     out << "    " << RelationText(e) << " -> " << e.parent << "\n";
     for (const auto& ev : e.evidence) out << "        evidence: " << EvidenceText(ev) << "\n";
   }
-  out << "  children (" << children.size() << "):\n";
+  int64_t total = std::max<int64_t>(children_total, static_cast<int64_t>(children.size()));
+  out << "  children (" << total << "):\n";
   for (const auto& e : children) {
     out << "    " << e.child << " (" << RelationText(e) << ")\n";
+  }
+  if (total > static_cast<int64_t>(children.size())) {
+    out << "    ... and " << total - static_cast<int64_t>(children.size()) << " more\n";
   }
 }
 
 void WriteShowJson(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out) {
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total) {
   ordered_json j = ArtifactJson(a);
   ordered_json p = ordered_json::array(), c = ordered_json::array();
   for (const auto& e : parents) p.push_back(EdgeJson(e));
   for (const auto& e : children) c.push_back(EdgeJson(e));
   j["parents"] = p;
   j["children"] = c;
+  j["children_total"] =
+      std::max<int64_t>(children_total, static_cast<int64_t>(children.size()));
   Dump(j, out);
 }
 

@@ -883,3 +883,42 @@ TEST_CASE("A renamed repository is one node under its new id", "[ingest]") {
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression: folder names with a tab, a newline or a space became artifacts,
+// and invalid UTF-8 in a CSV reached the GraphML and SVG writers.
+TEST_CASE("Card folders whose names are no Hub id, and CSV with bad UTF-8, become diagnostics",
+          "[ingest]") {
+  TempDir dir;
+  for (const char* name : {"ns/good", "ns/has space", "ns/tab\there", "ns/new\nline", "ns/bad\xff"}) {
+    std::filesystem::create_directories(dir / (std::string("cards/") + name));
+    WriteFile(dir / (std::string("cards/") + name + "/README.md"), "---\nlicense: mit\n---\n");
+  }
+  WriteFile(dir / "orgs.csv",
+            "namespace,organization,country,kind,source\nns,Caf\xe9 Labs,,company,\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards", dir / "orgs.csv"});
+  int64_t artifacts = 0;
+  store->ScanNodes([&](const NodeRow&) { ++artifacts; });
+  CHECK(artifacts == 1);
+  int bad_ids = 0, encoding = 0;
+  for (const auto& d : store->Diagnostics()) {
+    bad_ids += d.code == "bad_id";
+    if (d.code == "encoding" && d.source.find("orgs.csv") != std::string::npos) {
+      ++encoding;
+      CHECK(d.line == 2);
+    }
+  }
+  CHECK(bad_ids == 4);
+  CHECK(encoding == 1);
+  auto orgs = store->Organizations();
+  REQUIRE(orgs.size() > 0);
+  bool fixed = false;
+  for (const auto& o : orgs) fixed |= o.name == "Caf\xEF\xBF\xBD Labs";
+  CHECK(fixed);
+}
+
+}  // namespace
+}  // namespace lineage

@@ -119,6 +119,22 @@ DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
     facts.diagnostics.push_back({card.path, 0, "error", "io", std::string("cannot read file: ") + std::strerror(errno)});
     return facts;
   }
+  // A folder name that is no Hub id (a space, a tab, a newline, bad UTF-8)
+  // would become an artifact no writer can name safely.
+  if (auto ref = ParseHubRef(card.id); !ref.ok() || !ref->qualified || ref->from_url) {
+    std::string shown;
+    ingest_util::FixUtf8(card.id, &shown);
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    }
+    facts.origin = "badcard:" + card.path;
+    facts.content_hash = ingest_util::HashHex(text);
+    facts.diagnostics.push_back(
+        {card.path, 0, "error", "bad_id",
+         "folder names '" + shown + "', which is not a Hub id NAMESPACE/NAME" +
+             (ref.ok() ? "" : " (" + ref.status().message() + ")") + "; card skipped"});
+    return facts;
+  }
   CardFields fields = ParseCardText(text, card.path);
   facts = BuildCardFacts(fields, card.id, card.path, "card.base_model");
   facts.origin = "card:" + IdKey(card.id);
@@ -261,8 +277,8 @@ class Runner {
   // A table or dump read from `text`; `path` names it in diagnostics, `origin`
   // owns its facts.
   Status Text(const std::string& path, const std::string& canonical, const std::string& origin,
-              const std::string& text, InputKind kind) {
-    std::string hash = ingest_util::HashHex(text);
+              const std::string& raw, InputKind kind) {
+    std::string hash = ingest_util::HashHex(raw);
     if (store_.DocumentUnchanged(origin, hash)) {
       ++skipped_files_;
       return Status::Ok();
@@ -272,6 +288,19 @@ class Runner {
     Status st = ApplyFileDiagnostics(origin, hash, {});
     if (!st.ok()) return st;
     std::vector<Diagnostic> diags;
+    // Tables must be UTF-8: every writer downstream (GraphML, SVG, JSON)
+    // needs it. A bad byte becomes U+FFFD, with the line that held it.
+    std::string fixed;
+    const std::string* text_ptr = &raw;
+    if (kind != InputKind::kHub && kind != InputKind::kBlocs) {
+      int bad_line = ingest_util::FixUtf8(raw, &fixed);
+      if (bad_line > 0) {
+        diags.push_back({path, bad_line, "warning", "encoding",
+                         "invalid UTF-8 byte; replaced with U+FFFD"});
+        text_ptr = &fixed;
+      }
+    }
+    const std::string& text = *text_ptr;
     Status sink_status;
     auto sink = [&](DocumentFacts&& f) {
       Status s = Apply(std::move(f));

@@ -43,6 +43,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
       impl->db = std::make_unique<SQLite::Database>(
           path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
       try {
+        impl->db->setBusyTimeout(10000);
         impl->db->execAndGet("PRAGMA application_id");
       } catch (const SQLite::Exception& e) {
         // In a folder we cannot write, SQLite cannot create the WAL index
@@ -52,6 +53,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
         if (e.getErrorCode() != SQLITE_READONLY && e.getErrorCode() != SQLITE_CANTOPEN) throw;
         impl->db = std::make_unique<SQLite::Database>(
             ImmutableUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX | SQLite::OPEN_URI);
+        impl->db->setBusyTimeout(10000);
       }
     } else {
       impl->db = std::make_unique<SQLite::Database>(
@@ -79,11 +81,22 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
         return Status::Corruption("'" + path + "' has an old schema; open it for writing "
                                   "(any ingest) to migrate it");
       }
-      SQLite::Transaction t(db);
-      for (int v = version; v < static_cast<int>(migrations.size()); ++v) db.exec(migrations[v]);
-      db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
-      db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
-      t.commit();
+      // Take the write lock first, then read the version again: two processes
+      // creating one store at once must not both run the migrations.
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        version = db.execAndGet("PRAGMA user_version").getInt();
+        for (int v = version; v < static_cast<int>(migrations.size()); ++v) db.exec(migrations[v]);
+        db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+        db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
+        db.exec("COMMIT");
+      } catch (...) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (const SQLite::Exception&) {
+        }
+        throw;
+      }
     }
     if (mode == Mode::kReadWrite) {
       db.exec("PRAGMA journal_mode = WAL");

@@ -329,6 +329,19 @@ CREATE TABLE model_alias (
   source      TEXT NOT NULL,
   origin      TEXT NOT NULL
 );
+-- SQLite 3.40's integrity_check reports false NULLs in the WITHOUT ROWID
+-- bloc_layer.seq; as an ordinary table it checks clean.
+CREATE TABLE bloc_layer_v5 (
+  name    TEXT NOT NULL,
+  origin  TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  country TEXT NOT NULL,
+  UNIQUE (name, origin, country)
+);
+INSERT INTO bloc_layer_v5 SELECT name, origin, seq, country FROM bloc_layer;
+DROP TABLE bloc_layer;
+ALTER TABLE bloc_layer_v5 RENAME TO bloc_layer;
+CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -429,6 +429,30 @@ void ReadKnownBases(Store& store, const std::string& path, const std::string& or
                         "'" + b.id + "' has a config fingerprint but no config_source"});
     }
     Status st = store.UpsertKnownBase(b, origin);
+    if (!st.ok()) {
+      diags->push_back({path, line, "error", "known_base", st.message()});
+      continue;
+    }
+    // A known base is also a model record: its licence and creation date, as
+    // its own card gives them, merge with whatever else describes it.
+    DocumentFacts facts;
+    facts.origin = "base:" + origin + "#" + IdKey(b.id);
+    facts.content_hash = ingest_util::HashHex(b.id + '\n' + b.license + '\n' + b.created_at +
+                                              '\n' + b.source);
+    Artifact a;
+    a.id = b.id;
+    a.author = ref->id.substr(0, ref->id.find('/'));
+    if (b.license.rfind("other:", 0) == 0) {
+      a.license = "other";
+      a.license_name = b.license.substr(6);
+    } else {
+      a.license = b.license;
+    }
+    a.created_at = b.created_at;
+    a.source = b.source;
+    a.declared = true;
+    facts.artifact = std::move(a);
+    st = store.ApplyDocument(facts);
     if (!st.ok()) diags->push_back({path, line, "error", "known_base", st.message()});
   }
 }

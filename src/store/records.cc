@@ -140,23 +140,30 @@ void Store::Impl::MergeRecords(int64_t artifact) {
   }
   // A value another record contradicts is kept from the better record and
   // reported with both sources.
+  std::set<std::string> reported;
   auto report = [&](const char* field, const std::string& kept, const Record& kept_from,
                     const std::string& other, const Record& other_from) {
+    if (!reported.insert(std::string(field) + '\n' + other + '\n' + Shown(other_from)).second) return;
     Diagnostic d{Shown(other_from), 0, "warning", "conflict",
                  display + ": " + field + " '" + other + "' here differs from '" + kept +
                      "' in " + Shown(kept_from) + "; kept '" + kept + "'"};
     AddDiagnostic(conflict_origin, d);
   };
+  // `license: other` with a `license_name` names the same licence as that
+  // name written directly (a catalogue id such as glm-4).
+  auto licence_key = [](const Record& x) {
+    std::string l = IdKey(x.license);
+    return (l.empty() || l == "other") && !x.license_name.empty() ? IdKey(x.license_name) : l;
+  };
+  auto show = [](const Record& x) {
+    if (x.license.empty()) return x.license_name;
+    return x.license_name.empty() ? x.license : x.license + " (" + x.license_name + ")";
+  };
   for (const Record& r : records) {
-    if (license_from && &r != license_from) {
-      std::string mine = IdKey(r.license) + "|" + IdKey(r.license_name);
-      std::string kept = IdKey(license_from->license) + "|" + IdKey(license_from->license_name);
-      if ((!r.license.empty() || !r.license_name.empty()) && mine != kept) {
-        auto show = [](const Record& x) {
-          return x.license_name.empty() ? x.license : x.license + " (" + x.license_name + ")";
-        };
-        report("licence", show(*license_from), *license_from, show(r), r);
-      }
+    if (!license_from || &r == license_from) continue;
+    if ((!r.license.empty() || !r.license_name.empty()) &&
+        licence_key(r) != licence_key(*license_from)) {
+      report("licence", show(*license_from), *license_from, show(r), r);
     }
   }
   for (const Record& r : records) {

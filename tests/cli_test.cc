@@ -356,9 +356,10 @@ TEST_CASE("lineage uses $LINEAGE_DB when --db is not given", "[cli]") {
   CHECK(o.code == 0);
   CHECK_THAT(o.out, Catch::StartsWith("Qwen/Qwen2-7B\n"));
   SECTION("--db wins over the environment") {
-    Output other = RunLineage(dir.path(), {"--db", dir / "none.db", "show", "Qwen/Qwen2-7B"},
+    Output other = RunLineage(dir.path(), {"--db", dir / "none.db", "show", "alice/qwen-chat"},
                               {"LINEAGE_DB=" + db});
     CHECK(other.code == 1);
+    CHECK_FALSE(fs::exists(dir / "none.db"));
   }
 }
 

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Installs the Debian 12 packages lineage builds and runs with, if missing.
+# Usage: deps.sh [fuzz]
 set -eu
 PKGS="g++ cmake ninja-build pkg-config libsqlitecpp-dev libsqlite3-dev libboost-graph-dev
 libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz"
+# `deps.sh fuzz`: what scripts/fuzz.sh needs instead (clang with libFuzzer).
+[ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -69,7 +69,9 @@ void ReadOrganizations(Store& store, const std::string& path, const std::string&
   static const std::set<std::string> kKinds = {"company",   "academic",  "government",
                                                "nonprofit", "community", "individual",
                                                "unknown"};
-  for (auto& [line, m] : Table(path, text, {"namespace", "organization", "country", "kind", "source"}, diags)) {
+  for (auto& row : Table(path, text, {"namespace", "organization", "country", "kind", "source"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     Organization o{m["namespace"], m["organization"], m["country"], m["kind"], m["source"]};
     static const std::set<std::string> kSourceKinds = {"own_site", "registry", "encyclopedia",
                                                        "news", "paper", ""};
@@ -109,7 +111,9 @@ void ReadOrganizations(Store& store, const std::string& path, const std::string&
 void ReadAliases(Store& store, const std::string& path, const std::string& origin,
     const std::string& text,
                  std::vector<Diagnostic>* diags) {
-  for (auto& [line, m] : Table(path, text, {"old_namespace", "new_namespace"}, diags)) {
+  for (auto& row : Table(path, text, {"old_namespace", "new_namespace"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     const std::string& from = m["old_namespace"];
     const std::string& to = m["new_namespace"];
     if (from.empty() || to.empty() || IdKey(from) == IdKey(to)) {
@@ -123,7 +127,9 @@ void ReadAliases(Store& store, const std::string& path, const std::string& origi
 
 void ReadModelAliases(Store& store, const std::string& path, const std::string& origin,
                       const std::string& text, std::vector<Diagnostic>* diags) {
-  for (auto& [line, m] : Table(path, text, {"old_id", "new_id", "source"}, diags)) {
+  for (auto& row : Table(path, text, {"old_id", "new_id", "source"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     auto from = ParseHubRef(m["old_id"]);
     auto to = ParseHubRef(m["new_id"]);
     if (!from.ok() || !to.ok() || !from->qualified || !to->qualified ||
@@ -173,7 +179,9 @@ void ReadLicenses(Store& store, const std::string& path, const std::string& orig
       "permissive", "copyleft", "weak-copyleft", "openrail", "llama", "gemma", "qwen", "deepseek",
       "community", "non-commercial", "research-only", "public-domain", "proprietary", "other",
       "unknown"};
-  for (auto& [line, m] : Table(path, text, {"id", "name", "family", "url"}, diags)) {
+  for (auto& row : Table(path, text, {"id", "name", "family", "url"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     LicenseTerms t;
     t.id = m["id"];
     if (t.id.empty()) {
@@ -225,7 +233,9 @@ void ReadLicenses(Store& store, const std::string& path, const std::string& orig
 void ReadLicenseAliases(Store& store, const std::string& path, const std::string& origin,
     const std::string& text,
                         std::vector<Diagnostic>* diags) {
-  for (auto& [line, m] : Table(path, text, {"alias", "license_id"}, diags)) {
+  for (auto& row : Table(path, text, {"alias", "license_id"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     if (m["alias"].empty() || m["license_id"].empty()) {
       diags->push_back({path, line, "error", "license_alias", "alias and license_id are both needed; row skipped"});
       continue;
@@ -241,7 +251,9 @@ void ReadCuratedEdges(const std::string& path, const std::string& origin, const 
   DocumentFacts facts;
   facts.origin = "edges:" + origin;
   facts.content_hash = ingest_util::HashHex(text);
-  for (auto& [line, m] : Table(path, text, {"child", "parent", "relation", "source"}, diags)) {
+  for (auto& row : Table(path, text, {"child", "parent", "relation", "source"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     auto child = ParseHubRef(m["child"]);
     auto parent = ParseHubRef(m["parent"]);
     auto relation = ParseRelation(m["relation"]);
@@ -337,9 +349,11 @@ bool ParseCount(const std::string& v, int64_t* out) {
 
 void ReadFamilies(Store& store, const std::string& path, const std::string& origin,
                   const std::string& text, std::vector<Diagnostic>* diags) {
-  for (auto& [line, m] : Table(path, text, {"family", "name", "publisher", "canonical_base",
+  for (auto& row : Table(path, text, {"family", "name", "publisher", "canonical_base",
                                             "name_patterns", "licenses", "source"},
                                diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     Family f;
     f.slug = m["family"];
     if (f.slug.empty()) {
@@ -380,7 +394,9 @@ void ReadFamilies(Store& store, const std::string& path, const std::string& orig
 
 void ReadKnownBases(Store& store, const std::string& path, const std::string& origin,
                     const std::string& text, std::vector<Diagnostic>* diags) {
-  for (auto& [line, m] : Table(path, text, {"id", "family", "source"}, diags)) {
+  for (auto& row : Table(path, text, {"id", "family", "source"}, diags)) {
+    const int line = row.first;
+    auto& m = row.second;
     KnownBase b;
     auto ref = ParseHubRef(m["id"]);
     if (!ref.ok() || !ref->qualified) {

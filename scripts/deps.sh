@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages lineage builds and runs with, if missing.
 set -eu
 PKGS="g++ cmake ninja-build pkg-config libsqlitecpp-dev libsqlite3-dev libboost-graph-dev
-libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz"
+libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz
+libcurl4-openssl-dev libcpp-httplib-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -3,7 +3,8 @@
 # Usage: deps.sh [fuzz]
 set -eu
 PKGS="g++ cmake ninja-build pkg-config libsqlitecpp-dev libsqlite3-dev libboost-graph-dev
-libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz"
+libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz
+libcurl4-openssl-dev libcpp-httplib-dev"
 # `deps.sh fuzz`: what scripts/fuzz.sh needs instead (clang with libFuzzer).
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 missing=""

@@ -17,6 +17,7 @@
 
 #include "lineage/analysis.h"
 #include "lineage/export.h"
+#include "lineage/fetch.h"
 #include "lineage/git.h"
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
@@ -56,6 +57,8 @@ struct Options {
   std::string rev;    // ingest: git revision
   std::string as_of;  // chain: the date to answer for
   bool findings = false;
+  FetchOptions fetch;      // fetch: the listing and politeness options
+  std::string fetch_repo;  // fetch --repo ID
 };
 
 struct Io {
@@ -833,6 +836,62 @@ int RunReport(Options& o, Io& io) {
   return kExitOk;
 }
 
+// --- fetch: the only command that talks to the network --------------------------------
+
+void SetupFetch(CLI::App* app, Options& o) {
+  FetchOptions& f = o.fetch;
+  app->add_option("--out", o.output, "the JSON lines snapshot to write (and resume, or refresh "
+                                     "with --since); with --repo, default stdout");
+  app->add_option("--repo", o.fetch_repo, "one model's details, with its files and LFS sha256");
+  app->add_option("--author", f.authors, "only models of this user or organization (repeatable)");
+  app->add_option("--search", f.search, "only models whose id contains TEXT");
+  app->add_option("--filter", f.filters, "only models with this tag (repeatable: all of them)");
+  app->add_option("--limit", f.limit, "stop after N models");
+  app->add_option("--expand", f.expand, "also request this field (repeatable), as "
+                                        "huggingface_hub's expand");
+  app->add_option("--since", f.since, "refresh FILE with the models modified since DATE");
+  app->add_option("--token", f.token, "Hub token (default $HF_TOKEN)");
+  app->add_option("--rate", f.max_rate, "at most this many requests per second (default 2)");
+  app->add_option("--retries", f.max_retries, "retries per request (default 10)");
+  app->add_option("--backoff", f.initial_backoff, "first retry delay in seconds, doubling (default 1)");
+  app->add_option("--timeout", f.stall_timeout, "seconds without data before a request is retried "
+                                                "(default 60)");
+  app->add_flag("--no-progress", o.no_progress, "never show progress");
+}
+
+int RunFetch(Options& o, Io& io) {
+  FetchOptions& f = o.fetch;
+  f.progress = !o.no_progress && ::isatty(STDERR_FILENO);
+  if (!o.fetch_repo.empty()) {
+    auto line = FetchModelInfo(f, o.fetch_repo, io.err);
+    if (!line.ok()) return Fail(io, line.status());
+    Status st = Emit(o, io, [&line](std::ostream& out) { out << *line << "\n"; });
+    return st.ok() ? kExitOk : Fail(io, st);
+  }
+  if (o.output.empty() || o.output == "-") {
+    return Fail(io, Status::InvalidInput("fetch needs --out FILE (the snapshot is resumable, so "
+                                         "it goes to a file)"));
+  }
+  auto s = FetchModels(f, o.output, io.err);
+  if (!s.ok()) {
+    int rc = Fail(io, s.status());
+    std::error_code ec;
+    if (s.status().code() == Status::Code::kIoError &&
+        (fs::exists(CheckpointPath(o.output), ec) ||
+         fs::exists(CheckpointPath(o.output + ".since"), ec))) {
+      io.err << "lineage: fetch: progress is saved; run the same command again to continue\n";
+    }
+    return rc;
+  }
+  io.err << "fetched " << s->fetched << " model" << (s->fetched == 1 ? "" : "s") << " in "
+         << s->pages << " page" << (s->pages == 1 ? "" : "s") << (s->resumed ? " (resumed)" : "")
+         << ", " << s->retries << " retr" << (s->retries == 1 ? "y" : "ies") << "; " << o.output
+         << " holds " << s->records << " models";
+  if (!f.since.empty()) io.err << " (" << s->replaced << " replaced by a newer version)";
+  io.err << " (" << std::fixed << std::setprecision(1) << s->seconds << " s)\n";
+  return kExitOk;
+}
+
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"ingest", "read cards, Hub dumps, organization/alias/bloc/edge files into the store",
@@ -857,6 +916,8 @@ const std::vector<Command>& Commands() {
        SetupLicenses, RunLicenses},
       {"report", "the headline: flows both ways between west and cn, with graphs", SetupReport,
        RunReport},
+      {"fetch", "download a Hub API snapshot (JSON lines) to ingest; resumable", SetupFetch,
+       RunFetch},
   };
   return kCommands;
 }

@@ -491,7 +491,7 @@ TEST_CASE("the token goes out as Authorization: Bearer", "[fetch]") {
   }
 }
 
-TEST_CASE("--since replaces the lines of models modified since DATE and appends new ones",
+TEST_CASE("fetch --since replaces the lines of models modified since DATE and appends new ones",
           "[fetch]") {
   CleanEnv env;
   TempDir dir;

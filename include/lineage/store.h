@@ -152,6 +152,7 @@ class Store {
   // One run is one transaction. Commit resolves pending bare names, checks for
   // cycles (`cycle_check`, given the whole edge list, returns the cycles as id
   // paths) and records the run.
+  // Waits for another writer to finish (up to an hour) before it starts.
   Status BeginRun(const std::string& description);
   // True when the store holds `origin` with the same hash (nothing to do).
   bool DocumentUnchanged(const std::string& origin, const std::string& hash);

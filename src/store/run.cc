@@ -3,10 +3,24 @@
 
 namespace lineage {
 
+namespace {
+constexpr int kRunLockWaitMs = 3600 * 1000;
+}  // namespace
+
 Status Store::BeginRun(const std::string& description) {
   if (impl_->mode != Mode::kReadWrite) return Status::InvalidInput("store is read-only");
   try {
-    impl_->txn = std::make_unique<SQLite::Transaction>(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    // One writer at a time: a second ingest waits for the first to commit
+    // (up to an hour) rather than failing after the usual ten seconds.
+    impl_->db->setBusyTimeout(kRunLockWaitMs);
+    try {
+      impl_->txn = std::make_unique<SQLite::Transaction>(*impl_->db,
+                                                         SQLite::TransactionBehavior::IMMEDIATE);
+    } catch (const SQLite::Exception&) {
+      impl_->db->setBusyTimeout(10000);
+      throw;
+    }
+    impl_->db->setBusyTimeout(10000);
     SQLite::Statement st(*impl_->db, "INSERT INTO run(started, description) VALUES(?,?)");
     st.bind(1, NowIso());
     st.bind(2, description);

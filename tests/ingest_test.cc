@@ -673,7 +673,7 @@ TEST_CASE("Families and known bases are read from their CSV files and replaced o
   TempDir dir;
   WriteFile(dir / "families.csv",
             "family,name,publisher,canonical_base,name_patterns,licenses,source\n"
-            "llama2,Llama 2,meta-llama,meta-llama/Llama-2-7b-hf,llama-?2(?![.\\d]),llama2,"
+            "llama2,Llama 2,meta-llama,meta-llama/Llama-2-7b-hf,llama-?2(?![.\\d])|(^|-)l2(-|$),llama2,"
             "https://huggingface.co/meta-llama/Llama-2-7b-hf\n"
             "bad,Bad,x,y/z,llama(,,https://example.org\n");
   WriteFile(dir / "known_bases.csv",
@@ -691,7 +691,9 @@ TEST_CASE("Families and known bases are read from their CSV files and replaced o
   REQUIRE(families.ok());
   REQUIRE(families->size() == 1);
   CHECK((*families)[0].slug == "llama2");
-  CHECK((*families)[0].name_patterns == std::vector<std::string>{"llama-?2(?![.\\d])"});
+  // '|' splits patterns only outside groups.
+  CHECK((*families)[0].name_patterns ==
+        std::vector<std::string>{"llama-?2(?![.\\d])", "(^|-)l2(-|$)"});
   CHECK((*families)[0].licenses == std::vector<std::string>{"llama2"});
   auto bases = store->KnownBases();
   REQUIRE(bases.ok());

@@ -318,11 +318,34 @@ namespace lineage::readers {
 
 namespace {
 
+// Splits on '|' outside parentheses and brackets, so a regex alternation
+// inside a group stays one pattern: "(^|-)yi(-|$)|yi-vl" is two patterns.
 std::vector<std::string> SplitBars(const std::string& s) {
+  auto next_bar = [&s](size_t from) {
+    int depth = 0;
+    bool in_class = false;
+    for (size_t i = from; i < s.size(); ++i) {
+      char c = s[i];
+      if (c == '\\') {
+        ++i;
+      } else if (in_class) {
+        if (c == ']') in_class = false;
+      } else if (c == '[') {
+        in_class = true;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (depth > 0) --depth;
+      } else if (c == '|' && depth == 0) {
+        return i;
+      }
+    }
+    return std::string::npos;
+  };
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
-    size_t bar = s.find('|', start);
+    size_t bar = next_bar(start);
     if (bar == std::string::npos) bar = s.size();
     std::string part(ingest_util::Trim(std::string_view(s).substr(start, bar - start)));
     if (!part.empty()) out.push_back(std::move(part));

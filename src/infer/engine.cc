@@ -116,6 +116,7 @@ struct Piece {
   bool relation_set = false;
   std::string detail, source;
   int line = 0;
+  bool named = false;  // the evidence names `parent` itself (not only its size and variant)
 };
 
 const char* kKinds[] = {"hub.base_models",    "gguf.metadata",   "card.body_phrase",
@@ -152,6 +153,7 @@ struct Inferer::Impl {
   std::unordered_map<std::string, int> family_by_license;
   std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
   Reliability reliability = DefaultReliability();
+  std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
 
   double P(const std::string& kind) const {
     auto it = reliability.find(kind);
@@ -317,9 +319,9 @@ struct Inferer::Impl {
         continue;
       }
       if (distil != std::string::npos) {
-        bool teacher = h.pos < distil;
+        // "X-distilled-from-Y": Y taught X. "Y-Distill-X": the same, written the other way.
         size_t from = name.find("from", distil);
-        if (from != std::string::npos && h.pos > from) teacher = true;
+        bool teacher = from != std::string::npos ? h.pos > from : h.pos < distil;
         if (teacher) {
           notes.push_back(fr.family.slug + " is the distillation teacher");
           continue;
@@ -365,6 +367,7 @@ struct Inferer::Impl {
     piece.kind = kind;
     piece.p = p;
     piece.parent = id;
+    piece.named = true;
     piece.family = FamilyOfId(id);
     piece.source = sig.source;
     piece.line = sig.line;
@@ -455,6 +458,15 @@ void Inferer::AddBaseSignal(const std::string& base_id, const Signal& s) {
   if (s.kind == kSignalParameters) impl_->base_by_params[s.value].push_back(it->second);
 }
 
+std::string Inferer::FamilyPublisher(const std::string& id) const {
+  int f = impl_->FamilyOfId(id);
+  return f < 0 ? std::string() : IdKey(impl_->families[f].family.publisher);
+}
+
+void Inferer::AddModel(const std::string& id) {
+  impl_->models_by_name[LowerAscii(NameOf(id))].push_back(id);
+}
+
 void Inferer::set_reliability(const Reliability& r) {
   for (const auto& [k, v] : r) impl_->reliability[k] = v;
 }
@@ -477,6 +489,30 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
     im.NamePieces(s, &names, &architecture);
     if (want("name.pattern")) pieces.insert(pieces.end(), names.begin(), names.end());
     if (!want("config.architecture")) architecture.clear();
+  }
+  if (want("name.pattern")) {
+    // "X-GGUF", "X-exl2-4bpw": an upload of the stored model X.
+    std::string stripped = StripFormatSuffix(NameOf(s.id));
+    auto it = stripped.empty() ? im.models_by_name.end() : im.models_by_name.find(stripped);
+    if (it != im.models_by_name.end()) {
+      std::vector<std::string> same_ns, others;
+      for (const auto& id : it->second) {
+        if (IdKey(id) == self_key) continue;
+        (IdKey(NamespaceOf(id)) == own_ns ? same_ns : others).push_back(id);
+      }
+      const auto& pick = !same_ns.empty() ? same_ns : others;
+      if (pick.size() == 1) {
+        Signal where{"", "", s.id, 0, ""};
+        Piece p = im.IdPiece("name.pattern", im.P("name.pattern") * (same_ns.empty() ? 1.0 : 1.05),
+                             pick[0], where);
+        p.p = std::min(p.p, 0.97);
+        p.detail = "name '" + NameOf(s.id) + "' is " + pick[0] +
+                   "'s with quantization/format tokens added";
+        p.relation = Relation::kQuantized;
+        p.relation_set = InferRelation(1, s.tags, s.library_name, s.id) == Relation::kQuantized;
+        pieces.push_back(std::move(p));
+      }
+    }
   }
   if (want("license.family")) {
     for (const std::string* lic : {&s.license_normalized, &s.license, &s.license_name}) {
@@ -716,7 +752,8 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
     for (const Piece* p : h.all) {
       if (p->parent.empty()) continue;
       auto& slot = by_parent[IdKey(p->parent)];
-      slot.first += Logit(p->p) + 10;  // any exact evidence beats none
+      // A model named outright beats one picked by size and variant.
+      slot.first += Logit(p->p) + (p->named ? 20 : 10);
       slot.second = p->parent;
     }
     if (!by_parent.empty()) {

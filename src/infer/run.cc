@@ -43,6 +43,9 @@ class RootIndex {
     if (!ps.empty()) parents_[IdKey(s.id)] = std::move(ps);
   }
   // The namespace of the root reached by following each first declared parent.
+  explicit RootIndex(const Inferer& inf) : inf_(inf) {}
+  // A root that is not a known base (a stub nobody described, an upload that
+  // declares nothing) is given the publisher of the family its name matches.
   std::string RootPublisher(const std::string& id) const {
     std::string key = IdKey(id);
     std::unordered_set<std::string> seen;
@@ -51,10 +54,15 @@ class RootIndex {
       if (it == parents_.end() || !seen.insert(key).second) break;
       key = it->second.front();
     }
+    if (!inf_.IsKnownBase(key)) {
+      std::string pub = inf_.FamilyPublisher(key);
+      if (!pub.empty()) return pub;
+    }
     return NamespaceKey(key);
   }
 
  private:
+  const Inferer& inf_;
   std::unordered_map<std::string, std::vector<std::string>> parents_;
 };
 
@@ -69,6 +77,10 @@ Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store) {
   if (!bases.ok()) return bases.status();
   auto inf = Inferer::Build(*families, *bases);
   if (!inf.ok()) return inf.status();
+  auto names = store.Query("SELECT display FROM artifact WHERE declared=1 AND kind=0");
+  if (names.ok()) {
+    for (size_t i = 1; i < names->size(); ++i) (*inf)->AddModel((*names)[i][0]);
+  }
   for (const char* kind : {kSignalTokenizer, kSignalParameters}) {
     store.ScanSignals(kind, [&inf](const std::string& id, const Signal& s) {
       (*inf)->AddBaseSignal(id, s);
@@ -180,7 +192,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   bool full = options.ids.empty();
   std::map<std::string, Store::Calibration> calibration;
   if (full && options.calibrate) {
-    RootIndex roots;
+    RootIndex roots(inferer);
     Sample sample(4000);
     store.ScanInferenceSubjects({}, [&](const InferenceSubject& s) {
       roots.Add(s);
@@ -251,7 +263,7 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
   Reliability rel;
   for (const auto& [k, c] : store.InferenceCalibration()) rel[k] = c.reliability;
   inferer.set_reliability(rel);
-  RootIndex roots;
+  RootIndex roots(inferer);
   Sample sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0);
   store.ScanInferenceSubjects({}, [&](const InferenceSubject& s) {
     roots.Add(s);

@@ -93,6 +93,20 @@ std::vector<std::string> RequiredLiterals(const std::string& pattern) {
   return out;
 }
 
+// The pattern with its letters lower-cased, escapes (\\D, \\W, \\S, \\B) kept.
+std::string LowerPattern(const std::string& pattern) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      out += pattern[i];
+      out += pattern[++i];
+      continue;
+    }
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(pattern[i])));
+  }
+  return out;
+}
+
 struct FamilyRec {
   Family family;
   std::vector<std::regex> regexes;
@@ -423,8 +437,9 @@ Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& famil
     for (const auto& pat : f.name_patterns) {
       if (pat.empty()) continue;
       try {
-        r.regexes.emplace_back(pat, std::regex::ECMAScript | std::regex::icase |
-                                        std::regex::optimize);
+        // Names are lower-cased once; a lower-cased pattern then needs no
+        // icase, which costs a locale lookup per character in libstdc++.
+        r.regexes.emplace_back(LowerPattern(pat), std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
         return Status::InvalidInput("family '" + f.slug + "': name pattern '" + pat +
                                     "' is not a valid regex: " + e.what());

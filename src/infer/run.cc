@@ -165,10 +165,14 @@ std::map<std::string, Store::Calibration> Calibrate(const Inferer& inf, const Ro
   std::map<std::string, Store::Calibration> out;
   constexpr double kPriorWeight = 4;
   const Reliability& prior = DefaultReliability();
+  std::vector<InferenceSubject> hidden;
+  hidden.reserve(sample.size());
+  for (const InferenceSubject& s : sample) hidden.push_back(Hidden(s));
   for (const auto& kind : Inferer::EvidenceKinds()) {
     Store::Calibration c;
-    for (const InferenceSubject& s : sample) {
-      auto props = inf.Propose(Hidden(s), kind);
+    for (size_t i = 0; i < sample.size(); ++i) {
+      const InferenceSubject& s = sample[i];
+      auto props = inf.Propose(hidden[i], kind);
       if (props.empty() || props[0].relation == Relation::kArchitecture) continue;
       ++c.models;
       if (Judge(roots, s, props[0].parent).family) ++c.correct;

@@ -440,6 +440,8 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
       return w.second == InputKind::kFamilies || w.second == InputKind::kKnownBases ||
              w.second == InputKind::kLicenses || w.second == InputKind::kLicenseAliases;
     });
+    // Many touched models: one scan of the store beats a lookup per model.
+    if (touched.size() > 20000) all = true;
     if (all || !touched.empty()) {
       InferOptions io;
       if (!all) io.ids = std::move(touched);

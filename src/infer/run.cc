@@ -77,10 +77,9 @@ Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store) {
   if (!bases.ok()) return bases.status();
   auto inf = Inferer::Build(*families, *bases);
   if (!inf.ok()) return inf.status();
-  auto names = store.Query("SELECT display FROM artifact WHERE declared=1 AND kind=0");
-  if (names.ok()) {
-    for (size_t i = 1; i < names->size(); ++i) (*inf)->AddModel((*names)[i][0]);
-  }
+  store.ScanNodes([&inf](const NodeRow& n) {
+    if (n.kind == ArtifactKind::kModel) (*inf)->AddModel(n.display);
+  });
   for (const char* kind : {kSignalTokenizer, kSignalParameters}) {
     store.ScanSignals(kind, [&inf](const std::string& id, const Signal& s) {
       (*inf)->AddBaseSignal(id, s);

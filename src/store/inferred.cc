@@ -93,7 +93,7 @@ void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
   SQLite::Statement par(db,
                         "SELECT e.child, p.display, e.relation, e.inferred, e.confidence FROM edge e "
                         "JOIN artifact p ON p.id = e.parent WHERE e.inferred_edge=0 "
-                        "ORDER BY e.child, p.key");
+                        "ORDER BY e.child");  // the (child, parent) index: no sort
   bool sig_more = sig.executeStep();
   bool par_more = par.executeStep();
   while (art.executeStep()) {
@@ -108,6 +108,10 @@ void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
     while (par_more && par.getColumn(0).getInt64() == row) {
       s.declared_parents.push_back(DeclaredFromRow(par, s.id, 1));
       par_more = par.executeStep();
+    }
+    if (s.declared_parents.size() > 1) {
+      std::sort(s.declared_parents.begin(), s.declared_parents.end(),
+                [](const Edge& a, const Edge& b) { return IdKey(a.parent) < IdKey(b.parent); });
     }
     fn(s);
   }

@@ -195,8 +195,9 @@ int RunIngest(Options& o, Io& io) {
   const IngestSummary& s = *summary;
   io.err << "ingested " << s.documents << " document" << (s.documents == 1 ? "" : "s") << " ("
          << s.unchanged << " unchanged), " << s.edges << " new edge" << (s.edges == 1 ? "" : "s")
-         << ", " << s.diagnostics << " diagnostic" << (s.diagnostics == 1 ? "" : "s") << " in "
-         << std::fixed << std::setprecision(2) << s.seconds << " s"
+         << ", " << s.diagnostics << " diagnostic" << (s.diagnostics == 1 ? "" : "s");
+  if (s.inferred > 0) io.err << ", " << s.inferred << " inferred parent" << (s.inferred == 1 ? "" : "s");
+  io.err << " in " << std::fixed << std::setprecision(2) << s.seconds << " s"
          << (s.diagnostics ? "  (see 'lineage diagnostics')" : "") << "\n";
   return kExitOk;
 }
@@ -738,6 +739,7 @@ int RunLicenses(Options& o, Io& io) {
 
 void SetupReport(CLI::App* app, Options& o) {
   app->add_option("--out", o.out_dir, "folder for the graphs (default lineage-report)");
+  AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
 }
 
@@ -802,6 +804,10 @@ int RunReport(Options& o, Io& io) {
     auto r = Flows(**store, o, from, to, *g);
     if (!r.ok()) return Fail(io, r.status());
     Headline(*r, **store, io);
+    if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
+      io.out << "(" << n << " of these " << r->flows.size()
+             << " paths take an inferred edge; --declared-only leaves them out)\n\n";
+    }
     std::map<std::string, int> nodes;
     for (const auto& f : r->flows) {
       for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));

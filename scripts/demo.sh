@@ -9,7 +9,5 @@ cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINEAGE_BUILD_
 ninja -C build-release -j2 lineage >/dev/null
 DB=${LINEAGE_DB:-lineage-demo.db}
 rm -f "$DB" "$DB-wal" "$DB-shm"
-./build-release/lineage --db "$DB" ingest data/organizations.csv data/aliases.csv data/blocs.json data/licenses.csv \
-  data/license_aliases.csv \
-  data/models data/curated_edges.csv
+./build-release/lineage --db "$DB" ingest data
 ./build-release/lineage --db "$DB" report --out lineage-report

@@ -514,3 +514,44 @@ TEST_CASE("Diagnostics name the source they were given", "[ingest]") {
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression: duplicate top-level keys silently kept the first value.
+TEST_CASE("A repeated top-level key is a warning naming both lines, on both readers", "[ingest]") {
+  const std::string card = "---\nlicense: mit\nbase_model: a/b\nlicense: apache-2.0\n"
+                           "nested:\n  license: x\n---\n";
+  for (bool fast : {true, false}) {
+    INFO("fast path: " << fast);
+    CardFields f = ParseCardTextWith(card, "c/README.md", fast);
+    CHECK(f.license.text == "mit");
+    int dup = 0;
+    for (const auto& d : f.diagnostics) {
+      if (d.code != "duplicate_key") continue;
+      ++dup;
+      CHECK(d.line == 4);
+      CHECK_THAT(d.message, Catch::Contains("line 2"));
+    }
+    CHECK(dup == 1);
+  }
+}
+
+// Regression: yaml-cpp turned a NUL inside a value into \x07.
+TEST_CASE("A NUL byte in front matter becomes U+FFFD with a warning, on both readers",
+          "[ingest]") {
+  std::string card = "---\nlicense: mi";
+  card += '\0';
+  card += "t\n---\n";
+  for (bool fast : {true, false}) {
+    INFO("fast path: " << fast);
+    CardFields f = ParseCardTextWith(card, "c/README.md", fast);
+    CHECK(f.license.text == "mi\xEF\xBF\xBDt");
+    bool warned = false;
+    for (const auto& d : f.diagnostics) warned |= d.code == "encoding" && d.line == 2;
+    CHECK(warned);
+  }
+}
+
+}  // namespace
+}  // namespace lineage

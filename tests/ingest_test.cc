@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -722,6 +723,201 @@ TEST_CASE("Families and known bases are read from their CSV files and replaced o
     REQUIRE(again->size() == 1);
     CHECK((*again)[0].slug == "qwen2.5");
   }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+const Organization* FindOrg(const std::vector<Organization>& orgs, const std::string& ns) {
+  for (const auto& o : orgs) {
+    if (IdKey(o.ns) == IdKey(ns)) return &o;
+  }
+  return nullptr;
+}
+
+TEST_CASE("A new store receives the built-in reference data once, and a user's files layer over it",
+          "[ingest]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  auto loaded = EnsureBuiltinReference(*store, log);
+  REQUIRE(loaded.ok());
+  CHECK(*loaded);
+  CHECK(store->Meta(kReferenceVersionKey).value() == BuiltinDataVersion());
+  auto orgs = store->Organizations();
+  REQUIRE(orgs.size() > 100);
+  const Organization* qwen = FindOrg(orgs, "Qwen");
+  REQUIRE(qwen);
+  CHECK(qwen->country == "CN");
+  CHECK(store->Licenses().Find("llama3.1") != nullptr);
+  CHECK(!store->Blocs().empty());
+  SECTION("loading the same version again changes nothing") {
+    auto again = EnsureBuiltinReference(*store, log);
+    REQUIRE(again.ok());
+    CHECK_FALSE(*again);
+  }
+  SECTION("a user's row wins, also after the reference data is loaded again") {
+    WriteFile(dir / "orgs.csv",
+              "namespace,organization,country,kind,source\n"
+              "Qwen,Qwen team,SG,company,https://example.org/qwen\n");
+    Run(*store, {dir / "orgs.csv"});
+    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+    // Pretend the store holds an older reference version.
+    REQUIRE(store->BeginRun("test").ok());
+    REQUIRE(store->SetMeta(kReferenceVersionKey, "old").ok());
+    REQUIRE(store->CommitRun(nullptr).ok());
+    auto reloaded = EnsureBuiltinReference(*store, log);
+    REQUIRE(reloaded.ok());
+    CHECK(*reloaded);
+    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+  }
+}
+
+TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[ingest]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "data/models");
+  WriteFile(dir / "data/orgs.csv",
+            "namespace,organization,country,kind,source\nacme,Acme,FR,company,https://acme.example\n");
+  WriteFile(dir / "data/models/m.jsonl",
+            "{\"id\": \"acme/child\", \"cardData\": {\"base_model\": \"acme/base\"}}\n");
+  WriteFile(dir / "data/edges.csv",
+            "child,parent,relation,source,note\nacme/child,acme/teacher,distillation,https://x,n\n");
+  WriteFile(dir / "data/notes.csv", "what,ever\n1,2\n");
+  WriteFile(dir / "data/README.md", "# not a card\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "data"});
+  CHECK(FindOrg(store->Organizations(), "acme")->country == "FR");
+  auto parents = store->ParentEdges("acme/child");
+  REQUIRE(parents.size() == 2);
+  bool skipped = false;
+  for (const auto& d : store->Diagnostics()) {
+    if (d.code == "skipped" && d.source.find("notes.csv") != std::string::npos) skipped = true;
+  }
+  CHECK(skipped);
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("Records of one model from several documents merge and never erase each other",
+          "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "full.jsonl",
+            "{\"id\": \"deepseek-ai/DeepSeek-R1\", \"createdAt\": \"2025-01-20T00:00:00Z\", "
+            "\"pipeline_tag\": \"text-generation\", \"cardData\": {\"license\": \"mit\", "
+            "\"base_model\": \"deepseek-ai/DeepSeek-V3-Base\"}}\n");
+  WriteFile(dir / "stub.jsonl", "{\"id\": \"deepseek-ai/DeepSeek-R1\"}\n");
+  auto store = OpenStore(dir / "s.db");
+  SECTION("a stub read after the full record keeps its licence, date and base") {
+    Run(*store, {dir / "full.jsonl"});
+    Run(*store, {dir / "stub.jsonl"});
+    auto a = store->GetArtifact("deepseek-ai/DeepSeek-R1");
+    REQUIRE(a.ok());
+    CHECK(a->license == "mit");
+    CHECK(a->created_at.substr(0, 10) == "2025-01-20");
+    CHECK(store->ParentEdges("deepseek-ai/DeepSeek-R1").size() == 1);
+  }
+  SECTION("the same holds in the other order and in one run") {
+    Run(*store, {dir / "stub.jsonl", dir / "full.jsonl"});
+    CHECK(store->GetArtifact("deepseek-ai/DeepSeek-R1")->license == "mit");
+  }
+  SECTION("the owner's card outranks a Hub record, and a conflict names both sources") {
+    std::filesystem::create_directories(dir / "cards/deepseek-ai/DeepSeek-R1");
+    WriteFile(dir / "cards/deepseek-ai/DeepSeek-R1/README.md",
+              "---\nlicense: apache-2.0\n---\n# R1\n");
+    Run(*store, {dir / "cards", dir / "full.jsonl"});
+    auto a = store->GetArtifact("deepseek-ai/DeepSeek-R1");
+    CHECK(a->license == "apache-2.0");
+    CHECK(a->created_at.substr(0, 10) == "2025-01-20");  // only the dump has it
+    bool named = false;
+    for (const auto& d : store->Diagnostics()) {
+      if (d.code != "conflict") continue;
+      named = d.message.find("mit") != std::string::npos &&
+              d.message.find("apache-2.0") != std::string::npos &&
+              d.message.find("README.md") != std::string::npos;
+    }
+    CHECK(named);
+    SECTION("removing the card's licence brings the dump's back") {
+      WriteFile(dir / "cards/deepseek-ai/DeepSeek-R1/README.md", "---\ntags: [x]\n---\n# R1\n");
+      Run(*store, {dir / "cards"});
+      CHECK(store->GetArtifact("deepseek-ai/DeepSeek-R1")->license == "mit");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("A renamed repository is one node under its new id", "[ingest]") {
+  TempDir dir;
+  WriteFile(dir / "renames.csv",
+            "old_id,new_id,source\n"
+            "meta-llama/Meta-Llama-3.1-8B,meta-llama/Llama-3.1-8B,https://example.org/rename\n"
+            "bad,meta-llama/Llama-3.1-8B,https://x\n");
+  WriteFile(dir / "m.jsonl",
+            "{\"id\": \"acme/old-style\", \"cardData\": {\"base_model\": \"meta-llama/Meta-Llama-3.1-8B\"}}\n"
+            "{\"id\": \"acme/new-style\", \"cardData\": {\"base_model\": \"meta-llama/Llama-3.1-8B\"}}\n"
+            "{\"id\": \"meta-llama/Meta-Llama-3.1-8B\", \"cardData\": {\"license\": \"llama3.1\"}}\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "renames.csv", dir / "m.jsonl"});
+  auto children = store->ChildEdges("meta-llama/Llama-3.1-8B");
+  CHECK(children.size() == 2);
+  CHECK(store->GetArtifact("meta-llama/Llama-3.1-8B")->license == "llama3.1");
+  CHECK(store->ResolveId("meta-llama/meta-llama-3.1-8b").value() == "meta-llama/Llama-3.1-8B");
+  int64_t llamas = 0;
+  store->ScanNodes([&](const NodeRow& n) { llamas += IdKey(n.display).find("llama-3.1-8b") != std::string::npos; });
+  CHECK(llamas == 1);
+  bool diag = false;
+  for (const auto& d : store->Diagnostics()) diag |= d.code == "model_alias" && d.line == 3;
+  CHECK(diag);
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression: folder names with a tab, a newline or a space became artifacts,
+// and invalid UTF-8 in a CSV reached the GraphML and SVG writers.
+TEST_CASE("Card folders whose names are no Hub id, and CSV with bad UTF-8, become diagnostics",
+          "[ingest]") {
+  TempDir dir;
+  for (const char* name : {"ns/good", "ns/has space", "ns/tab\there", "ns/new\nline", "ns/bad\xff"}) {
+    std::filesystem::create_directories(dir / (std::string("cards/") + name));
+    WriteFile(dir / (std::string("cards/") + name + "/README.md"), "---\nlicense: mit\n---\n");
+  }
+  WriteFile(dir / "orgs.csv",
+            "namespace,organization,country,kind,source\nns,Caf\xe9 Labs,,company,\n");
+  auto store = OpenStore(dir / "s.db");
+  Run(*store, {dir / "cards", dir / "orgs.csv"});
+  int64_t artifacts = 0;
+  store->ScanNodes([&](const NodeRow&) { ++artifacts; });
+  CHECK(artifacts == 1);
+  int bad_ids = 0, encoding = 0;
+  for (const auto& d : store->Diagnostics()) {
+    bad_ids += d.code == "bad_id";
+    if (d.code == "encoding" && d.source.find("orgs.csv") != std::string::npos) {
+      ++encoding;
+      CHECK(d.line == 2);
+    }
+  }
+  CHECK(bad_ids == 4);
+  CHECK(encoding == 1);
+  auto orgs = store->Organizations();
+  REQUIRE(orgs.size() > 0);
+  bool fixed = false;
+  for (const auto& o : orgs) fixed |= o.name == "Caf\xEF\xBF\xBD Labs";
+  CHECK(fixed);
 }
 
 }  // namespace

@@ -620,3 +620,35 @@ TEST_CASE("Stats counts artifacts, edges by relation and diagnostics", "[store]"
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression: one card produced 199,999 diagnostics.
+TEST_CASE("A document's diagnostics are capped, with one saying how many were left out",
+          "[store]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  DocumentFacts f;
+  f.origin = "card:a/b";
+  f.content_hash = "1";
+  for (int i = 0; i < 5000; ++i) {
+    f.diagnostics.push_back({"a/b/README.md", i + 1, "error", "yaml", "bad line"});
+  }
+  REQUIRE(store->BeginRun("t").ok());
+  REQUIRE(store->ApplyDocument(f).ok());
+  REQUIRE(store->CommitRun(nullptr).ok());
+  auto diags = store->Diagnostics();
+  REQUIRE(diags.size() == kMaxDiagnosticsPerDocument + 1);
+  int summaries = 0;
+  for (const auto& d : diags) {
+    if (d.code == "too_many_diagnostics") {
+      ++summaries;
+      CHECK_THAT(d.message, Catch::Contains(std::to_string(5000 - kMaxDiagnosticsPerDocument)));
+    }
+  }
+  CHECK(summaries == 1);
+}
+
+}  // namespace
+}  // namespace lineage

@@ -75,6 +75,8 @@ struct Artifact {
   std::string organization;  // from the organizations table, empty if unknown
   std::string country;       // ISO 3166-1 alpha-2, empty if unknown
   std::string country_source;
+  std::string country_source_kind;  // own_site, registry, encyclopedia, news, paper
+  std::string organization_parent;  // the organization's parent company, if known
   std::string license;  // as written (`other` keeps license_name beside it)
   std::string license_name;
   std::string license_link;
@@ -128,6 +130,9 @@ struct Organization {
   std::string country;  // ISO alpha-2 or empty
   std::string kind;     // company, academic, government, nonprofit, community, individual, unknown
   std::string source;   // URL stating the country
+  std::string source_kind;  // own_site, registry, encyclopedia, news, paper; "" if not stated
+  std::string checked;      // YYYY-MM-DD the source was read
+  std::string parent;       // parent organization's name ("Alibaba Group"), "" if none
 };
 
 // The case-folded form used to compare ids ("Qwen/Qwen2-7B" -> "qwen/qwen2-7b").

@@ -19,9 +19,13 @@ namespace lineage {
 
 // --- One artifact ---------------------------------------------------------------
 void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out);
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total = -1);
 void WriteShowJson(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out);
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total = -1);
+// `children_total` (when >= 0) is how many children there are in all, when
+// `children` lists only the first of them.
 
 // --- Graph-shaped results (chain, descendants, export json) ------------------------
 // `upward`: edges point from the root towards its ancestors (chain), else

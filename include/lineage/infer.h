@@ -54,6 +54,10 @@ struct NameTokens {
 };
 NameTokens ReadNameTokens(std::string_view name);
 
+// The repo name without its trailing quantization and format tokens, lower
+// case ("Llama3-70B-X-i1-GGUF" -> "llama3-70b-x"); "" when there are none.
+std::string StripFormatSuffix(std::string_view name);
+
 // --- The inference engine -----------------------------------------------------------
 // One proposed parent.
 struct Proposal {
@@ -82,9 +86,15 @@ class Inferer {
   // Tokenizer hashes and exact parameter counts read from the known bases'
   // own records (Store::ScanSignals), so other models can be matched to them.
   void AddBaseSignal(const std::string& base_id, const Signal& signal);
+  // A declared model of the store: a quantized or converted upload named
+  // after it ("X-GGUF", "X-exl2-4bpw") is matched to it by name.
+  void AddModel(const std::string& id);
   void set_reliability(const Reliability& r);
   const Reliability& reliability() const;
   bool IsKnownBase(const std::string& id) const;
+  // The publisher of the family `id` belongs to (a known base's, else the one
+  // its name matches); "" when none.
+  std::string FamilyPublisher(const std::string& id) const;
 
   // Every parent hypothesis for `subject`, best first (at most one per
   // family), ignoring its declared parents. `only_kind` non-empty: evidence

@@ -77,9 +77,10 @@ enum class InputKind {
   kGit,             // a git model repository, or a folder of them (lineage/git.h)
   kFamilies,        // families.csv (lineage/reference.h)
   kKnownBases,      // known_bases.csv (lineage/reference.h)
+  kModelAliases,    // model_aliases.csv: renamed repositories
 };
 // "cards", "card", "hub", "orgs", "aliases", "blocs", "edges", "licenses",
-// "license-aliases", "git", "families", "known-bases"; InvalidInput otherwise.
+// "license-aliases", "git", "families", "known-bases", "model-aliases"; InvalidInput otherwise.
 Result<InputKind> ParseInputKind(std::string_view name);
 
 // Reads a blocs file ({"name": ["US", ...]}) without storing it, for queries
@@ -110,6 +111,19 @@ struct IngestSummary {
 // `log` receives progress and the one-line summary.
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
                              const IngestOptions& options, std::ostream& log);
+
+// The reference data shipped in the binary (data/organizations.csv,
+// aliases.csv, blocs.json, licenses.csv, license_aliases.csv, families.csv,
+// known_bases.csv, model_aliases.csv): "<data/VERSION>+<content hash>".
+std::string BuiltinDataVersion();
+inline constexpr const char* kReferenceVersionKey = "reference_version";
+
+// Loads the shipped reference data into `store`, in one run of its own, when
+// the store does not hold this version of it yet; true when it loaded it. Its
+// facts have origins "builtin:<file>", and every file a user ingests layers
+// over them (a user's row for the same namespace, bloc or licence wins, before
+// and after a later version of the reference data is loaded).
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log);
 
 }  // namespace lineage
 

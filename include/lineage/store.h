@@ -39,6 +39,9 @@ struct Signal {
   int line = 0;
   std::string detail;  // what exactly was read (a phrase, a file path)
 };
+// At most this many diagnostics are stored per document; one more says how
+// many were left out.
+inline constexpr size_t kMaxDiagnosticsPerDocument = 100;
 
 // Everything one input document says. `origin` names the document stably
 // across versions ("card:qwen/qwen2-7b", "hub:qwen/qwen2-7b", "file:data/x.csv").
@@ -185,6 +188,10 @@ class Store {
                          const std::string& origin);
   Status SetBloc(const std::string& name, const std::vector<std::string>& countries,
                  const std::string& origin);
+  // A repository renamed by its owner: `old_id` is the same artifact as
+  // `new_id` for everything ingested after this (and for ResolveId).
+  Status AddModelAlias(const std::string& old_id, const std::string& new_id,
+                       const std::string& source, const std::string& origin);
   // Reference data (lineage/reference.h); a later origin's row for the same
   // slug / id replaces an earlier one.
   Status UpsertFamily(const Family& family, const std::string& origin);
@@ -209,6 +216,9 @@ class Store {
   // Edges from `id` to its parents / children, with evidence, sorted.
   std::vector<Edge> ParentEdges(const std::string& id) const;
   std::vector<Edge> ChildEdges(const std::string& id) const;
+  // The first `limit` children of `id` by id, with evidence; `total` receives
+  // how many there are. NotFound for an unknown id.
+  Result<std::vector<Edge>> ChildEdges(const std::string& id, size_t limit, int64_t* total) const;
   // Every ancestor up to the roots (max_depth < 0: unlimited).
   Result<Subgraph> Chain(const std::string& id, int max_depth = -1) const;
   // Everything derived from `id`, down to `max_depth` hops (< 0: unlimited).
@@ -221,6 +231,10 @@ class Store {
   std::vector<Organization> Organizations() const;
   // The licence catalogue as stored (empty until a licences file is ingested).
   LicenseCatalogue Licenses() const;
+  // Store-wide settings ("reference_version": the built-in data it holds).
+  // Meta is "" for a key never set.
+  Status SetMeta(const std::string& key, const std::string& value);
+  Result<std::string> Meta(const std::string& key) const;
   // Reference data as stored, sorted by slug / id key.
   Result<std::vector<Family>> Families() const;
   Result<std::vector<KnownBase>> KnownBases() const;

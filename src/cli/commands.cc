@@ -37,6 +37,7 @@ struct Options {
   std::string format = "text";
   std::string id;
   int depth = -1;
+  int limit = 100;  // show: children listed
   std::vector<std::string> paths;
   std::string as;
   std::string from, to;
@@ -83,7 +84,30 @@ int Fail(Io& io, const Status& st) {
   return st.code() == Status::Code::kInvalidInput ? kExitUsage : kExitFailure;
 }
 
-Result<std::unique_ptr<Store>> OpenRead(const Options& o) {
+// Opens the store for writing; a new store (or one holding older reference
+// data) first receives the reference data shipped in the binary.
+Result<std::unique_ptr<Store>> OpenWrite(const Options& o, Io& io) {
+  auto store = Store::Open(o.db, Store::Mode::kReadWrite);
+  if (!store.ok()) return store;
+  auto loaded = EnsureBuiltinReference(**store, io.err);
+  if (!loaded.ok()) return loaded.status();
+  return store;
+}
+
+// A query on a store that does not exist yet answers from the reference data
+// alone, in memory, so a first question works before any ingest and creates
+// no file. `sql` reads the file itself and has no such fallback.
+Result<std::unique_ptr<Store>> OpenRead(const Options& o, Io& io, bool reference_fallback = true) {
+  std::error_code ec;
+  if (reference_fallback && !std::filesystem::exists(o.db, ec)) {
+    auto store = Store::Open(":memory:", Store::Mode::kReadWrite);
+    if (!store.ok()) return store;
+    auto loaded = EnsureBuiltinReference(**store, io.err);
+    if (!loaded.ok()) return loaded.status();
+    io.err << "lineage: no store at '" << o.db << "': answering from the built-in reference "
+           << "data only (" << BuiltinDataVersion() << "); add models with 'lineage ingest PATH'\n";
+    return store;
+  }
   return Store::Open(o.db, Store::Mode::kReadOnly);
 }
 
@@ -178,7 +202,7 @@ void SetupIngest(CLI::App* app, Options& o) {
 }
 
 int RunIngest(Options& o, Io& io) {
-  auto store = Store::Open(o.db, Store::Mode::kReadWrite);
+  auto store = OpenWrite(o, io);
   if (!store.ok()) return Fail(io, store.status());
   IngestOptions opts;
   if (!o.as.empty()) {
@@ -206,33 +230,43 @@ int RunIngest(Options& o, Io& io) {
 
 void SetupShow(CLI::App* app, Options& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
+  app->add_option("--limit", o.limit, "list at most N children (default 100; 0: all)");
   AddFormat(app, o, false);
   AddInferredFlags(app, &o.inferred);
 }
 
 int RunShow(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
   auto a = (*store)->GetArtifact(*id);
   if (!a.ok()) return Fail(io, a.status());
   auto parents = (*store)->ParentEdges(*id);
-  auto children = (*store)->ChildEdges(*id);
+  // A base with a million children is summarised, not listed.
+  int64_t total = 0;
+  size_t limit = o.limit > 0 ? static_cast<size_t>(o.limit) : SIZE_MAX;
+  auto children = (*store)->ChildEdges(*id, limit, &total);
+  if (!children.ok()) return Fail(io, children.status());
   int64_t dropped = 0;
-  for (auto* edges : {&parents, &children}) {
+  for (auto* edges : {&parents, &children.value()}) {
     size_t before = edges->size();
     edges->erase(std::remove_if(edges->begin(), edges->end(),
                                 [&o](const Edge& e) { return !o.inferred.Keeps(e); }),
                  edges->end());
     dropped += static_cast<int64_t>(before - edges->size());
   }
-  NoteInferred(io.err, CountInferred(parents) + CountInferred(children),
-               static_cast<int64_t>(parents.size() + children.size()), dropped, o.inferred);
+  NoteInferred(io.err, CountInferred(parents) + CountInferred(*children),
+               static_cast<int64_t>(parents.size() + children->size()), dropped, o.inferred);
   if (o.format == "json") {
-    WriteShowJson(*a, parents, children, io.out);
+    WriteShowJson(*a, parents, *children, io.out, total);
   } else {
-    WriteShowText(*a, parents, children, io.out);
+    WriteShowText(*a, parents, *children, io.out, total);
+  }
+  if (static_cast<int64_t>(children->size()) < total) {
+    io.err << "lineage: showing " << children->size() << " of " << total
+           << " children; 'lineage descendants " << *id
+           << " --depth 1' lists them all, '--limit 0' shows them here\n";
   }
   return kExitOk;
 }
@@ -245,7 +279,7 @@ void SetupChain(CLI::App* app, Options& o) {
 }
 
 int RunWalk(Options& o, Io& io, bool upward) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
@@ -273,7 +307,7 @@ void SetupChainAsOf(CLI::App* app, Options& o) {
 
 // chain --as-of: the ancestors at a date, from ingested repository histories.
 int RunChainAsOf(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
   if (!id.ok()) return Fail(io, id.status());
@@ -321,7 +355,7 @@ void SetupHistory(CLI::App* app, Options& o) {
 }
 
 int RunHistory(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   if (o.id.empty() && !o.findings) {
     return Fail(io, Status::InvalidInput("history needs a model ID, or --findings"));
@@ -397,7 +431,7 @@ Result<FlowReport> Flows(const Store& store, const Options& o, const std::string
 }
 
 int RunFlows(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto g = CompactGraph::Load(**store);
   auto r = Flows(**store, o, o.from, o.to, *g);
@@ -419,7 +453,7 @@ void SetupTimeline(CLI::App* app, Options& o) {
 }
 
 int RunTimeline(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto table = Blocs(**store, o);
   if (!table.ok()) return Fail(io, table.status());
@@ -455,7 +489,7 @@ void SetupExport(CLI::App* app, Options& o) {
 }
 
 int RunExport(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   int selections = !o.sel_chain.empty() + !o.sel_descendants.empty() + !o.sel_flows.empty();
   if (selections > 1) {
@@ -547,7 +581,7 @@ int RunExport(Options& o, Io& io) {
 void SetupFormatOnly(CLI::App* app, Options& o) { AddFormat(app, o); }
 
 int RunDiagnostics(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto d = (*store)->Diagnostics();
   if (o.format == "json") WriteDiagnosticsJson(d, io.out);
@@ -559,7 +593,7 @@ int RunDiagnostics(Options& o, Io& io) {
 void SetupStats(CLI::App* app, Options& o) { AddFormat(app, o, false); }
 
 int RunStats(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto s = (*store)->Stats();
   if (o.format == "json") WriteStatsJson(s, io.out);
@@ -574,7 +608,7 @@ void SetupSql(CLI::App* app, Options& o) {
 }
 
 int RunSql(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io, false);
   if (!store.ok()) return Fail(io, store.status());
   auto rows = (*store)->Query(o.sql);
   if (!rows.ok()) return Fail(io, rows.status());
@@ -688,7 +722,7 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
 }
 
 int RunLicenses(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   if (o.export_format == "list") {
     auto rows = (*store)->Query(
@@ -784,7 +818,7 @@ void Headline(const FlowReport& r, const Store& store, Io& io) {
 }
 
 int RunReport(Options& o, Io& io) {
-  auto store = OpenRead(o);
+  auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto table = Blocs(**store, o);
   if (!table.ok()) return Fail(io, table.status());
@@ -942,7 +976,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   CLI::App app{"lineage: AI model lineage and dependency graphs, with evidence on every edge",
                "lineage"};
-  app.set_version_flag("--version", "lineage 0.1.0");
+  const std::string version =
+      "lineage " LINEAGE_VERSION ", reference data " + BuiltinDataVersion();
+  app.set_version_flag("--version", version);
   app.add_option("--db", o.db, "the store (default $LINEAGE_DB, else ./lineage.db)");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Handler>> subs;
@@ -958,7 +994,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     out << app.help();
     return kExitOk;
   } catch (const CLI::CallForVersion& e) {
-    out << "lineage 0.1.0\n";
+    out << version << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

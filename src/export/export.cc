@@ -95,6 +95,8 @@ ordered_json ArtifactJson(const Artifact& a) {
   j["organization"] = NullIfEmpty(a.organization);
   j["country"] = NullIfEmpty(a.country);
   j["country_source"] = NullIfEmpty(a.country_source);
+  j["country_source_kind"] = NullIfEmpty(a.country_source_kind);
+  j["organization_parent"] = NullIfEmpty(a.organization_parent);
   j["license"] = NullIfEmpty(a.license);
   j["license_name"] = NullIfEmpty(a.license_name);
   j["license_link"] = NullIfEmpty(a.license_link);
@@ -212,7 +214,8 @@ std::string CsvField(const std::string& s) {
 // --- show --------------------------------------------------------------------------
 
 void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out) {
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total) {
   out << a.id << "\n";
   auto row = [&out](const char* k, const std::string& v) {
     if (!v.empty()) out << "  " << std::left << std::setw(15) << k << v << "\n";
@@ -220,7 +223,15 @@ void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
   row("kind:", ArtifactKindName(a.kind));
   row("namespace:", a.author);
   row("organization:", Or(a.organization, "unknown"));
-  row("country:", a.country.empty() ? "unknown" : a.country + (a.country_source.empty() ? "" : "  (source: " + a.country_source + ")"));
+  row("part of:", a.organization_parent);
+  row("country:", a.country.empty() ? "unknown"
+                                    : a.country + (a.country_source.empty()
+                                                       ? ""
+                                                       : "  (source" +
+                                                             (a.country_source_kind.empty()
+                                                                  ? std::string()
+                                                                  : ", " + a.country_source_kind) +
+                                                             ": " + a.country_source + ")"));
   row("licence:", Or(LicenseText(a), "none declared"));
   if (!a.license_link.empty()) row("licence link:", a.license_link);
   row("created:", Or(a.created_at, "unknown"));
@@ -236,20 +247,27 @@ void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
       if (e.inferred && !ev.detail.empty()) out << "          " << ev.detail << "\n";
     }
   }
-  out << "  children (" << children.size() << "):\n";
+  int64_t total = std::max<int64_t>(children_total, static_cast<int64_t>(children.size()));
+  out << "  children (" << total << "):\n";
   for (const auto& e : children) {
     out << "    " << e.child << " (" << RelationText(e) << ")\n";
+  }
+  if (total > static_cast<int64_t>(children.size())) {
+    out << "    ... and " << total - static_cast<int64_t>(children.size()) << " more\n";
   }
 }
 
 void WriteShowJson(const Artifact& a, const std::vector<Edge>& parents,
-                   const std::vector<Edge>& children, std::ostream& out) {
+                   const std::vector<Edge>& children, std::ostream& out,
+                   int64_t children_total) {
   ordered_json j = ArtifactJson(a);
   ordered_json p = ordered_json::array(), c = ordered_json::array();
   for (const auto& e : parents) p.push_back(EdgeJson(e));
   for (const auto& e : children) c.push_back(EdgeJson(e));
   j["parents"] = p;
   j["children"] = c;
+  j["children_total"] =
+      std::max<int64_t>(children_total, static_cast<int64_t>(children.size()));
   Dump(j, out);
 }
 
@@ -331,6 +349,8 @@ void WriteGraphJson(const Subgraph& g, std::ostream& out) {
         << ", \"depth\": " << g.nodes[i].depth << ", \"kind\": \"" << ArtifactKindName(a.kind)
         << "\", \"author\": " << J(a.author) << ", \"organization\": " << JOpt(a.organization)
         << ", \"country\": " << JOpt(a.country) << ", \"country_source\": " << JOpt(a.country_source)
+        << ", \"country_source_kind\": " << JOpt(a.country_source_kind)
+        << ", \"organization_parent\": " << JOpt(a.organization_parent)
         << ", \"license\": " << JOpt(a.license) << ", \"license_name\": " << JOpt(a.license_name)
         << ", \"license_link\": " << JOpt(a.license_link)
         << ", \"license_normalized\": " << JOpt(a.license_normalized)

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "ingest/fast_front_matter.h"
@@ -122,6 +123,47 @@ bool ContainsAny(const std::string& hay, std::initializer_list<const char*> need
 
 }  // namespace
 
+namespace {
+
+// Both readers keep the first of two equal top-level keys; the YAML spec
+// forbids them, so each repeat is a warning naming both lines.
+void WarnDuplicateKeys(const std::string& yaml, int first_line, const std::string& source,
+                       std::vector<Diagnostic>* diags) {
+  std::map<std::string, int> seen;
+  int line = first_line;
+  size_t start = 0;
+  while (start < yaml.size()) {
+    size_t end = yaml.find('\n', start);
+    if (end == std::string::npos) end = yaml.size();
+    std::string_view l(yaml.data() + start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (!l.empty() && l[0] != ' ' && l[0] != '\t' && l[0] != '#' && l[0] != '-' &&
+        l[0] != '{' && l[0] != '[' && l.substr(0, 3) != "...") {
+      size_t colon = l.find(':');
+      while (colon != std::string_view::npos && colon + 1 < l.size() && l[colon + 1] != ' ' &&
+             l[colon + 1] != '\t') {
+        colon = l.find(':', colon + 1);
+      }
+      if (colon != std::string_view::npos) {
+        std::string key(ingest_util::Trim(l.substr(0, colon)));
+        if (key.size() >= 2 && (key[0] == '"' || key[0] == '\'') && key.back() == key[0]) {
+          key = key.substr(1, key.size() - 2);
+        }
+        auto [it, fresh] = seen.emplace(key, line);
+        if (!fresh && !key.empty()) {
+          diags->push_back(Diag(source, line, "warning", "duplicate_key",
+                                "key '" + key + "' repeats the one on line " +
+                                    std::to_string(it->second) + "; the first value is used"));
+        }
+      }
+    }
+    ++line;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 CardFields ParseCardText(std::string_view text, const std::string& source) {
   return ParseCardTextWith(text, source, true);
 }
@@ -148,6 +190,15 @@ CardFields ParseCardTextWith(std::string_view text, const std::string& source, b
     f.diagnostics.push_back(Diag(source, first_line + bad_line - 1, "warning", "encoding",
                                  "invalid UTF-8 byte; replaced with U+FFFD"));
   }
+  // A NUL is not YAML (yaml-cpp would turn it into \x07): it becomes U+FFFD,
+  // with a warning, on both reading paths.
+  for (size_t at = clean.find('\0'); at != std::string::npos; at = clean.find('\0', at)) {
+    int line = first_line + static_cast<int>(std::count(clean.begin(), clean.begin() + at, '\n'));
+    f.diagnostics.push_back(Diag(source, line, "warning", "encoding",
+                                 "NUL byte in front matter; replaced with U+FFFD"));
+    clean.replace(at, 1, "\xEF\xBF\xBD");
+  }
+  WarnDuplicateKeys(clean, first_line, source, &f.diagnostics);
   if (fast_path) {
     CardFields fast;
     fast.diagnostics = f.diagnostics;

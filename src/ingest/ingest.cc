@@ -13,9 +13,11 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <set>
 #include <ostream>
 #include <thread>
 
+#include "ingest/builtin_data.h"
 #include "ingest/readers.h"
 #include "ingest/util.h"
 #include "lineage/git.h"
@@ -116,6 +118,22 @@ DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
     facts.origin = "card:" + IdKey(card.id);
     facts.content_hash = "unreadable";
     facts.diagnostics.push_back({card.path, 0, "error", "io", std::string("cannot read file: ") + std::strerror(errno)});
+    return facts;
+  }
+  // A folder name that is no Hub id (a space, a tab, a newline, bad UTF-8)
+  // would become an artifact no writer can name safely.
+  if (auto ref = ParseHubRef(card.id); !ref.ok() || !ref->qualified || ref->from_url) {
+    std::string shown;
+    ingest_util::FixUtf8(card.id, &shown);
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    }
+    facts.origin = "badcard:" + card.path;
+    facts.content_hash = ingest_util::HashHex(text);
+    facts.diagnostics.push_back(
+        {card.path, 0, "error", "bad_id",
+         "folder names '" + shown + "', which is not a Hub id NAMESPACE/NAME" +
+             (ref.ok() ? "" : " (" + ref.status().message() + ")") + "; card skipped"});
     return facts;
   }
   CardFields fields = ParseCardText(text, card.path);
@@ -255,8 +273,14 @@ class Runner {
     std::error_code ec;
     std::string canonical = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
     if (canonical.empty()) canonical = path;
-    std::string origin = "file:" + canonical;
-    std::string hash = ingest_util::HashHex(text);
+    return Text(path, canonical, "file:" + canonical, text, kind);
+  }
+
+  // A table or dump read from `text`; `path` names it in diagnostics, `origin`
+  // owns its facts.
+  Status Text(const std::string& path, const std::string& canonical, const std::string& origin,
+              const std::string& raw, InputKind kind) {
+    std::string hash = ingest_util::HashHex(raw);
     if (store_.DocumentUnchanged(origin, hash)) {
       ++skipped_files_;
       return Status::Ok();
@@ -266,13 +290,36 @@ class Runner {
     Status st = ApplyFileDiagnostics(origin, hash, {});
     if (!st.ok()) return st;
     std::vector<Diagnostic> diags;
+    // Tables must be UTF-8: every writer downstream (GraphML, SVG, JSON)
+    // needs it. A bad byte becomes U+FFFD, with the line that held it.
+    std::string fixed;
+    const std::string* text_ptr = &raw;
+    if (kind != InputKind::kHub && kind != InputKind::kBlocs) {
+      int bad_line = ingest_util::FixUtf8(raw, &fixed);
+      if (bad_line > 0) {
+        diags.push_back({path, bad_line, "warning", "encoding",
+                         "invalid UTF-8 byte; replaced with U+FFFD"});
+        text_ptr = &fixed;
+      }
+    }
+    const std::string& text = *text_ptr;
     Status sink_status;
     auto sink = [&](DocumentFacts&& f) {
       Status s = Apply(std::move(f));
       if (!s.ok() && sink_status.ok()) sink_status = s;
     };
     switch (kind) {
-      case InputKind::kHub: readers::ReadHubDump(path, text, sink, &diags); break;
+      case InputKind::kHub: {
+        // A model's record is owned by the dump it came from, so two dumps (or
+        // a stub and a full record) each keep theirs and the store merges them.
+        std::string tag = "@" + ingest_util::HashHex(canonical).substr(0, 8);
+        auto owned = [&](DocumentFacts&& f) {
+          f.origin += tag;
+          sink(std::move(f));
+        };
+        readers::ReadHubDump(path, text, owned, &diags);
+        break;
+      }
       case InputKind::kOrgs: readers::ReadOrganizations(store_, path, origin, text, &diags); break;
       case InputKind::kAliases: readers::ReadAliases(store_, path, origin, text, &diags); break;
       case InputKind::kBlocs: readers::ReadBlocs(store_, path, origin, text, &diags); break;
@@ -286,6 +333,9 @@ class Runner {
       case InputKind::kFamilies: readers::ReadFamilies(store_, path, origin, text, &diags); break;
       case InputKind::kKnownBases:
         readers::ReadKnownBases(store_, path, origin, text, &diags);
+        break;
+      case InputKind::kModelAliases:
+        readers::ReadModelAliases(store_, path, origin, text, &diags);
         break;
       default: return Status::InvalidInput("'" + path + "': cannot read this kind of file");
     }
@@ -345,6 +395,7 @@ Result<InputKind> Detect(const std::string& path) {
     std::string header = text.substr(0, text.find('\n'));
     auto has = [&header](const char* col) { return header.find(col) != std::string::npos; };
     if (has("old_namespace")) return InputKind::kAliases;
+    if (has("old_id") && has("new_id")) return InputKind::kModelAliases;
     if (has("license_id") && has("alias")) return InputKind::kLicenseAliases;
     if (has("canonical_base") && has("name_patterns")) return InputKind::kFamilies;
     if (has("hidden_size") && has("config_source")) return InputKind::kKnownBases;
@@ -366,13 +417,13 @@ Result<InputKind> ParseInputKind(std::string_view name) {
       {"blocs", InputKind::kBlocs},   {"edges", InputKind::kEdges},
       {"licenses", InputKind::kLicenses}, {"license-aliases", InputKind::kLicenseAliases},
       {"git", InputKind::kGit},       {"families", InputKind::kFamilies},
-      {"known-bases", InputKind::kKnownBases}};
+      {"known-bases", InputKind::kKnownBases}, {"model-aliases", InputKind::kModelAliases}};
   for (const auto& [n, k] : kKinds) {
     if (name == n) return k;
   }
   return Status::InvalidInput("unknown input kind '" + std::string(name) +
                               "' (one of cards, card, hub, orgs, aliases, blocs, edges, licenses, "
-                              "license-aliases, git, families, known-bases)");
+                              "license-aliases, git, families, known-bases, model-aliases)");
 }
 
 Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths,
@@ -380,39 +431,81 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
   auto start = Clock::now();
   std::vector<std::pair<std::string, InputKind>> work;
   std::vector<std::string> expanded;
+  std::set<std::string> folder_files;  // found by expanding a data folder
   for (const auto& p : paths) {
     std::error_code ec;
     if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
-    // A folder of dumps (no cards in it) is read as each of its JSON files.
+    // A data folder (dumps and tables, no cards in it, like data/) is read as
+    // each of its JSON and CSV files, in subfolders too.
     if (options.as == InputKind::kAuto && fs::is_directory(p, ec) && !IsGitRepository(p)) {
-      std::vector<std::string> dumps;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        std::string ext = IdKey(entry.path().extension().string());
-        if (entry.is_regular_file() && (ext == ".jsonl" || ext == ".json" || ext == ".ndjson")) {
-          dumps.push_back(entry.path().string());
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->path().filename().string().rfind('.', 0) == 0) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        std::string ext = IdKey(it->path().extension().string());
+        if (it->is_regular_file() &&
+            (ext == ".jsonl" || ext == ".json" || ext == ".ndjson" || ext == ".csv")) {
+          files.push_back(it->path().string());
         }
       }
-      std::sort(dumps.begin(), dumps.end());
-      if (!dumps.empty() && FindCards(p).empty()) {
-        expanded.insert(expanded.end(), dumps.begin(), dumps.end());
+      if (!files.empty() && FindCards(p).empty()) {
+        std::sort(files.begin(), files.end());
+        for (auto& f : files) folder_files.insert(f);
+        expanded.insert(expanded.end(), files.begin(), files.end());
         continue;
       }
     }
     expanded.push_back(p);
   }
+  std::vector<Diagnostic> skipped;
   for (const auto& p : expanded) {
     InputKind kind = options.as;
     if (kind == InputKind::kAuto) {
       auto detected = Detect(p);
-      if (!detected.ok()) return detected.status();
+      if (!detected.ok()) {
+        // A file found in a folder that is none of ours is skipped, not fatal.
+        if (!folder_files.count(p)) return detected.status();
+        skipped.push_back({p, 1, "warning", "skipped", detected.status().message()});
+        continue;
+      }
       kind = *detected;
     }
     work.emplace_back(p, kind);
   }
+  // Tables first, then dumps and curated edges, so a run reads like the
+  // reference it layers on; within a kind, the order given.
+  std::stable_sort(work.begin(), work.end(), [](const auto& a, const auto& b) {
+    auto rank = [](InputKind k) {
+      switch (k) {
+        case InputKind::kOrgs: return 0;
+        case InputKind::kAliases: return 1;
+        case InputKind::kBlocs: return 2;
+        case InputKind::kLicenses: return 3;
+        case InputKind::kLicenseAliases: return 4;
+        case InputKind::kFamilies: return 5;
+        case InputKind::kKnownBases: return 6;
+        case InputKind::kModelAliases: return -1;
+        case InputKind::kEdges: return 8;
+        default: return 7;
+      }
+    };
+    return rank(a.second) < rank(b.second);
+  });
   std::string description;
   for (const auto& p : paths) description += (description.empty() ? "" : " ") + p;
   Status st = store.BeginRun("ingest " + description);
   if (!st.ok()) return st;
+  for (const auto& d : skipped) {
+    st = store.AddDiagnostic("skipped:" + d.source, d);
+    if (!st.ok()) {
+      store.RollbackRun();
+      return st;
+    }
+  }
   Runner runner(store, options, log);
   for (const auto& [path, kind] : work) {
     switch (kind) {
@@ -461,6 +554,51 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
   s.inferred = inferred;
   s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return s;
+}
+
+namespace {
+
+InputKind BuiltinKind(const std::string& name) {
+  if (name == "organizations.csv") return InputKind::kOrgs;
+  if (name == "aliases.csv") return InputKind::kAliases;
+  if (name == "blocs.json") return InputKind::kBlocs;
+  if (name == "licenses.csv") return InputKind::kLicenses;
+  if (name == "license_aliases.csv") return InputKind::kLicenseAliases;
+  if (name == "families.csv") return InputKind::kFamilies;
+  if (name == "known_bases.csv") return InputKind::kKnownBases;
+  if (name == "model_aliases.csv") return InputKind::kModelAliases;
+  return InputKind::kAuto;
+}
+
+}  // namespace
+
+std::string BuiltinDataVersion() { return builtin::DataVersion(); }
+
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log) {
+  auto have = store.Meta(kReferenceVersionKey);
+  if (!have.ok()) return have.status();
+  const std::string version = builtin::DataVersion();
+  if (*have == version) return false;
+  Status st = store.BeginRun("reference data " + version);
+  if (!st.ok()) return st;
+  Runner runner(store, IngestOptions{}, log);
+  for (const auto& f : builtin::Files()) {
+    InputKind kind = BuiltinKind(f.name);
+    std::string name = std::string("builtin:") + f.name;
+    st = kind == InputKind::kAuto
+             ? Status::Corruption("built-in file '" + std::string(f.name) + "' has no reader")
+             : runner.Text(name, name, name, std::string(f.data, f.size), kind);
+    if (st.ok()) continue;
+    store.RollbackRun();
+    return st;
+  }
+  st = store.SetMeta(kReferenceVersionKey, version);
+  if (st.ok()) st = store.CommitRun(FindCycles);
+  if (!st.ok()) {
+    store.RollbackRun();
+    return st;
+  }
+  return true;
 }
 
 }  // namespace lineage

@@ -47,6 +47,9 @@ void ReadCuratedEdges(const std::string& path, const std::string& origin, const 
                       const Sink& sink,
                       std::vector<Diagnostic>* file_diags);
 
+// data/model_aliases.csv: old_id,new_id,source (renamed repositories).
+void ReadModelAliases(Store& store, const std::string& path, const std::string& origin,
+                      const std::string& text, std::vector<Diagnostic>* diags);
 // data/families.csv and data/known_bases.csv (lineage/reference.h).
 void ReadFamilies(Store& store, const std::string& path, const std::string& origin,
                   const std::string& text, std::vector<Diagnostic>* diags);

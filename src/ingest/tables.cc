@@ -71,6 +71,17 @@ void ReadOrganizations(Store& store, const std::string& path, const std::string&
                                                "unknown"};
   for (auto& [line, m] : Table(path, text, {"namespace", "organization", "country", "kind", "source"}, diags)) {
     Organization o{m["namespace"], m["organization"], m["country"], m["kind"], m["source"]};
+    static const std::set<std::string> kSourceKinds = {"own_site", "registry", "encyclopedia",
+                                                       "news", "paper", ""};
+    o.source_kind = m["source_kind"];
+    if (!kSourceKinds.count(o.source_kind)) {
+      diags->push_back({path, line, "warning", "organization",
+                        "source_kind '" + o.source_kind +
+                            "' is not own_site, registry, encyclopedia, news or paper; cleared"});
+      o.source_kind.clear();
+    }
+    o.checked = m["checked"];
+    o.parent = m["parent"];
     if (o.ns.empty() || !ParseHubRef(o.ns + "/x").ok()) {
       diags->push_back({path, line, "error", "organization", "'" + o.ns + "' is not a namespace; row skipped"});
       continue;
@@ -107,6 +118,22 @@ void ReadAliases(Store& store, const std::string& path, const std::string& origi
     }
     Status st = store.AddAlias(from, to, m["source"], origin);
     if (!st.ok()) diags->push_back({path, line, "error", "alias", st.message()});
+  }
+}
+
+void ReadModelAliases(Store& store, const std::string& path, const std::string& origin,
+                      const std::string& text, std::vector<Diagnostic>* diags) {
+  for (auto& [line, m] : Table(path, text, {"old_id", "new_id", "source"}, diags)) {
+    auto from = ParseHubRef(m["old_id"]);
+    auto to = ParseHubRef(m["new_id"]);
+    if (!from.ok() || !to.ok() || !from->qualified || !to->qualified ||
+        IdKey(from->id) == IdKey(to->id)) {
+      diags->push_back({path, line, "error", "model_alias",
+                        "a rename needs two different NAMESPACE/NAME ids; row skipped"});
+      continue;
+    }
+    Status st = store.AddModelAlias(from->id, to->id, m["source"], origin);
+    if (!st.ok()) diags->push_back({path, line, "error", "model_alias", st.message()});
   }
 }
 
@@ -402,6 +429,30 @@ void ReadKnownBases(Store& store, const std::string& path, const std::string& or
                         "'" + b.id + "' has a config fingerprint but no config_source"});
     }
     Status st = store.UpsertKnownBase(b, origin);
+    if (!st.ok()) {
+      diags->push_back({path, line, "error", "known_base", st.message()});
+      continue;
+    }
+    // A known base is also a model record: its licence and creation date, as
+    // its own card gives them, merge with whatever else describes it.
+    DocumentFacts facts;
+    facts.origin = "base:" + origin + "#" + IdKey(b.id);
+    facts.content_hash = ingest_util::HashHex(b.id + '\n' + b.license + '\n' + b.created_at +
+                                              '\n' + b.source);
+    Artifact a;
+    a.id = b.id;
+    a.author = ref->id.substr(0, ref->id.find('/'));
+    if (b.license.rfind("other:", 0) == 0) {
+      a.license = "other";
+      a.license_name = b.license.substr(6);
+    } else {
+      a.license = b.license;
+    }
+    a.created_at = b.created_at;
+    a.source = b.source;
+    a.declared = true;
+    facts.artifact = std::move(a);
+    st = store.ApplyDocument(facts);
     if (!st.ok()) diags->push_back({path, line, "error", "known_base", st.message()});
   }
 }

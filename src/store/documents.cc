@@ -21,6 +21,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     int64_t declared_row = 0;
     if (facts.artifact) {
       declared_row = im.UpsertDeclared(*facts.artifact, facts.origin);
+      im.PutRecord(declared_row, *facts.artifact, facts.origin);
       im.run_artifacts.push_back(IdKey(facts.artifact->id));
     }
     for (const Signal& sig : facts.signals) {
@@ -63,7 +64,17 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
       st.bind(10, p.evidence.confidence);
       st.exec();
     }
-    for (const Diagnostic& d : facts.diagnostics) im.AddDiagnostic(facts.origin, d);
+    // A pathological document (a card with 200,000 bad lines) must not flood
+    // the store: the first ones say what is wrong, a last one how many more.
+    size_t shown = std::min(facts.diagnostics.size(), kMaxDiagnosticsPerDocument);
+    for (size_t i = 0; i < shown; ++i) im.AddDiagnostic(facts.origin, facts.diagnostics[i]);
+    if (facts.diagnostics.size() > shown) {
+      const Diagnostic& last = facts.diagnostics[shown];
+      im.AddDiagnostic(facts.origin,
+                       {last.source, last.line, "warning", "too_many_diagnostics",
+                        std::to_string(facts.diagnostics.size() - shown) +
+                            " more diagnostics in this document were not recorded"});
+    }
     auto& doc = *im.upsert_document;
     doc.reset();
     doc.bind(1, facts.origin);
@@ -81,15 +92,19 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
   try {
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO organization_layer(namespace, origin, seq, display, "
-                         "organization, country, kind, source) VALUES(?,?,?,?,?,?,?,?)");
+                         "organization, country, kind, source, source_kind, checked, parent) "
+                         "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, IdKey(org.ns));
     st.bind(2, origin);
-    st.bind(3, impl_->NextSeq());
+    st.bind(3, impl_->NextSeq(origin));
     st.bind(4, org.ns);
     st.bind(5, org.name);
     st.bind(6, org.country);
     st.bind(7, org.kind);
     st.bind(8, org.source);
+    st.bind(9, org.source_kind);
+    st.bind(10, org.checked);
+    st.bind(11, org.parent);
     st.exec();
     impl_->layers_changed = true;
   } catch (const SQLite::Exception& e) {
@@ -100,6 +115,7 @@ Status Store::UpsertOrganization(const Organization& org, const std::string& ori
 
 Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "license", "id", IdKey(t.id))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO license(id, name, family, spdx, url, commercial, "
                          "user_threshold, attribution, naming_prefix, pass_on, share_alike, "
@@ -133,6 +149,7 @@ Status Store::UpsertLicense(const LicenseTerms& t, const std::string& origin) {
 Status Store::AddLicenseAlias(const std::string& alias, const std::string& license_id,
                               const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "license_alias", "alias", IdKey(alias))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO license_alias(alias, license_id, origin) "
                          "VALUES(?,?,?)");
@@ -157,7 +174,7 @@ Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
                          "new_namespace, source) VALUES(?,?,?,?,?)");
     st.bind(1, IdKey(old_ns));
     st.bind(2, origin);
-    st.bind(3, impl_->NextSeq());
+    st.bind(3, impl_->NextSeq(origin));
     st.bind(4, IdKey(new_ns));
     st.bind(5, source);
     st.exec();
@@ -175,7 +192,7 @@ Status Store::SetBloc(const std::string& name, const std::vector<std::string>& c
     del.bind(1, IdKey(name));
     del.bind(2, origin);
     del.exec();
-    int64_t seq = impl_->NextSeq();
+    int64_t seq = impl_->NextSeq(origin);
     SQLite::Statement ins(*impl_->db,
                           "INSERT OR IGNORE INTO bloc_layer(name, origin, seq, country) "
                           "VALUES(?,?,?,?)");

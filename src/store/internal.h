@@ -64,6 +64,10 @@ inline std::string ColText(SQLite::Statement& st, int i) {
   return t ? std::string(t) : std::string();
 }
 
+inline bool IsBuiltinOrigin(const std::string& origin) {
+  return origin.rfind("builtin:", 0) == 0;
+}
+
 inline std::string NowIso() {
   std::time_t t = std::time(nullptr);
   char buf[32];
@@ -88,7 +92,8 @@ inline std::string NameOf(const std::string& key) {
 constexpr const char* kArtifactSelect =
     "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, a.license_name, "
     "a.license_link, a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, "
-    "a.tags, a.languages, o.organization, o.country, o.source, o.display "
+    "a.tags, a.languages, o.organization, o.country, o.source, o.display, o.source_kind, "
+    "o.parent "
     "FROM artifact a LEFT JOIN alias al ON al.old_namespace = a.namespace "
     "LEFT JOIN organization o ON o.namespace = COALESCE(al.new_namespace, a.namespace) ";
 
@@ -111,6 +116,8 @@ inline Artifact RowToArtifact(SQLite::Statement& st, const LicenseCatalogue& cat
   a.tags = SplitLines(ColText(st, 13));
   a.languages = SplitLines(ColText(st, 14));
   a.organization = ColText(st, 15);
+  a.country_source_kind = ColText(st, 19);
+  a.organization_parent = ColText(st, 20);
   a.country = ColText(st, 16);
   a.country_source = ColText(st, 17);
   if (!a.license.empty() || !a.license_name.empty()) {
@@ -222,14 +229,31 @@ struct Store::Impl {
   std::set<std::pair<int64_t, int64_t>> removed_pairs;  // edges removed in this run
   bool layers_changed = false;
   // Orders layers: later runs, and later rows of one run, win.
-  int64_t NextSeq() { return run_id * 10000000 + (++seq_in_run); }
+  // Built-in reference rows sort below every user row, whenever they were
+  // loaded, so a user's file keeps winning after the reference is upgraded.
+  int64_t NextSeq(const std::string& origin = "") {
+    ++seq_in_run;
+    return IsBuiltinOrigin(origin) ? seq_in_run : run_id * 10000000 + seq_in_run;
+  }
+  // True when a built-in row must not replace the row `table` holds for `key`
+  // (a user's file wrote it).
+  bool KeepUserRow(const std::string& origin, const char* table, const char* key_column,
+                   const std::string& key) const {
+    if (!IsBuiltinOrigin(origin)) return false;
+    SQLite::Statement st(*db, std::string("SELECT origin FROM ") + table + " WHERE " +
+                                  key_column + "=?");
+    st.bind(1, key);
+    return st.executeStep() && !IsBuiltinOrigin(ColText(st, 0));
+  }
 
   // Rebuilds the effective organization, alias and bloc rows from the layers.
   void RebuildLayers() {
     db->exec("DELETE FROM organization");
     db->exec(
-        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin) "
-        "SELECT namespace, display, organization, country, kind, source, origin FROM "
+        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin, "
+        "source_kind, checked, parent) "
+        "SELECT namespace, display, organization, country, kind, source, origin, source_kind, "
+        "checked, parent FROM "
         "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
         "WHERE m.namespace = l.namespace)");
     db->exec("DELETE FROM alias");
@@ -324,10 +348,32 @@ struct Store::Impl {
   }
 
   // Row id of the artifact `display` (created as an undeclared stub if new).
-  int64_t GetOrCreate(const std::string& display, ArtifactKind kind) {
-    std::string key = IdKey(display);
+  // Renamed repositories (model_alias): old id key -> the id it is now.
+  std::unordered_map<std::string, std::string> model_aliases;
+  bool model_aliases_loaded = false;
+  const std::string* RenamedTo(const std::string& key) {
+    if (!model_aliases_loaded) {
+      model_aliases.clear();
+      SQLite::Statement q(*db, "SELECT old_key, new_display FROM model_alias");
+      while (q.executeStep()) model_aliases[ColText(q, 0)] = ColText(q, 1);
+      model_aliases_loaded = true;
+    }
+    if (model_aliases.empty()) return nullptr;
+    auto it = model_aliases.find(key);
+    return it == model_aliases.end() ? nullptr : &it->second;
+  }
+
+  int64_t GetOrCreate(const std::string& written, ArtifactKind kind) {
+    std::string key = IdKey(written);
     auto it = id_cache.find(key);
     if (it != id_cache.end()) return it->second;
+    // An old name of a renamed repository is the same node as its new name.
+    if (const std::string* renamed = RenamedTo(key)) {
+      int64_t id = GetOrCreate(*renamed, kind);
+      id_cache.emplace(std::move(key), id);
+      return id;
+    }
+    const std::string& display = written;
     // Insert first: in a bulk ingest most names are new.
     auto& ins = *insert_artifact;
     ins.reset();
@@ -353,7 +399,15 @@ struct Store::Impl {
   }
 
   // Writes the attributes of an artifact a document declares; its row id.
-  int64_t UpsertDeclared(const Artifact& a, const std::string& origin) {
+  int64_t UpsertDeclared(const Artifact& declared, const std::string& origin) {
+    Artifact renamed_copy;
+    const Artifact* ap = &declared;
+    if (const std::string* renamed = RenamedTo(IdKey(declared.id))) {
+      renamed_copy = declared;
+      renamed_copy.id = *renamed;
+      ap = &renamed_copy;
+    }
+    const Artifact& a = *ap;
     std::string key = IdKey(a.id);
     auto& st = *upsert_declared;
     st.reset();
@@ -479,6 +533,7 @@ struct Store::Impl {
                             "DELETE FROM license WHERE origin=?",
                             "DELETE FROM license_alias WHERE origin=?",
                             "DELETE FROM family WHERE origin=?",
+                            "DELETE FROM model_alias WHERE origin=?",
                             "DELETE FROM known_base WHERE origin=?"}) {
       SQLite::Statement st(*db, sql);
       st.bind(1, origin);
@@ -492,10 +547,22 @@ struct Store::Impl {
         "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
     reset.bind(1, origin);
     reset.exec();
+    RemoveRecords(origin);
   }
 
   void ResolvePending();
   void CheckCycles(const CycleFinder& finder);
+
+  // Records (records.cc): every document that declares an artifact keeps its
+  // own record of the attributes, and the artifact shows their merge, so a
+  // stub never erases a fuller record read from another document.
+  std::unique_ptr<SQLite::Statement> put_record, count_records;
+  void PutRecord(int64_t artifact, const Artifact& a, const std::string& origin);
+  // Recomputes the artifact's attributes from its records; conflicting values
+  // become diagnostics naming both sources.
+  void MergeRecords(int64_t artifact);
+  // Forgets `origin`'s records, re-merging the artifacts that keep others.
+  void RemoveRecords(const std::string& origin);
 
   // The licence catalogue, read once per store handle.
   mutable std::unique_ptr<LicenseCatalogue> catalogue;

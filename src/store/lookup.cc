@@ -23,6 +23,14 @@ Result<std::string> Store::ResolveId(const std::string& text) const {
     std::string ns = NamespaceOf(key);
     std::string name = NameOf(key);
     if (!ns.empty()) {
+      // A renamed repository: its old id names the artifact under its new one.
+      SQLite::Statement renamed(db, "SELECT new_display FROM model_alias WHERE old_key=?");
+      renamed.bind(1, key);
+      if (renamed.executeStep()) {
+        by_key.reset();
+        by_key.bind(1, IdKey(ColText(renamed, 0)));
+        if (by_key.executeStep()) return ColText(by_key, 0);
+      }
       // A renamed namespace: old/name -> new/name and back.
       SQLite::Statement al(db,
                            "SELECT new_namespace FROM alias WHERE old_namespace=?1 UNION "
@@ -96,6 +104,49 @@ std::vector<Edge> Store::ParentEdges(const std::string& id) const {
 std::vector<Edge> Store::ChildEdges(const std::string& id) const {
   auto sg = impl_->Walk(id, 1, false);
   return sg.ok() ? sg->edges : std::vector<Edge>{};
+}
+
+Result<std::vector<Edge>> Store::ChildEdges(const std::string& id, size_t limit,
+                                            int64_t* total) const {
+  try {
+    auto& db = *impl_->db;
+    ReadTxn read(db, impl_->txn != nullptr);
+    auto parent = impl_->RowId(id);
+    if (!parent) return Status::NotFound("unknown model '" + id + "'");
+    SQLite::Statement count(db, "SELECT count(*) FROM edge WHERE parent=?");
+    count.bind(1, *parent);
+    count.executeStep();
+    *total = count.getColumn(0).getInt64();
+    SQLite::Statement p(db, "SELECT display FROM artifact WHERE id=?");
+    p.bind(1, *parent);
+    std::string parent_display = p.executeStep() ? ColText(p, 0) : id;
+    SQLite::Statement st(db,
+                         "SELECT e.id, a.display, e.relation, e.inferred, e.confidence, e.inferred_edge "
+                         "FROM edge e JOIN artifact a ON a.id = e.child WHERE e.parent=? "
+                         "ORDER BY a.key LIMIT ?");
+    st.bind(1, *parent);
+    st.bind(2, static_cast<int64_t>(limit));
+    SQLite::Statement ev(db,
+                         "SELECT kind, source, line, commit_id, detail, relation, inferred, "
+                         "confidence FROM evidence WHERE edge=? "
+                         "ORDER BY confidence DESC, kind, source, line, detail");
+    std::vector<Edge> out;
+    while (st.executeStep()) {
+      Edge e;
+      int64_t eid = st.getColumn(0).getInt64();
+      e.child = ColText(st, 1);
+      e.parent = parent_display;
+      e.relation = static_cast<Relation>(st.getColumn(2).getInt());
+      e.relation_inferred = st.getColumn(3).getInt() != 0;
+      e.confidence = st.getColumn(4).getDouble();
+      e.inferred = st.getColumn(5).getInt() != 0;
+      e.evidence = impl_->LoadEvidence(ev, eid);
+      out.push_back(std::move(e));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
 }
 
 }  // namespace lineage

@@ -3,6 +3,28 @@
 
 namespace lineage {
 
+namespace {
+
+// "file:" URI of `path` with the immutable flag, percent-encoding what a URI
+// path cannot hold.
+std::string ImmutableUri(const std::string& path) {
+  std::string abs = std::filesystem::absolute(path).string();
+  std::string uri = "file:";
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : abs) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+}  // namespace
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() {
   if (impl_ && impl_->txn) RollbackRun();
@@ -20,6 +42,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
       }
       impl->db = std::make_unique<SQLite::Database>(
           path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+      try {
+        impl->db->setBusyTimeout(10000);
+        impl->db->execAndGet("PRAGMA application_id");
+      } catch (const SQLite::Exception& e) {
+        // In a folder we cannot write, SQLite cannot create the WAL index
+        // (-shm). No writer can be at work there either, so the file is read
+        // as immutable. (A store with a live -wal also has its -shm and never
+        // gets here.)
+        if (e.getErrorCode() != SQLITE_READONLY && e.getErrorCode() != SQLITE_CANTOPEN) throw;
+        impl->db = std::make_unique<SQLite::Database>(
+            ImmutableUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX | SQLite::OPEN_URI);
+        impl->db->setBusyTimeout(10000);
+      }
     } else {
       impl->db = std::make_unique<SQLite::Database>(
           path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
@@ -46,11 +81,22 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
         return Status::Corruption("'" + path + "' has an old schema; open it for writing "
                                   "(any ingest) to migrate it");
       }
-      SQLite::Transaction t(db);
-      for (int v = version; v < static_cast<int>(migrations.size()); ++v) db.exec(migrations[v]);
-      db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
-      db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
-      t.commit();
+      // Take the write lock first, then read the version again: two processes
+      // creating one store at once must not both run the migrations.
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        version = db.execAndGet("PRAGMA user_version").getInt();
+        for (int v = version; v < static_cast<int>(migrations.size()); ++v) db.exec(migrations[v]);
+        db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+        db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
+        db.exec("COMMIT");
+      } catch (...) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (const SQLite::Exception&) {
+        }
+        throw;
+      }
     }
     if (mode == Mode::kReadWrite) {
       db.exec("PRAGMA journal_mode = WAL");

@@ -5,6 +5,7 @@ namespace lineage {
 
 Status Store::UpsertFamily(const Family& f, const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "family", "slug", IdKey(f.slug))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO family(slug, name, publisher, canonical_base, "
                          "name_patterns, licenses, source, origin) VALUES(?,?,?,?,?,?,?,?)");
@@ -25,6 +26,7 @@ Status Store::UpsertFamily(const Family& f, const std::string& origin) {
 
 Status Store::UpsertKnownBase(const KnownBase& b, const std::string& origin) {
   try {
+    if (impl_->KeepUserRow(origin, "known_base", "key", IdKey(b.id))) return Status::Ok();
     SQLite::Statement st(*impl_->db,
                          "INSERT OR REPLACE INTO known_base(key, display, family, params, variant, "
                          "license, created_at, model_type, hidden_size, intermediate_size, "
@@ -115,6 +117,53 @@ Result<std::vector<KnownBase>> Store::KnownBases() const {
     return Status::IoError(std::string("store read failed: ") + e.what());
   }
   return out;
+}
+
+}  // namespace lineage
+
+namespace lineage {
+
+Status Store::AddModelAlias(const std::string& old_id, const std::string& new_id,
+                           const std::string& source, const std::string& origin) {
+  try {
+    if (impl_->KeepUserRow(origin, "model_alias", "old_key", IdKey(old_id))) return Status::Ok();
+    SQLite::Statement st(*impl_->db,
+                         "INSERT OR REPLACE INTO model_alias(old_key, new_display, source, origin) "
+                         "VALUES(?,?,?,?)");
+    st.bind(1, IdKey(old_id));
+    st.bind(2, new_id);
+    st.bind(3, source);
+    st.bind(4, origin);
+    st.exec();
+    impl_->model_aliases_loaded = false;
+    impl_->id_cache.clear();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("model alias write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Status Store::SetMeta(const std::string& key, const std::string& value) {
+  try {
+    SQLite::Statement st(*impl_->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+    st.bind(1, key);
+    st.bind(2, value);
+    st.exec();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store write failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Store::Meta(const std::string& key) const {
+  try {
+    SQLite::Statement st(*impl_->db, "SELECT value FROM meta WHERE key=?");
+    st.bind(1, key);
+    if (st.executeStep()) return ColText(st, 0);
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
+  }
+  return std::string();
 }
 
 }  // namespace lineage

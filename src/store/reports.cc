@@ -79,11 +79,15 @@ StoreStats Store::Stats() const {
 std::vector<Organization> Store::Organizations() const {
   std::vector<Organization> out;
   SQLite::Statement st(*impl_->db,
-                       "SELECT display, organization, country, kind, source FROM organization "
-                       "ORDER BY namespace");
+                       "SELECT display, organization, country, kind, source, source_kind, "
+                       "checked, parent FROM organization ORDER BY namespace");
   while (st.executeStep()) {
-    out.push_back(Organization{ColText(st, 0), ColText(st, 1), ColText(st, 2), ColText(st, 3),
-                               ColText(st, 4)});
+    Organization o{ColText(st, 0), ColText(st, 1), ColText(st, 2), ColText(st, 3),
+                   ColText(st, 4)};
+    o.source_kind = ColText(st, 5);
+    o.checked = ColText(st, 6);
+    o.parent = ColText(st, 7);
+    out.push_back(std::move(o));
   }
   return out;
 }

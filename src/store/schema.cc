@@ -299,6 +299,53 @@ CREATE TABLE known_base (
   origin                  TEXT NOT NULL
 );
 CREATE INDEX known_base_family ON known_base(family);
+CREATE TABLE artifact_record (
+  artifact     INTEGER NOT NULL,
+  origin       TEXT NOT NULL,
+  rank         INTEGER NOT NULL,
+  seq          INTEGER NOT NULL,
+  license      TEXT NOT NULL,
+  license_name TEXT NOT NULL,
+  license_link TEXT NOT NULL,
+  pipeline_tag TEXT NOT NULL,
+  library_name TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  new_version  TEXT NOT NULL,
+  tags         TEXT NOT NULL,
+  languages    TEXT NOT NULL,
+  PRIMARY KEY (artifact, origin)
+);
+CREATE INDEX artifact_record_origin ON artifact_record(origin);
+ALTER TABLE organization ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization ADD COLUMN checked TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN source_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN checked TEXT NOT NULL DEFAULT '';
+ALTER TABLE organization_layer ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+CREATE TABLE model_alias (
+  old_key     TEXT PRIMARY KEY,
+  new_display TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  origin      TEXT NOT NULL
+);
+-- SQLite 3.40's integrity_check reports false NULLs in the WITHOUT ROWID
+-- bloc_layer.seq; as an ordinary table it checks clean.
+CREATE TABLE bloc_layer_v5 (
+  name    TEXT NOT NULL,
+  origin  TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  country TEXT NOT NULL,
+  UNIQUE (name, origin, country)
+);
+INSERT INTO bloc_layer_v5 SELECT name, origin, seq, country FROM bloc_layer;
+DROP TABLE bloc_layer;
+ALTER TABLE bloc_layer_v5 RENAME TO bloc_layer;
+CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 )sql";
 
 // Inference (lineage/infer.h): the signals each document gave about its

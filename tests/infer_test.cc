@@ -2,6 +2,7 @@
 // the traps, and inferred edges in the store (declared always wins).
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <sstream>
 
 #include "lineage/infer.h"
@@ -162,6 +163,25 @@ TEST_CASE("card bodies give Hub links and lineage phrases in English and Chinese
   for (const auto& s : sigs) {
     if (s.kind == kSignalBodyPhrase && s.detail == "built upon") CHECK(s.line == 6);
   }
+}
+
+TEST_CASE("Hub dump records give config, parameter, GGUF and baseModels signals", "[infer]") {
+  auto facts = ParseHubRecord(
+      R"({"id": "someone/Llama-3-8B-zh-GGUF", "config": {"model_type": "llama",
+          "hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 128256},
+          "safetensors": {"parameters": {"BF16": 8030261248}},
+          "gguf": {"general.base_model.0.repo_url": "https://huggingface.co/meta-llama/Meta-Llama-3-8B",
+                   "general": {"source": {"repo_url": "https://huggingface.co/someone/Llama-3-8B-zh"}}},
+          "baseModels": {"relation": "quantized", "models": [{"id": "someone/Llama-3-8B-zh"}]}})",
+      "dump.jsonl", 4);
+  REQUIRE(facts.ok());
+  std::map<std::string, std::string> by_kind;
+  for (const auto& s : facts->signals) by_kind[s.kind] = s.value;
+  CHECK(DecodeFingerprint(by_kind[kSignalConfig]).hidden_size == 4096);
+  CHECK(by_kind[kSignalParameters] == "8030261248");
+  CHECK(by_kind[kSignalGgufBase] == "https://huggingface.co/meta-llama/Meta-Llama-3-8B");
+  CHECK(by_kind[kSignalGgufSource] == "https://huggingface.co/someone/Llama-3-8B-zh");
+  CHECK(by_kind[kSignalHubBaseModels] == "someone/Llama-3-8B-zh");
 }
 
 TEST_CASE("each evidence kind proposes a parent from real-shaped input", "[infer]") {

@@ -98,6 +98,9 @@ struct Edge {
   bool relation_inferred = false;
   double confidence = 0;
   std::vector<Evidence> evidence;
+  // Proposed by inference (lineage/infer.h) from undeclared signals; no
+  // document declares this edge.
+  bool inferred = false;
 };
 
 // A connected piece of the graph as returned by chain and descendants queries.

@@ -26,6 +26,7 @@ struct EdgeFilter {
   bool relations[kRelationCount] = {true, true, true, true, true, true,
                                     true, true, true, true, true};
   double min_confidence = 0;
+  bool declared_only = false;  // inferred edges (lineage/infer.h) are not followed
   int max_depth = -1;  // < 0: unlimited
 };
 

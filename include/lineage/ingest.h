@@ -58,6 +58,11 @@ Relation InferRelation(size_t base_count, const std::vector<std::string>& tags,
 Result<DocumentFacts> ParseHubRecord(std::string_view json_text, const std::string& source,
                                      int line);
 
+// The shape of a config.json (lineage/reference.h); a vision-language
+// config's text_config / llm_config when the top level has none.
+// InvalidInput when the text is not a JSON object.
+Result<ConfigFingerprint> ParseConfigFingerprint(std::string_view config_json);
+
 enum class InputKind {
   kAuto,
   kCards,    // a folder ROOT/<namespace>/<name>/README.md
@@ -89,6 +94,7 @@ struct IngestOptions {
   std::string rev;         // git repositories: the revision to read (empty: HEAD)
   bool progress = false;   // show progress on the stream (a terminal)
   int threads = 0;         // parser threads; 0 = hardware concurrency
+  bool infer = true;       // run inference (lineage/infer.h) after the run
 };
 
 struct IngestSummary {
@@ -96,6 +102,7 @@ struct IngestSummary {
   int64_t unchanged = 0;  // documents skipped because they did not change
   int64_t edges = 0;      // new edges
   int64_t diagnostics = 0;
+  int64_t inferred = 0;   // inferred parent edges stored after the run
   double seconds = 0;
 };
 

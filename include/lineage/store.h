@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,16 @@ struct PendingRef {
   Evidence evidence;
 };
 
+// A fact inference reads (lineage/infer.h), captured when a document is read
+// and owned by it: replaced when the document is read again. Kinds and value
+// formats are listed in lineage/infer.h (kSignal...).
+struct Signal {
+  std::string kind;
+  std::string value;
+  std::string source;  // file, URL or repository it was read from
+  int line = 0;
+  std::string detail;  // what exactly was read (a phrase, a file path)
+};
 // At most this many diagnostics are stored per document; one more says how
 // many were left out.
 inline constexpr size_t kMaxDiagnosticsPerDocument = 100;
@@ -41,6 +52,17 @@ struct DocumentFacts {
   std::vector<Edge> edges;           // each edge with the evidence this document gives
   std::vector<PendingRef> pending;   // child is artifact->id
   std::vector<Diagnostic> diagnostics;
+  std::vector<Signal> signals;  // about `artifact`, for inference
+};
+
+// One declared model as inference sees it (Store::ScanInferenceSubjects).
+struct InferenceSubject {
+  std::string id;  // display id
+  std::string license, license_name, license_normalized;
+  std::string pipeline_tag, library_name;
+  std::vector<std::string> tags;
+  std::vector<Signal> signals;
+  std::vector<Edge> declared_parents;  // declared edges only, without evidence
 };
 
 struct StoreStats {
@@ -68,6 +90,7 @@ struct EdgeRow {
   int64_t parent;
   Relation relation;
   double confidence;
+  bool inferred = false;  // proposed by inference, declared by no document
 };
 struct NodeRow {
   int64_t id;
@@ -233,6 +256,34 @@ class Store {
   // Read-only SQL for ad-hoc questions: a header row then the rows.
   // InvalidInput for anything that would write.
   Result<std::vector<std::vector<std::string>>> Query(const std::string& sql) const;
+
+  // --- Inference (lineage/infer.h) -------------------------------------------------
+  // Every declared model (only those of `ids` when non-empty) with its
+  // signals and declared parent edges, in row order.
+  void ScanInferenceSubjects(const std::vector<std::string>& ids,
+                             const std::function<void(const InferenceSubject&)>& fn) const;
+  // Every stored signal of `kind`, with the display id of its artifact.
+  void ScanSignals(const std::string& kind,
+                   const std::function<void(const std::string& id, const Signal&)>& fn) const;
+  // The id keys of the artifacts whose documents the last (or current) run
+  // applied, in the order applied.
+  std::vector<std::string> RunArtifacts() const;
+  // Inside a run: forgets the inferred edges of `children` (every inferred
+  // edge when `all`). Evidence of origin "infer:<child key>" goes; an edge
+  // left without evidence goes with it.
+  Status ClearInferred(const std::vector<std::string>& children, bool all);
+  // Inside a run: stores `edges` as inferred, their evidence under origin
+  // "infer:<child key>". A pair that already has an edge is left alone
+  // (declared edges always win). `written` receives the number stored.
+  Status PutInferred(const std::vector<Edge>& edges, int64_t* written);
+  // The reliability of each evidence kind as last measured on the declared
+  // edges: kind -> (reliability, models measured, correct). Set inside a run.
+  struct Calibration {
+    double reliability = 0;
+    int64_t models = 0, correct = 0;
+  };
+  Status SetInferenceCalibration(const std::map<std::string, Calibration>& c);
+  std::map<std::string, Calibration> InferenceCalibration() const;
 
   // --- Git repositories (docs/git.md) ---------------------------------------------
   // Replaces what `record.origin` said about its repository (weight-file LFS

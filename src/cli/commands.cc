@@ -15,6 +15,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "cli/infer_commands.h"
 #include "lineage/analysis.h"
 #include "lineage/export.h"
 #include "lineage/fetch.h"
@@ -59,6 +60,9 @@ struct Options {
   bool findings = false;
   FetchOptions fetch;      // fetch: the listing and politeness options
   std::string fetch_repo;  // fetch --repo ID
+  InferredFilter inferred;  // --declared-only, --min-confidence
+  int64_t sample = 0;       // eval: models evaluated
+  double threshold = 0.5;   // infer, eval: the confidence an inferred edge needs
 };
 
 struct Io {
@@ -134,7 +138,8 @@ Status FilterFromOptions(const Options& o, EdgeFilter* f) {
       f->relations[static_cast<int>(*rel)] = true;
     }
   }
-  f->min_confidence = o.min_confidence;
+  f->min_confidence = o.inferred.min_confidence;
+  f->declared_only = o.inferred.declared_only;
   return Status::Ok();
 }
 
@@ -217,8 +222,9 @@ int RunIngest(Options& o, Io& io) {
   const IngestSummary& s = *summary;
   io.err << "ingested " << s.documents << " document" << (s.documents == 1 ? "" : "s") << " ("
          << s.unchanged << " unchanged), " << s.edges << " new edge" << (s.edges == 1 ? "" : "s")
-         << ", " << s.diagnostics << " diagnostic" << (s.diagnostics == 1 ? "" : "s") << " in "
-         << std::fixed << std::setprecision(2) << s.seconds << " s"
+         << ", " << s.diagnostics << " diagnostic" << (s.diagnostics == 1 ? "" : "s");
+  if (s.inferred > 0) io.err << ", " << s.inferred << " inferred parent" << (s.inferred == 1 ? "" : "s");
+  io.err << " in " << std::fixed << std::setprecision(2) << s.seconds << " s"
          << (s.diagnostics ? "  (see 'lineage diagnostics')" : "") << "\n";
   return kExitOk;
 }
@@ -229,6 +235,7 @@ void SetupShow(CLI::App* app, Options& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
   app->add_option("--limit", o.limit, "list at most N children (default 100; 0: all)");
   AddFormat(app, o, false);
+  AddInferredFlags(app, &o.inferred);
 }
 
 int RunShow(Options& o, Io& io) {
@@ -244,6 +251,16 @@ int RunShow(Options& o, Io& io) {
   size_t limit = o.limit > 0 ? static_cast<size_t>(o.limit) : SIZE_MAX;
   auto children = (*store)->ChildEdges(*id, limit, &total);
   if (!children.ok()) return Fail(io, children.status());
+  int64_t dropped = 0;
+  for (auto* edges : {&parents, &children.value()}) {
+    size_t before = edges->size();
+    edges->erase(std::remove_if(edges->begin(), edges->end(),
+                                [&o](const Edge& e) { return !o.inferred.Keeps(e); }),
+                 edges->end());
+    dropped += static_cast<int64_t>(before - edges->size());
+  }
+  NoteInferred(io.err, CountInferred(parents) + CountInferred(*children),
+               static_cast<int64_t>(parents.size() + children->size()), dropped, o.inferred);
   if (o.format == "json") {
     WriteShowJson(*a, parents, *children, io.out, total);
   } else {
@@ -261,6 +278,7 @@ void SetupChain(CLI::App* app, Options& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
   app->add_option("--depth", o.depth, "stop after N hops");
   AddFormat(app, o);
+  AddInferredFlags(app, &o.inferred);
 }
 
 int RunWalk(Options& o, Io& io, bool upward) {
@@ -270,6 +288,9 @@ int RunWalk(Options& o, Io& io, bool upward) {
   if (!id.ok()) return Fail(io, id.status());
   auto g = upward ? (*store)->Chain(*id, o.depth) : (*store)->Descendants(*id, o.depth);
   if (!g.ok()) return Fail(io, g.status());
+  int64_t dropped = FilterSubgraph(&*g, o.inferred, upward);
+  NoteInferred(io.err, CountInferred(g->edges), static_cast<int64_t>(g->edges.size()), dropped,
+               o.inferred);
   if (o.format == "json") {
     WriteGraphJson(*g, io.out);
   } else if (o.format == "csv") {
@@ -392,7 +413,7 @@ void SetupFlows(CLI::App* app, Options& o) {
   app->add_option("--to", o.to, "bloc or country code of the derivatives (e.g. cn)")->required();
   app->add_flag("--direct", o.direct, "only derivatives one hop from the base");
   app->add_option("--relation", o.relations, "follow only these relations (repeatable)");
-  app->add_option("--min-confidence", o.min_confidence, "follow only edges at least this sure");
+  AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
 }
@@ -418,6 +439,10 @@ int RunFlows(Options& o, Io& io) {
   auto g = CompactGraph::Load(**store);
   auto r = Flows(**store, o, o.from, o.to, *g);
   if (!r.ok()) return Fail(io, r.status());
+  if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
+    io.err << "note: " << n << " of " << r->flows.size()
+           << " flows take an inferred edge (--declared-only leaves them out)\n";
+  }
   if (o.format == "json") WriteFlowsJson(*r, io.out);
   else if (o.format == "csv") WriteFlowsCsv(*r, io.out);
   else WriteFlowsText(*r, io.out);
@@ -463,6 +488,7 @@ void SetupExport(CLI::App* app, Options& o) {
   app->add_flag("--licenses", o.mark_licenses, "with dot: mark edges that break a licence obligation");
   app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
       ->check(CLI::IsMember({"svg"}));
+  AddInferredFlags(app, &o.inferred);
 }
 
 int RunExport(Options& o, Io& io) {
@@ -511,6 +537,12 @@ int RunExport(Options& o, Io& io) {
     (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
     g = (*store)->Induced("", all);
     dot.title = "lineage: whole graph";
+  }
+  {
+    bool up = !o.sel_chain.empty() || o.sel_descendants.empty();
+    int64_t dropped = FilterSubgraph(&g, o.inferred, up);
+    NoteInferred(io.err, CountInferred(g.edges), static_cast<int64_t>(g.edges.size()), dropped,
+                 o.inferred);
   }
   if (o.mark_licenses) {
     LicenseCatalogue cat = (*store)->Licenses();
@@ -600,16 +632,18 @@ void SetupLicenses(CLI::App* app, Options& o) {
       ->check(CLI::IsMember({"error", "warning", "info"}));
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
+  AddInferredFlags(app, &o.inferred);
 }
 
 struct LicenseCheckResult {
   std::vector<LicenseFinding> findings;
   int64_t edges_checked = 0;
+  int64_t on_inferred = 0;  // findings on inferred edges
 };
 
 // Findings along every edge (or `id`'s ancestry), sorted and filtered.
 Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
-                                         Severity min_severity) {
+                                         Severity min_severity, const InferredFilter& filter) {
   LicenseCatalogue cat = store.Licenses();
   if (cat.empty()) {
     return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
@@ -626,21 +660,27 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
   if (!id.empty()) {
     auto g = store.Chain(id);
     if (!g.ok()) return g.status();
+    FilterSubgraph(&*g, filter, true);
     std::map<std::string, const Artifact*> arts;
     for (const auto& n : g->nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
     for (const auto& n : g->nodes) keep(CheckArtifact(cat, n.artifact));
     for (const auto& e : g->edges) {
       ++r.edges_checked;
+      size_t before = r.findings.size();
       keep(CheckEdge(cat, *arts[IdKey(e.child)], *arts[IdKey(e.parent)], e));
+      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
     }
   } else {
     std::set<std::string> seen_children;
     store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+      if (!filter.Keeps(e)) return;
       ++r.edges_checked;
       if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
       auto fs = CheckEdge(cat, c, p, e);
       for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
+      size_t before = r.findings.size();
       keep(std::move(fs));
+      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
     });
   }
   // With repository history: a licence changed or removed after release.
@@ -706,8 +746,12 @@ int RunLicenses(Options& o, Io& io) {
   Severity min = o.render == "error" ? Severity::kError
                  : o.render == "warning" ? Severity::kWarning
                                          : Severity::kInfo;
-  auto result = CheckLicenses(**store, id, min);
+  auto result = CheckLicenses(**store, id, min, o.inferred);
   if (!result.ok()) return Fail(io, result.status());
+  if (result->on_inferred > 0) {
+    io.err << "note: " << result->on_inferred << " of " << result->findings.size()
+           << " findings are on inferred edges (--declared-only leaves them out)\n";
+  }
   auto table = Blocs(**store, o);
   BlocTable blocs = table.ok() ? *table : BlocTable{};
   std::map<std::string, std::string> country;
@@ -732,6 +776,7 @@ int RunLicenses(Options& o, Io& io) {
 
 void SetupReport(CLI::App* app, Options& o) {
   app->add_option("--out", o.out_dir, "folder for the graphs (default lineage-report)");
+  AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
 }
 
@@ -796,6 +841,10 @@ int RunReport(Options& o, Io& io) {
     auto r = Flows(**store, o, from, to, *g);
     if (!r.ok()) return Fail(io, r.status());
     Headline(*r, **store, io);
+    if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
+      io.out << "(" << n << " of these " << r->flows.size()
+             << " paths take an inferred edge; --declared-only leaves them out)\n\n";
+    }
     std::map<std::string, int> nodes;
     for (const auto& f : r->flows) {
       for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));
@@ -892,6 +941,25 @@ int RunFetch(Options& o, Io& io) {
   return kExitOk;
 }
 
+// --- inference ------------------------------------------------------------------------
+
+void SetupInfer(CLI::App* app, Options& o) {
+  app->add_option("--threshold", o.threshold, "store proposals at least this sure (default 0.5)");
+}
+
+int RunInfer(Options& o, Io& io) { return RunInferCommand(o.db, o.threshold, io.out, io.err); }
+
+void SetupEval(CLI::App* app, Options& o) {
+  app->add_option("what", o.id, "what to evaluate: inference")->required();
+  app->add_option("--sample", o.sample, "evaluate N models (default: every declared one)");
+  app->add_option("--threshold", o.threshold, "the confidence a proposal needs (default 0.5)");
+  AddFormat(app, o, false);
+}
+
+int RunEval(Options& o, Io& io) {
+  return RunEvalCommand(o.db, o.id, o.sample, o.threshold, o.format, io.out, io.err);
+}
+
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"ingest", "read cards, Hub dumps, organization/alias/bloc/edge files into the store",
@@ -918,6 +986,10 @@ const std::vector<Command>& Commands() {
        RunReport},
       {"fetch", "download a Hub API snapshot (JSON lines) to ingest; resumable", SetupFetch,
        RunFetch},
+      {"infer", "propose the parents nobody declared, with evidence and confidence", SetupInfer,
+       RunInfer},
+      {"eval", "'eval inference': leave-one-out precision and recall of inference", SetupEval,
+       RunEval},
   };
   return kCommands;
 }

@@ -39,7 +39,13 @@ std::string OwnerText(const Artifact& a) {
 
 std::string RelationText(const Edge& e) {
   std::string r = RelationName(e.relation);
-  if (e.relation_inferred) r += " (inferred)";
+  if (e.inferred) {
+    std::ostringstream c;
+    c << std::fixed << std::setprecision(2) << e.confidence;
+    r += " (inferred edge, confidence " + c.str() + ")";
+  } else if (e.relation_inferred) {
+    r += " (inferred)";
+  }
   return r;
 }
 
@@ -72,6 +78,7 @@ ordered_json EdgeJson(const Edge& e) {
   j["relation"] = RelationName(e.relation);
   j["relation_inferred"] = e.relation_inferred;
   j["confidence"] = std::round(e.confidence * 1000) / 1000;
+  j["inferred"] = e.inferred;
   ordered_json ev = ordered_json::array();
   for (const auto& x : e.evidence) ev.push_back(EvidenceJson(x));
   j["evidence"] = ev;
@@ -235,7 +242,10 @@ void WriteShowText(const Artifact& a, const std::vector<Edge>& parents,
   out << "  parents (" << parents.size() << "):\n";
   for (const auto& e : parents) {
     out << "    " << RelationText(e) << " -> " << e.parent << "\n";
-    for (const auto& ev : e.evidence) out << "        evidence: " << EvidenceText(ev) << "\n";
+    for (const auto& ev : e.evidence) {
+      out << "        evidence: " << EvidenceText(ev) << "\n";
+      if (e.inferred && !ev.detail.empty()) out << "          " << ev.detail << "\n";
+    }
   }
   int64_t total = std::max<int64_t>(children_total, static_cast<int64_t>(children.size()));
   out << "  children (" << total << "):\n";
@@ -354,7 +364,8 @@ void WriteGraphJson(const Subgraph& g, std::ostream& out) {
     out << (i ? ",\n    " : "\n    ") << "{\"child\": " << J(e.child) << ", \"parent\": " << J(e.parent)
         << ", \"relation\": \"" << RelationName(e.relation)
         << "\", \"relation_inferred\": " << (e.relation_inferred ? "true" : "false")
-        << ", \"confidence\": " << JNum(e.confidence) << ", \"evidence\": [";
+        << ", \"confidence\": " << JNum(e.confidence)
+        << ", \"inferred\": " << (e.inferred ? "true" : "false") << ", \"evidence\": [";
     for (size_t k = 0; k < e.evidence.size(); ++k) {
       if (k) out << ", ";
       StreamEvidence(e.evidence[k], out);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "git/internal.h"
+#include "lineage/infer.h"
 #include "git/json_scan.h"
 #include "ingest/util.h"
 #include "lineage/ingest.h"
@@ -227,6 +228,14 @@ Meta BuildMeta(const MetaInput& in) {
                                       "the repository has no README.md (no model card)"));
   }
   m.facts = BuildCardFacts(fields, in.id, src("README.md"), "card.base_model");
+  if (in.readme) m.facts.signals = CardBodySignals(*in.readme, in.id, src("README.md"));
+  if (in.config) {
+    auto fp = ParseConfigFingerprint(*in.config);
+    if (fp.ok() && !fp->empty()) {
+      m.facts.signals.push_back(
+          Signal{kSignalConfig, EncodeFingerprint(*fp), src("config.json"), 0, "config.json"});
+    }
+  }
   for (Edge& e : m.facts.edges) {
     for (Evidence& ev : e.evidence) ev.commit = in.commit;
   }

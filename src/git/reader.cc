@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "git/internal.h"
+#include "lineage/infer.h"
 
 namespace lineage {
 
@@ -117,6 +118,19 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, co
   std::string license_file, license_id;
   for (const TreeFile& f : *files) {
     std::string source = path + "/" + f.path;
+    if ((f.path == "tokenizer.json" || f.path == "tokenizer.model") && meta.facts.artifact) {
+      // The same tokenizer file as a base's: by its LFS sha256, else its blob id.
+      std::string value = f.blob;
+      auto size = repo.BlobSize(f.blob);
+      if (size.ok() && *size < kMaxPointerSize) {
+        auto text = repo.ReadBlob(f.blob);
+        if (text.ok()) {
+          auto ptr = ParseLfsPointer(*text, source);
+          if (ptr.ok()) value = ptr->oid;
+        }
+      }
+      meta.facts.signals.push_back(Signal{kSignalTokenizer, value, source, 0, f.path});
+    }
     if (IsWeightFile(f.path)) {
       auto size = repo.BlobSize(f.blob);
       if (!size.ok()) {

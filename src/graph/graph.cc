@@ -20,6 +20,7 @@ namespace {
 struct EdgeProps {
   Relation relation = Relation::kFinetune;
   float confidence = 0;
+  bool inferred = false;
 };
 
 // Child -> parent edges ("up"), compressed sparse rows.
@@ -116,7 +117,7 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
     uint32_t c = vertex_of[e.child], p = vertex_of[e.parent];
     if (c == kNone || p == kNone) return;
     pairs.emplace_back(c, p);
-    props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence)});
+    props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence), e.inferred});
   });
   size_t n = im.kinds.size();
   im.up = UpGraph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), props.begin(),
@@ -176,6 +177,7 @@ struct UpEdgePredicate {
     const EdgeProps& p = (*g)[e];
     if (!filter->relations[static_cast<int>(p.relation)]) return false;
     if (p.confidence + 1e-9 < filter->min_confidence) return false;
+    if (p.inferred && filter->declared_only) return false;
     uint32_t from = boost::source(e, *g);
     if (filter->max_depth >= 0 && (*depth)[from] >= static_cast<uint32_t>(filter->max_depth)) {
       return false;

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "ingest/json_signals.h"
 #include "ingest/readers.h"
 #include "ingest/util.h"
 #include "lineage/ingest.h"
@@ -159,6 +160,7 @@ Result<DocumentFacts> FactsFromHubJson(const json& rec, const std::string& path,
       facts.edges.push_back(std::move(e));
     }
   }
+  readers::AddHubSignals(rec, ev_source, ev_line, &facts.signals);
   facts.origin = "hub:" + IdKey(ref->id);
   return facts;
 }

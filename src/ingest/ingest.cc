@@ -22,6 +22,7 @@
 #include "ingest/util.h"
 #include "lineage/git.h"
 #include "lineage/graph.h"
+#include "lineage/infer.h"
 
 namespace lineage {
 
@@ -137,6 +138,7 @@ DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
   }
   CardFields fields = ParseCardText(text, card.path);
   facts = BuildCardFacts(fields, card.id, card.path, "card.base_model");
+  facts.signals = CardBodySignals(text, card.id, card.path);
   facts.origin = "card:" + IdKey(card.id);
   facts.content_hash = ingest_util::HashHex(text + '\0' + card.id);
   return facts;
@@ -519,14 +521,37 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     }
   }
   runner.EndProgress();
+  std::vector<std::string> touched = store.RunArtifacts();
   st = store.CommitRun(FindCycles);
   if (!st.ok()) return st;
   Store::RunCounts c = store.run_counts();
+  int64_t inferred = 0;
+  if (options.infer) {
+    // Reference data or licences change what every model's evidence says;
+    // anything else only what the documents read say about their own models.
+    bool all = std::any_of(work.begin(), work.end(), [](const auto& w) {
+      return w.second == InputKind::kFamilies || w.second == InputKind::kKnownBases ||
+             w.second == InputKind::kLicenses || w.second == InputKind::kLicenseAliases;
+    });
+    // Many touched models: one scan of the store beats a lookup per model.
+    if (touched.size() > 20000) all = true;
+    if (all || !touched.empty()) {
+      InferOptions io;
+      if (!all) io.ids = std::move(touched);
+      auto r = RunInference(store, io);
+      if (r.ok()) {
+        inferred = r->proposed;
+      } else if (r.status().code() != Status::Code::kNotFound) {
+        return r.status();  // the ingest run itself is committed
+      }
+    }
+  }
   IngestSummary s;
   s.documents = c.documents;
   s.unchanged = c.unchanged + runner.skipped_files();
   s.edges = c.edges;
   s.diagnostics = c.diagnostics;
+  s.inferred = inferred;
   s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return s;
 }

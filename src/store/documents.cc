@@ -18,11 +18,28 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     if (existed) im.RemoveOrigin(facts.origin);
     ++im.counts.documents;
+    int64_t declared_row = 0;
     if (facts.artifact) {
-      int64_t id = im.UpsertDeclared(*facts.artifact, facts.origin);
-      im.PutRecord(id, *facts.artifact, facts.origin);
+      declared_row = im.UpsertDeclared(*facts.artifact, facts.origin);
+      im.PutRecord(declared_row, *facts.artifact, facts.origin);
+      im.run_artifacts.push_back(IdKey(facts.artifact->id));
+    }
+    for (const Signal& sig : facts.signals) {
+      if (!declared_row) break;
+      auto& st = *im.insert_signal;
+      st.reset();
+      st.bind(1, facts.origin);
+      st.bind(2, declared_row);
+      st.bind(3, sig.kind);
+      st.bind(4, sig.value);
+      st.bind(5, sig.source);
+      st.bind(6, sig.line);
+      st.bind(7, sig.detail);
+      st.exec();
     }
     for (const Edge& e : facts.edges) {
+      // A curated edge file changes its children's declared parents.
+      if (!facts.artifact) im.run_artifacts.push_back(IdKey(e.child));
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
       ArtifactKind pkind = e.relation == Relation::kTrainedOn   ? ArtifactKind::kDataset
                            : e.relation == Relation::kDependsOn ? ArtifactKind::kSoftware

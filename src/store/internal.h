@@ -268,13 +268,15 @@ struct Store::Impl {
     layers_changed = false;
   }
   RunCounts counts;
+  // Id keys of the artifacts whose documents this run applied (for inference).
+  std::vector<std::string> run_artifacts;
   // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
   std::unordered_map<std::string, int64_t> id_cache;
 
   std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, select_artifact_id,
       update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
-      upsert_document, select_document;
+      upsert_document, select_document, insert_signal;
 
   void Prepare() {
     auto& d = *db;
@@ -313,8 +315,9 @@ struct Store::Impl {
         "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
-        "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence "
-        "FROM (SELECT relation, inferred, confidence FROM evidence WHERE edge=?1 "
+        "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence, "
+        "inferred_edge=NOT EXISTS (SELECT 1 FROM evidence WHERE edge=?1 AND "
+        "substr(origin, 1, 6) <> 'infer:') FROM (SELECT relation, inferred, confidence FROM evidence WHERE edge=?1 "
         "ORDER BY confidence DESC, inferred ASC, id ASC LIMIT 1) AS b WHERE edge.id=?1");
     insert_diag = std::make_unique<SQLite::Statement>(
         d,
@@ -330,12 +333,16 @@ struct Store::Impl {
         "ON CONFLICT(origin) DO UPDATE SET hash=excluded.hash, run=excluded.run");
     select_document =
         std::make_unique<SQLite::Statement>(d, "SELECT hash FROM document WHERE origin=?");
+    insert_signal = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO signal(origin, artifact, kind, value, source, line, detail) "
+        "VALUES(?,?,?,?,?,?,?)");
   }
 
   void ResetAll() {
     for (auto* s : {&insert_artifact, &upsert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
-                    &insert_pending, &upsert_document, &select_document}) {
+                    &insert_pending, &upsert_document, &select_document, &insert_signal}) {
       if (*s) (*s)->reset();
     }
   }
@@ -519,6 +526,7 @@ struct Store::Impl {
     }
     for (const char* sql : {"DELETE FROM diagnostic WHERE origin=?",
                             "DELETE FROM pending_ref WHERE origin=?",
+                            "DELETE FROM signal WHERE origin=?",
                             "DELETE FROM organization_layer WHERE origin=?",
                             "DELETE FROM alias_layer WHERE origin=?",
                             "DELETE FROM bloc_layer WHERE origin=?",

@@ -121,8 +121,9 @@ Result<std::vector<Edge>> Store::ChildEdges(const std::string& id, size_t limit,
     p.bind(1, *parent);
     std::string parent_display = p.executeStep() ? ColText(p, 0) : id;
     SQLite::Statement st(db,
-                         "SELECT e.id, a.display, e.relation, e.inferred, e.confidence FROM edge e "
-                         "JOIN artifact a ON a.id = e.child WHERE e.parent=? ORDER BY a.key LIMIT ?");
+                         "SELECT e.id, a.display, e.relation, e.inferred, e.confidence, e.inferred_edge "
+                         "FROM edge e JOIN artifact a ON a.id = e.child WHERE e.parent=? "
+                         "ORDER BY a.key LIMIT ?");
     st.bind(1, *parent);
     st.bind(2, static_cast<int64_t>(limit));
     SQLite::Statement ev(db,
@@ -138,6 +139,7 @@ Result<std::vector<Edge>> Store::ChildEdges(const std::string& id, size_t limit,
       e.relation = static_cast<Relation>(st.getColumn(2).getInt());
       e.relation_inferred = st.getColumn(3).getInt() != 0;
       e.confidence = st.getColumn(4).getDouble();
+      e.inferred = st.getColumn(5).getInt() != 0;
       e.evidence = impl_->LoadEvidence(ev, eid);
       out.push_back(std::move(e));
     }

@@ -111,8 +111,8 @@ void Store::ScanEdgePairs(
     }
   }
   SQLite::Statement st(*impl_->db,
-                       "SELECT e.child, e.parent, e.relation, e.inferred, e.confidence FROM edge e "
-                       "JOIN artifact c ON c.id = e.child JOIN artifact p ON p.id = e.parent "
+                       "SELECT e.child, e.parent, e.relation, e.inferred, e.confidence, "
+                       "e.inferred_edge FROM edge e JOIN artifact c ON c.id = e.child JOIN artifact p ON p.id = e.parent "
                        "ORDER BY c.key, p.key");
   while (st.executeStep()) {
     auto c = arts.find(st.getColumn(0).getInt64());
@@ -124,6 +124,7 @@ void Store::ScanEdgePairs(
     e.relation = static_cast<Relation>(st.getColumn(2).getInt());
     e.relation_inferred = st.getColumn(3).getInt() != 0;
     e.confidence = st.getColumn(4).getDouble();
+    e.inferred = st.getColumn(5).getInt() != 0;
     fn(c->second, p->second, e);
   }
 }
@@ -187,10 +188,12 @@ void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
 }
 
 void Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const {
-  SQLite::Statement st(*impl_->db, "SELECT child, parent, relation, confidence FROM edge");
+  SQLite::Statement st(*impl_->db,
+                       "SELECT child, parent, relation, confidence, inferred_edge FROM edge");
   while (st.executeStep()) {
     fn(EdgeRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
-               static_cast<Relation>(st.getColumn(2).getInt()), st.getColumn(3).getDouble()});
+               static_cast<Relation>(st.getColumn(2).getInt()), st.getColumn(3).getDouble(),
+               st.getColumn(4).getInt() != 0});
   }
 }
 

@@ -30,6 +30,7 @@ Status Store::BeginRun(const std::string& description) {
     impl_->seq_in_run = 0;
     impl_->removed_pairs.clear();
     impl_->id_cache.clear();
+    impl_->run_artifacts.clear();
   } catch (const SQLite::Exception& e) {
     impl_->txn.reset();
     return Status::IoError(std::string("cannot start ingest run: ") + e.what());

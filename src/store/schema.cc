@@ -348,11 +348,38 @@ CREATE TABLE meta (
 );
 )sql";
 
+// Inference (lineage/infer.h): the signals each document gave about its
+// artifact (owned by that document's origin), and on each edge whether only
+// inference proposes it (its evidence all of origin "infer:...").
+constexpr const char* kV6Inference = R"sql(
+CREATE TABLE signal (
+  id       INTEGER PRIMARY KEY,
+  origin   TEXT NOT NULL,
+  artifact INTEGER NOT NULL REFERENCES artifact(id),
+  kind     TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  line     INTEGER NOT NULL,
+  detail   TEXT NOT NULL
+);
+CREATE INDEX signal_artifact ON signal(artifact);
+CREATE INDEX signal_origin ON signal(origin);
+CREATE INDEX signal_kind ON signal(kind, value);
+ALTER TABLE edge ADD COLUMN inferred_edge INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX edge_inferred ON edge(child) WHERE inferred_edge = 1;
+CREATE TABLE infer_calibration (
+  kind        TEXT PRIMARY KEY,
+  reliability REAL NOT NULL,
+  models      INTEGER NOT NULL,
+  correct     INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
-                                                       kV4Layers, kV5Reference};
+                                                       kV4Layers, kV5Reference, kV6Inference};
   return kMigrations;
 }
 

@@ -49,7 +49,8 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
     // An edge can be reached twice (a cycle back to a visited node); keep one.
     std::sort(edges.begin(), edges.end());
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-    SQLite::Statement meta(*db, "SELECT relation, inferred, confidence FROM edge WHERE id=?");
+    SQLite::Statement meta(*db,
+                           "SELECT relation, inferred, confidence, inferred_edge FROM edge WHERE id=?");
     SQLite::Statement ev(*db,
                          "SELECT kind, source, line, commit_id, detail, relation, inferred, "
                          "confidence FROM evidence WHERE edge=? "
@@ -65,6 +66,7 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
         e.relation = static_cast<Relation>(meta.getColumn(0).getInt());
         e.relation_inferred = meta.getColumn(1).getInt() != 0;
         e.confidence = meta.getColumn(2).getDouble();
+        e.inferred = meta.getColumn(3).getInt() != 0;
       }
       e.evidence = LoadEvidence(ev, eid);
       sg.edges.push_back(std::move(e));
@@ -106,7 +108,8 @@ Subgraph Store::Induced(const std::string& root,
     sg.nodes.push_back(std::move(n));
   }
   SQLite::Statement up(db,
-                       "SELECT id, parent, relation, inferred, confidence FROM edge WHERE child=?");
+                       "SELECT id, parent, relation, inferred, confidence, inferred_edge FROM edge "
+                       "WHERE child=?");
   SQLite::Statement ev(db,
                        "SELECT kind, source, line, commit_id, detail, relation, inferred, "
                        "confidence FROM evidence WHERE edge=? "
@@ -124,6 +127,7 @@ Subgraph Store::Induced(const std::string& root,
       e.relation = static_cast<Relation>(up.getColumn(2).getInt());
       e.relation_inferred = up.getColumn(3).getInt() != 0;
       e.confidence = up.getColumn(4).getDouble();
+      e.inferred = up.getColumn(5).getInt() != 0;
       found.emplace_back(up.getColumn(0).getInt64(), std::move(e));
     }
     for (auto& [eid, e] : found) {

@@ -1,0 +1,103 @@
+#include "cli/infer_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <iomanip>
+#include <ostream>
+#include <set>
+
+#include "cli/commands.h"
+
+namespace lineage::cli {
+
+void AddInferredFlags(CLI::App* app, InferredFilter* filter) {
+  app->add_flag("--declared-only", filter->declared_only,
+                "leave out edges only inference proposes (lineage infer)");
+  app->add_option("--min-confidence", filter->min_confidence,
+                  "leave out edges less sure than this (0 to 1)");
+}
+
+void NoteInferred(std::ostream& err, int64_t inferred, int64_t total, int64_t dropped,
+                  const InferredFilter& filter) {
+  if (dropped > 0) {
+    err << "note: " << dropped << " edge" << (dropped == 1 ? "" : "s") << " left out by "
+        << (filter.declared_only ? "--declared-only" : "--min-confidence") << "\n";
+  }
+  if (inferred > 0) {
+    err << "note: " << inferred << " of " << total << " edge" << (total == 1 ? "" : "s")
+        << " shown rest on inference, not on declared metadata (--declared-only leaves them "
+           "out)\n";
+  }
+}
+
+int64_t FlowsOnInferred(const Store& store, const FlowReport& report) {
+  auto rows = store.Query(
+      "SELECT c.key, p.key FROM edge e JOIN artifact c ON c.id = e.child "
+      "JOIN artifact p ON p.id = e.parent WHERE e.inferred_edge = 1");
+  if (!rows.ok() || rows->size() <= 1) return 0;
+  std::set<std::pair<std::string, std::string>> inferred;
+  for (size_t i = 1; i < rows->size(); ++i) inferred.emplace((*rows)[i][0], (*rows)[i][1]);
+  int64_t n = 0;
+  for (const Flow& f : report.flows) {
+    for (size_t i = 0; i + 1 < f.path.size(); ++i) {
+      if (inferred.count({IdKey(f.path[i]), IdKey(f.path[i + 1])})) {
+        ++n;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+int RunInferCommand(const std::string& db, double threshold, std::ostream& out,
+                    std::ostream& err) {
+  auto store = Store::Open(db, Store::Mode::kReadWrite);
+  if (!store.ok()) {
+    err << "lineage: " << store.status().message() << "\n";
+    return kExitFailure;
+  }
+  InferOptions opts;
+  opts.threshold = threshold;
+  auto r = RunInference(**store, opts);
+  if (!r.ok()) {
+    err << "lineage: " << r.status().message() << "\n";
+    return kExitFailure;
+  }
+  out << "inferred " << r->proposed << " parent edge" << (r->proposed == 1 ? "" : "s") << " for "
+      << r->subjects << " models without a declared parent (" << r->family_level
+      << " family-level), threshold " << std::fixed << std::setprecision(2) << threshold << ", in "
+      << r->seconds << " s\n";
+  out << "reliability per evidence kind (calibrated on " << r->calibration_models
+      << " declared models):\n";
+  for (const auto& [kind, p] : r->reliability) {
+    out << "  " << std::left << std::setw(22) << kind << std::right << std::setprecision(3) << p
+        << "\n";
+  }
+  return kExitOk;
+}
+
+int RunEvalCommand(const std::string& db, const std::string& what, int64_t sample,
+                   double threshold, const std::string& format, std::ostream& out,
+                   std::ostream& err) {
+  if (what != "inference") {
+    err << "lineage: unknown evaluation '" << what << "' (only 'inference')\n";
+    return kExitUsage;
+  }
+  auto store = Store::Open(db, Store::Mode::kReadOnly);
+  if (!store.ok()) {
+    err << "lineage: " << store.status().message() << "\n";
+    return kExitFailure;
+  }
+  EvalOptions opts;
+  opts.sample = sample;
+  opts.threshold = threshold;
+  auto r = EvaluateInference(**store, opts);
+  if (!r.ok()) {
+    err << "lineage: " << r.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (format == "json") WriteEvalJson(*r, out);
+  else WriteEvalText(*r, out);
+  return kExitOk;
+}
+
+}  // namespace lineage::cli

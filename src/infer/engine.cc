@@ -1,0 +1,845 @@
+// The inference engine: evidence pieces from one subject's name, licence and
+// signals, combined per family into one confidence (docs/inference.md).
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <regex>
+#include <set>
+#include <unordered_map>
+
+#include "lineage/infer.h"
+#include "lineage/ingest.h"
+
+namespace lineage {
+
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string NameOf(const std::string& id) {
+  size_t slash = id.rfind('/');
+  return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+std::string NamespaceOf(const std::string& id) {
+  size_t slash = id.find('/');
+  return slash == std::string::npos ? std::string() : id.substr(0, slash);
+}
+
+double Logit(double p) {
+  p = std::clamp(p, 0.01, 0.99);
+  return std::log(p / (1 - p));
+}
+
+// The literals a pattern cannot match without, one per top-level alternative
+// ("" for an alternative without one): a name is only tried against the
+// regex when it holds one of them.
+std::vector<std::string> RequiredLiterals(const std::string& pattern) {
+  std::vector<std::string> out;
+  std::string best, cur;
+  int depth = 0;
+  bool in_class = false;
+  auto flush = [&]() {
+    if (cur.size() > best.size()) best = cur;
+    cur.clear();
+  };
+  for (size_t i = 0; i <= pattern.size(); ++i) {
+    char c = i < pattern.size() ? pattern[i] : '|';
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '\\') {
+      flush();
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      flush();
+      in_class = true;
+      continue;
+    }
+    if (c == '(') {
+      flush();
+      ++depth;
+      continue;
+    }
+    if (c == ')') {
+      --depth;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c == '|') {
+      flush();
+      out.push_back(best.size() >= 3 ? best : std::string());
+      best.clear();
+      continue;
+    }
+    if (c == '?' || c == '*' || c == '{') {
+      if (!cur.empty()) cur.pop_back();  // the quantifier makes its atom optional
+      flush();
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      flush();
+    }
+  }
+  return out;
+}
+
+// The pattern with its letters lower-cased, escapes (\\D, \\W, \\S, \\B) kept.
+std::string LowerPattern(const std::string& pattern) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      out += pattern[i];
+      out += pattern[++i];
+      continue;
+    }
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(pattern[i])));
+  }
+  return out;
+}
+
+struct FamilyRec {
+  Family family;
+  std::vector<std::regex> regexes;
+  std::vector<std::string> literals;  // any present lets the regexes run; "" = always
+  std::vector<size_t> bases;          // indexes into Impl::bases
+  int canonical = -1;
+};
+
+struct Hit {
+  int family;
+  size_t pos, len;
+};
+
+// One piece of evidence for a parent hypothesis.
+struct Piece {
+  std::string kind;
+  double p = 0;
+  int family = -1;
+  std::string parent;  // exact parent named, "" for the family only
+  Relation relation = Relation::kFinetune;
+  bool relation_set = false;
+  std::string detail, source;
+  int line = 0;
+  bool named = false;  // the evidence names `parent` itself (not only its size and variant)
+};
+
+const char* kKinds[] = {"hub.base_models",    "gguf.metadata",   "card.body_phrase",
+                        "card.body_link",     "config.fingerprint", "hub.parameters",
+                        "tokenizer.identical", "name.pattern",   "license.family",
+                        "config.architecture"};
+
+}  // namespace
+
+const Reliability& DefaultReliability() {
+  static const Reliability kDefault = {
+      {"hub.base_models", 0.95},    {"gguf.metadata", 0.9},   {"card.body_phrase", 0.8},
+      {"card.body_link", 0.45},     {"config.fingerprint", 0.8}, {"hub.parameters", 0.75},
+      {"tokenizer.identical", 0.6}, {"name.pattern", 0.75},   {"license.family", 0.7},
+      {"config.architecture", 0.6}};
+  return kDefault;
+}
+
+const std::vector<std::string>& Inferer::EvidenceKinds() {
+  static const std::vector<std::string> kAll(std::begin(kKinds), std::end(kKinds));
+  return kAll;
+}
+
+bool BlocksInference(Relation r) {
+  RelationClass c = ClassOf(r);
+  return c == RelationClass::kWeights || c == RelationClass::kRedistribution;
+}
+
+struct Inferer::Impl {
+  std::vector<FamilyRec> families;
+  std::vector<KnownBase> bases;
+  std::unordered_map<std::string, size_t> base_by_key;
+  std::unordered_map<std::string, int> family_by_slug;
+  std::unordered_map<std::string, int> family_by_license;
+  std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
+  Reliability reliability = DefaultReliability();
+  std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
+
+  double P(const std::string& kind) const {
+    auto it = reliability.find(kind);
+    return it == reliability.end() ? 0.5 : it->second;
+  }
+
+  // Family matches in `text` (lower case), leftmost first, one per family.
+  std::vector<Hit> Match(const std::string& lower) const {
+    std::vector<Hit> hits;
+    for (size_t f = 0; f < families.size(); ++f) {
+      const FamilyRec& fr = families[f];
+      bool try_it = false;
+      for (const auto& lit : fr.literals) {
+        if (lit.empty() || lower.find(lit) != std::string::npos) {
+          try_it = true;
+          break;
+        }
+      }
+      if (!try_it) continue;
+      for (const auto& re : fr.regexes) {
+        std::smatch m;
+        if (std::regex_search(lower, m, re)) {
+          size_t pos = static_cast<size_t>(m.position(0));
+          size_t len = static_cast<size_t>(m.length(0));
+          // "ollama" is not "llama": a match must start a word.
+          size_t letter = pos;
+          while (letter < lower.size() && !std::isalpha(static_cast<unsigned char>(lower[letter]))) {
+            ++letter;
+          }
+          if (letter > 0 && letter < lower.size() &&
+              std::isalpha(static_cast<unsigned char>(lower[letter - 1]))) {
+            continue;
+          }
+          hits.push_back(Hit{static_cast<int>(f), pos, len});
+          break;
+        }
+      }
+    }
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+      return a.pos != b.pos ? a.pos < b.pos : a.len > b.len;
+    });
+    // A longer match at the same place (llama-3.1 over llama-3) wins.
+    std::vector<Hit> out;
+    for (const Hit& h : hits) {
+      if (!out.empty() && h.pos < out.back().pos + out.back().len && h.pos >= out.back().pos) {
+        continue;
+      }
+      out.push_back(h);
+    }
+    return out;
+  }
+
+  // The known base of `family` with the size and variants of `tokens`; -1
+  // when the size is unknown or no base of that size is known.
+  int PickBase(int family, const NameTokens& tokens, const std::string& exclude_key) const {
+    if (family < 0 || tokens.size.empty()) return -1;
+    int best = -1, best_score = -1;
+    auto has = [&tokens](const char* v) {
+      return std::find(tokens.variants.begin(), tokens.variants.end(), v) != tokens.variants.end();
+    };
+    bool tuned = has("instruct") || has("chat");
+    for (size_t i : families[family].bases) {
+      const KnownBase& b = bases[i];
+      if (LowerAscii(b.params) != tokens.size || IdKey(b.id) == exclude_key) continue;
+      std::string v = LowerAscii(b.variant);
+      int score = 1;
+      if (std::find(tokens.variants.begin(), tokens.variants.end(), v) != tokens.variants.end()) {
+        score = 4;
+      } else if (tuned && (v == "instruct" || v == "chat")) {
+        score = 3;
+      } else if (!tuned && (v == "base" || v.empty())) {
+        score = 3;
+      }
+      if (score > best_score) {
+        best_score = score;
+        best = static_cast<int>(i);
+      }
+    }
+    return best;
+  }
+
+  int FamilyOfId(const std::string& id) const {
+    auto it = base_by_key.find(IdKey(id));
+    if (it != base_by_key.end()) {
+      auto f = family_by_slug.find(IdKey(bases[it->second].family));
+      if (f != family_by_slug.end()) return f->second;
+    }
+    auto hits = Match(LowerAscii(NameOf(id)));
+    return hits.empty() ? -1 : hits.front().family;
+  }
+
+  // A Hub id inside free text ("Qwen/Qwen2-7B"), or "".
+  static std::string IdInText(const std::string& text) {
+    std::vector<std::pair<size_t, std::string>> links;
+    size_t hf = text.find("huggingface.co/");
+    if (hf != std::string::npos) {
+      auto ref = ParseHubRef(text.substr(hf, text.find_first_of(" )]\"'", hf) - hf));
+      if (ref.ok() && ref->qualified && ref->kind == ArtifactKind::kModel) return ref->id;
+      if (ref.ok()) return "";
+    }
+    size_t slash = text.find('/');
+    while (slash != std::string::npos) {
+      auto id_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      };
+      size_t a = slash, b = slash + 1;
+      while (a > 0 && id_char(text[a - 1])) --a;
+      while (b < text.size() && id_char(text[b])) ++b;
+      if (a < slash && b > slash + 1) {
+        std::string cand = text.substr(a, b - a);
+        while (!cand.empty() && cand.back() == '.') cand.pop_back();
+        auto ref = ParseHubRef(cand);
+        if (ref.ok() && ref->qualified && ref->kind == ArtifactKind::kModel &&
+            cand.rfind("datasets/", 0) != 0) {
+          return ref->id;
+        }
+      }
+      slash = text.find('/', slash + 1);
+    }
+    return "";
+  }
+
+  // Name pieces: the family whose weights the name says it carries.
+  void NamePieces(const InferenceSubject& s, std::vector<Piece>* out,
+                  std::vector<Piece>* architecture) const {
+    std::string name = LowerAscii(NameOf(s.id));
+    // Software and tools named after a family (llama-cpp-tools, llama-factory).
+    for (const char* trap : {"cpp", "tools", "toolkit", "webui", "index", "factory", "recipes"}) {
+      size_t pos = name.find(trap);
+      if (pos != std::string::npos &&
+          (pos == 0 || !std::isalpha(static_cast<unsigned char>(name[pos - 1])) ||
+           std::string_view(trap) == "cpp")) {
+        return;
+      }
+    }
+    std::vector<Hit> hits = Match(name);
+    if (hits.empty()) return;
+    size_t distil = name.find("distil");
+    std::vector<Hit> weights;
+    std::vector<std::string> notes;
+    for (const Hit& h : hits) {
+      const FamilyRec& fr = families[h.family];
+      std::string after = name.substr(h.pos + h.len, 6);
+      // "Qwen2.5-7B-llamafied": the design of Llama, the weights of Qwen.
+      size_t word_end = h.pos + h.len;
+      while (word_end < name.size() && std::isalpha(static_cast<unsigned char>(name[word_end]))) {
+        ++word_end;
+      }
+      std::string suffix = name.substr(h.pos + h.len, word_end - h.pos - h.len);
+      if (suffix == "fied" || suffix == "fy" || suffix == "fication" ||
+          name.compare(h.pos + h.len, 5, "-arch") == 0) {
+        Piece p;
+        p.kind = "config.architecture";
+        p.p = P("name.pattern");
+        p.family = h.family;
+        p.relation = Relation::kArchitecture;
+        p.relation_set = true;
+        p.detail = "name '" + NameOf(s.id) + "' says the " + fr.family.name +
+                   " architecture ('" + name.substr(h.pos, word_end - h.pos) + "'), not its weights";
+        p.source = s.id;
+        architecture->push_back(std::move(p));
+        notes.push_back(fr.family.slug + " architecture only");
+        continue;
+      }
+      if (distil != std::string::npos) {
+        // "X-distilled-from-Y": Y taught X. "Y-Distill-X": the same, written the other way.
+        size_t from = name.find("from", distil);
+        bool teacher = from != std::string::npos ? h.pos > from : h.pos < distil;
+        if (teacher) {
+          notes.push_back(fr.family.slug + " is the distillation teacher");
+          continue;
+        }
+      }
+      weights.push_back(h);
+    }
+    // A publisher's own line named beside the base it built on
+    // ("cogvlm2-llama3", "InternVL2-Llama3"): the base is the other family.
+    if (weights.size() > 1) {
+      std::string ns = IdKey(NamespaceOf(s.id));
+      std::vector<Hit> others;
+      for (const Hit& h : weights) {
+        if (IdKey(families[h.family].family.publisher) != ns) others.push_back(h);
+      }
+      if (!others.empty() && others.size() < weights.size()) weights = others;
+    }
+    if (weights.empty()) return;
+    const Hit& h = weights.front();
+    const FamilyRec& fr = families[h.family];
+    NameTokens tokens = ReadNameTokens(name);
+    Piece p;
+    p.kind = "name.pattern";
+    p.p = P("name.pattern") * (weights.size() > 1 ? 0.8 : 1.0);
+    p.family = h.family;
+    p.source = s.id;
+    int base = PickBase(h.family, tokens, IdKey(s.id));
+    if (base >= 0) p.parent = bases[base].id;
+    p.detail = "name '" + NameOf(s.id) + "': " + fr.family.name + " ('" +
+               name.substr(h.pos, h.len) + "')";
+    if (!tokens.size.empty()) p.detail += ", size " + tokens.size;
+    for (const auto& v : tokens.variants) p.detail += ", " + v;
+    for (size_t i = 1; i < weights.size(); ++i) {
+      p.detail += "; also names " + families[weights[i].family].family.name;
+    }
+    for (const auto& n : notes) p.detail += "; " + n;
+    out->push_back(std::move(p));
+  }
+
+  // A piece naming `id` (a link, a GGUF repo URL, a Hub field).
+  Piece IdPiece(const std::string& kind, double p, const std::string& id, const Signal& sig) const {
+    Piece piece;
+    piece.kind = kind;
+    piece.p = p;
+    piece.parent = id;
+    piece.named = true;
+    piece.family = FamilyOfId(id);
+    piece.source = sig.source;
+    piece.line = sig.line;
+    return piece;
+  }
+
+  // A piece from free text naming a model ("Meta Llama 3", "Qwen2.5-7B").
+  bool TextPiece(const std::string& kind, double p, const std::string& text, const Signal& sig,
+                 const std::string& self_key, Piece* out) const {
+    std::string id = IdInText(text);
+    if (!id.empty()) {
+      if (IdKey(id) == self_key) return false;
+      *out = IdPiece(kind, p, id, sig);
+      return true;
+    }
+    std::string norm = LowerAscii(text);
+    if (norm.find("dataset") != std::string::npos || norm.find(" data") != std::string::npos) {
+      return false;
+    }
+    for (char& c : norm) {
+      if (c == ' ') c = '-';
+    }
+    auto hits = Match(norm);
+    if (hits.empty()) return false;
+    // The first model named, its size and variant from the words after it.
+    const Hit& h = hits.front();
+    std::string tail = norm.substr(h.pos);
+    size_t stop = tail.find_first_of(",;:");
+    NameTokens tokens = ReadNameTokens(tail.substr(0, std::min<size_t>(stop, 48)));
+    Piece piece;
+    piece.kind = kind;
+    piece.p = p;
+    piece.family = h.family;
+    int base = PickBase(h.family, tokens, self_key);
+    if (base >= 0) piece.parent = bases[base].id;
+    piece.source = sig.source;
+    piece.line = sig.line;
+    *out = std::move(piece);
+    return true;
+  }
+};
+
+Inferer::Inferer() : impl_(std::make_unique<Impl>()) {}
+Inferer::~Inferer() = default;
+
+Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& families,
+                                                const std::vector<KnownBase>& bases) {
+  std::unique_ptr<Inferer> inf(new Inferer());
+  Impl& im = *inf->impl_;
+  for (const Family& f : families) {
+    FamilyRec r;
+    r.family = f;
+    for (const auto& pat : f.name_patterns) {
+      if (pat.empty()) continue;
+      try {
+        // Names are lower-cased once; a lower-cased pattern then needs no
+        // icase, which costs a locale lookup per character in libstdc++.
+        r.regexes.emplace_back(LowerPattern(pat), std::regex::ECMAScript | std::regex::optimize);
+      } catch (const std::regex_error& e) {
+        return Status::InvalidInput("family '" + f.slug + "': name pattern '" + pat +
+                                    "' is not a valid regex: " + e.what());
+      }
+      for (auto& lit : RequiredLiterals(pat)) r.literals.push_back(lit);
+    }
+    im.family_by_slug[IdKey(f.slug)] = static_cast<int>(im.families.size());
+    for (const auto& lic : f.licenses) {
+      if (!lic.empty()) im.family_by_license.emplace(IdKey(lic), static_cast<int>(im.families.size()));
+    }
+    im.families.push_back(std::move(r));
+  }
+  for (const KnownBase& b : bases) {
+    size_t i = im.bases.size();
+    im.bases.push_back(b);
+    im.base_by_key[IdKey(b.id)] = i;
+    auto f = im.family_by_slug.find(IdKey(b.family));
+    if (f != im.family_by_slug.end()) im.families[f->second].bases.push_back(i);
+  }
+  for (FamilyRec& r : im.families) {
+    auto it = im.base_by_key.find(IdKey(r.family.canonical_base));
+    if (it != im.base_by_key.end()) r.canonical = static_cast<int>(it->second);
+  }
+  return inf;
+}
+
+void Inferer::AddBaseSignal(const std::string& base_id, const Signal& s) {
+  auto it = impl_->base_by_key.find(IdKey(base_id));
+  if (it == impl_->base_by_key.end()) return;
+  if (s.kind == kSignalTokenizer) impl_->base_by_tokenizer[s.value].push_back(it->second);
+  if (s.kind == kSignalParameters) impl_->base_by_params[s.value].push_back(it->second);
+}
+
+std::string Inferer::FamilyPublisher(const std::string& id) const {
+  int f = impl_->FamilyOfId(id);
+  return f < 0 ? std::string() : IdKey(impl_->families[f].family.publisher);
+}
+
+void Inferer::AddModel(const std::string& id) {
+  impl_->models_by_name[LowerAscii(NameOf(id))].push_back(id);
+}
+
+void Inferer::set_reliability(const Reliability& r) {
+  for (const auto& [k, v] : r) impl_->reliability[k] = v;
+}
+const Reliability& Inferer::reliability() const { return impl_->reliability; }
+
+bool Inferer::IsKnownBase(const std::string& id) const {
+  return impl_->base_by_key.count(IdKey(id)) > 0;
+}
+
+std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
+                                       const std::string& only_kind) const {
+  const Impl& im = *impl_;
+  std::string self_key = IdKey(s.id);
+  std::string own_ns = IdKey(NamespaceOf(s.id));
+  std::vector<Piece> pieces, architecture;
+  auto want = [&only_kind](const char* kind) { return only_kind.empty() || only_kind == kind; };
+
+  if (want("name.pattern") || want("config.architecture")) {
+    std::vector<Piece> names;
+    im.NamePieces(s, &names, &architecture);
+    if (want("name.pattern")) pieces.insert(pieces.end(), names.begin(), names.end());
+    if (!want("config.architecture")) architecture.clear();
+  }
+  if (want("name.pattern")) {
+    // "X-GGUF", "X-exl2-4bpw": an upload of the stored model X.
+    std::string stripped = StripFormatSuffix(NameOf(s.id));
+    auto it = stripped.empty() ? im.models_by_name.end() : im.models_by_name.find(stripped);
+    if (it != im.models_by_name.end()) {
+      std::vector<std::string> same_ns, others;
+      for (const auto& id : it->second) {
+        if (IdKey(id) == self_key) continue;
+        (IdKey(NamespaceOf(id)) == own_ns ? same_ns : others).push_back(id);
+      }
+      const auto& pick = !same_ns.empty() ? same_ns : others;
+      if (pick.size() == 1) {
+        Signal where{"", "", s.id, 0, ""};
+        Piece p = im.IdPiece("name.pattern", im.P("name.pattern") * (same_ns.empty() ? 1.0 : 1.05),
+                             pick[0], where);
+        p.p = std::min(p.p, 0.97);
+        p.detail = "name '" + NameOf(s.id) + "' is " + pick[0] +
+                   "'s with quantization/format tokens added";
+        p.relation = Relation::kQuantized;
+        p.relation_set = InferRelation(1, s.tags, s.library_name, s.id) == Relation::kQuantized;
+        pieces.push_back(std::move(p));
+      }
+    }
+  }
+  if (want("license.family")) {
+    for (const std::string* lic : {&s.license_normalized, &s.license, &s.license_name}) {
+      if (lic->empty()) continue;
+      auto it = im.family_by_license.find(IdKey(*lic));
+      if (it == im.family_by_license.end()) continue;
+      Piece p;
+      p.kind = "license.family";
+      p.p = im.P("license.family");
+      p.family = it->second;
+      p.detail = "licence '" + *lic + "' is carried only by " +
+                 im.families[it->second].family.name + " and its derivatives";
+      p.source = s.id;
+      pieces.push_back(std::move(p));
+      break;
+    }
+  }
+  ConfigFingerprint config;
+  int links = 0;
+  for (const Signal& sig : s.signals) {
+    if (sig.kind == kSignalHubBaseModels && want("hub.base_models")) {
+      auto ref = ParseHubRef(sig.value);
+      if (!ref.ok() || !ref->qualified || IdKey(ref->id) == self_key) continue;
+      Piece p = im.IdPiece("hub.base_models", im.P("hub.base_models"), ref->id, sig);
+      p.detail = "baseModels: " + sig.value + (sig.detail.empty() ? "" : " (" + sig.detail + ")");
+      if (auto rel = ParseRelation(sig.detail)) {
+        p.relation = *rel;
+        p.relation_set = true;
+      }
+      pieces.push_back(std::move(p));
+    } else if ((sig.kind == kSignalGgufBase || sig.kind == kSignalGgufSource) &&
+               want("gguf.metadata")) {
+      Piece p;
+      std::string field = sig.detail.empty() ? sig.kind : sig.detail;
+      auto ref = ParseHubRef(sig.value);
+      if (ref.ok() && ref->qualified && ref->kind == ArtifactKind::kModel) {
+        if (IdKey(ref->id) == self_key) continue;
+        p = im.IdPiece("gguf.metadata", im.P("gguf.metadata"), ref->id, sig);
+      } else if (!im.TextPiece("gguf.metadata", im.P("gguf.metadata") * 0.85, sig.value, sig,
+                               self_key, &p)) {
+        continue;
+      }
+      p.detail = field + " = " + sig.value;
+      if (sig.kind == kSignalGgufSource) {
+        p.relation = Relation::kQuantized;
+        p.relation_set = true;
+      }
+      pieces.push_back(std::move(p));
+    } else if (sig.kind == kSignalBodyPhrase && want("card.body_phrase")) {
+      Piece p;
+      if (!im.TextPiece("card.body_phrase", im.P("card.body_phrase"), sig.value, sig, self_key,
+                        &p)) {
+        continue;
+      }
+      if (sig.detail == "distilled from") {
+        p.relation = Relation::kDistillation;
+        p.relation_set = true;
+      }
+      if (sig.detail == "based on" || sig.detail == "built with") p.p *= 0.9;
+      p.detail = "card: \"" + sig.detail + " " + sig.value + "\"";
+      pieces.push_back(std::move(p));
+    } else if (sig.kind == kSignalBodyLink && want("card.body_link")) {
+      if (++links > 6) continue;
+      auto ref = ParseHubRef(sig.value);
+      if (!ref.ok() || !ref->qualified || IdKey(ref->id) == self_key) continue;
+      double p = im.P("card.body_link");
+      // A link within the owner's namespace is a sibling more often than a base.
+      if (IdKey(NamespaceOf(ref->id)) == own_ns) p *= 0.5;
+      Piece piece = im.IdPiece("card.body_link", p, ref->id, sig);
+      piece.detail = "card links to https://huggingface.co/" + ref->id;
+      pieces.push_back(std::move(piece));
+    } else if (sig.kind == kSignalConfig) {
+      config = DecodeFingerprint(sig.value);
+      if (!config.empty()) {
+        config.model_type = LowerAscii(config.model_type);
+      }
+      // Config pieces are made below, once.
+      (void)config;
+    } else if (sig.kind == kSignalTokenizer && want("tokenizer.identical")) {
+      auto it = im.base_by_tokenizer.find(sig.value);
+      if (it == im.base_by_tokenizer.end()) continue;
+      std::set<int> fams;
+      for (size_t b : it->second) {
+        auto f = im.family_by_slug.find(IdKey(im.bases[b].family));
+        if (f != im.family_by_slug.end()) fams.insert(f->second);
+      }
+      if (fams.size() != 1) continue;
+      Piece p;
+      p.kind = "tokenizer.identical";
+      p.p = im.P("tokenizer.identical");
+      p.family = *fams.begin();
+      if (it->second.size() == 1 && IdKey(im.bases[it->second[0]].id) != self_key) {
+        p.parent = im.bases[it->second[0]].id;
+      }
+      p.detail = sig.detail + " identical to " + im.bases[it->second[0]].id + "'s (" +
+                 sig.value.substr(0, 19) + ")";
+      p.source = sig.source;
+      p.line = sig.line;
+      pieces.push_back(std::move(p));
+    } else if (sig.kind == kSignalParameters && want("hub.parameters")) {
+      auto it = im.base_by_params.find(sig.value);
+      if (it == im.base_by_params.end()) continue;
+      std::vector<size_t> others;
+      for (size_t b : it->second) {
+        if (IdKey(im.bases[b].id) != self_key) others.push_back(b);
+      }
+      if (others.empty()) continue;
+      auto f = im.family_by_slug.find(IdKey(im.bases[others[0]].family));
+      if (f == im.family_by_slug.end()) continue;
+      Piece p;
+      p.kind = "hub.parameters";
+      p.p = im.P("hub.parameters");
+      p.family = f->second;
+      if (others.size() == 1) p.parent = im.bases[others[0]].id;
+      p.detail = "safetensors.parameters " + sig.value + " = " + im.bases[others[0]].id + "'s";
+      p.source = sig.source;
+      pieces.push_back(std::move(p));
+    }
+  }
+  if (!config.empty() && config.hidden_size > 0 &&
+      (want("config.fingerprint") || want("config.architecture"))) {
+    std::vector<size_t> same_vocab, other_vocab;
+    std::vector<size_t> same_type;
+    for (size_t i = 0; i < im.bases.size(); ++i) {
+      const ConfigFingerprint& b = im.bases[i].config;
+      if (b.hidden_size == 0 || IdKey(im.bases[i].id) == self_key) continue;
+      bool type_ok = b.model_type.empty() || config.model_type.empty() ||
+                     LowerAscii(b.model_type) == config.model_type;
+      auto eq = [](int64_t x, int64_t y) { return x == 0 || y == 0 || x == y; };
+      bool shape = type_ok && b.hidden_size == config.hidden_size &&
+                   b.num_hidden_layers == config.num_hidden_layers &&
+                   eq(b.intermediate_size, config.intermediate_size) &&
+                   eq(b.num_attention_heads, config.num_attention_heads) &&
+                   eq(b.num_key_value_heads, config.num_key_value_heads);
+      if (shape) {
+        (b.vocab_size == config.vocab_size ? same_vocab : other_vocab).push_back(i);
+      } else if (!config.model_type.empty() && LowerAscii(b.model_type) == config.model_type) {
+        same_type.push_back(i);
+      }
+    }
+    const std::vector<size_t>& hit = !same_vocab.empty() ? same_vocab : other_vocab;
+    if (!hit.empty() && want("config.fingerprint")) {
+      std::set<int> fams;
+      for (size_t b : hit) {
+        auto f = im.family_by_slug.find(IdKey(im.bases[b].family));
+        if (f != im.family_by_slug.end()) fams.insert(f->second);
+      }
+      if (fams.size() == 1) {
+        Piece p;
+        p.kind = "config.fingerprint";
+        p.p = im.P("config.fingerprint") * (same_vocab.empty() ? 0.75 : 1.0);
+        p.family = *fams.begin();
+        NameTokens tokens = ReadNameTokens(s.id);
+        // Several bases share a shape (base and instruct): the name's variant decides.
+        size_t pick = hit[0];
+        for (size_t b : hit) {
+          std::string v = LowerAscii(im.bases[b].variant);
+          bool tuned = std::find(tokens.variants.begin(), tokens.variants.end(), "instruct") !=
+                           tokens.variants.end() ||
+                       std::find(tokens.variants.begin(), tokens.variants.end(), "chat") !=
+                           tokens.variants.end();
+          if ((tuned && (v == "instruct" || v == "chat")) || (!tuned && v == "base")) {
+            pick = b;
+            break;
+          }
+        }
+        p.parent = im.bases[pick].id;
+        p.detail = "config.json shape (hidden " + std::to_string(config.hidden_size) +
+                   ", layers " + std::to_string(config.num_hidden_layers) + ", intermediate " +
+                   std::to_string(config.intermediate_size) + ") is " + im.bases[pick].id + "'s" +
+                   (same_vocab.empty() ? "; vocabulary " + std::to_string(config.vocab_size) +
+                                             " extended from " +
+                                             std::to_string(im.bases[pick].config.vocab_size)
+                                       : ", same vocabulary");
+        pieces.push_back(std::move(p));
+      }
+    } else if (hit.empty() && !same_type.empty() && want("config.architecture")) {
+      // The same design, not the same weights: the earliest base of that model_type.
+      size_t first = same_type[0];
+      for (size_t b : same_type) {
+        if (!im.bases[b].created_at.empty() &&
+            (im.bases[first].created_at.empty() || im.bases[b].created_at < im.bases[first].created_at)) {
+          first = b;
+        }
+      }
+      auto f = im.family_by_slug.find(IdKey(im.bases[first].family));
+      if (f != im.family_by_slug.end()) {
+        Piece p;
+        p.kind = "config.architecture";
+        p.p = im.P("config.architecture");
+        p.family = f->second;
+        p.relation = Relation::kArchitecture;
+        p.relation_set = true;
+        p.detail = "config.json model_type '" + config.model_type +
+                   "' with a shape no known base has (hidden " +
+                   std::to_string(config.hidden_size) + ", layers " +
+                   std::to_string(config.num_hidden_layers) + ")";
+        architecture.push_back(std::move(p));
+      }
+    }
+  }
+
+  // Hypotheses: one per family (or per named id whose family is unknown).
+  struct Hyp {
+    int family = -1;
+    std::map<std::string, const Piece*> best_by_kind;
+    std::vector<const Piece*> all;
+  };
+  std::map<std::string, Hyp> hyps;
+  for (const Piece& p : pieces) {
+    if (!p.parent.empty() && IdKey(p.parent) == self_key) continue;
+    std::string key = p.family >= 0 ? "f:" + std::to_string(p.family) : "id:" + IdKey(p.parent);
+    if (p.family < 0 && p.parent.empty()) continue;
+    Hyp& h = hyps[key];
+    h.family = p.family;
+    h.all.push_back(&p);
+    auto& slot = h.best_by_kind[p.kind];
+    if (!slot || slot->p < p.p) slot = &p;
+  }
+  std::vector<std::pair<std::string, double>> odds;
+  double total = 1.0;  // the null hypothesis: none of these
+  for (auto& [key, h] : hyps) {
+    double l = 0;
+    for (const auto& [kind, piece] : h.best_by_kind) l += Logit(piece->p);
+    double o = std::exp(l);
+    odds.emplace_back(key, o);
+    total += o;
+  }
+  std::vector<Proposal> out;
+  Relation default_rel = InferRelation(1, s.tags, s.library_name, s.id);
+  for (const auto& [key, o] : odds) {
+    const Hyp& h = hyps[key];
+    Proposal pr;
+    pr.confidence = o / total;
+    // The exact parent: the one its pieces name most strongly.
+    std::map<std::string, std::pair<double, std::string>> by_parent;  // key -> score, display
+    for (const Piece* p : h.all) {
+      if (p->parent.empty()) continue;
+      auto& slot = by_parent[IdKey(p->parent)];
+      // A model named outright beats one picked by size and variant.
+      slot.first += Logit(p->p) + (p->named ? 20 : 10);
+      slot.second = p->parent;
+    }
+    if (!by_parent.empty()) {
+      auto best = std::max_element(by_parent.begin(), by_parent.end(), [](auto& a, auto& b) {
+        return a.second.first < b.second.first;
+      });
+      pr.parent = best->second.second;
+    } else if (h.family >= 0 && im.families[h.family].canonical >= 0) {
+      pr.parent = im.bases[im.families[h.family].canonical].id;
+      pr.family_level = true;
+    } else if (h.family >= 0) {
+      pr.parent = im.families[h.family].family.canonical_base;
+      pr.family_level = true;
+    }
+    if (pr.parent.empty() || IdKey(pr.parent) == self_key) continue;
+    if (h.family >= 0) pr.family = im.families[h.family].family.slug;
+    pr.relation = default_rel;
+    for (const Piece* p : h.all) {
+      if (p->relation_set) pr.relation = p->relation;
+    }
+    for (size_t i = 0; i < h.all.size(); ++i) {
+      const Piece* p = h.all[i];
+      Evidence ev;
+      ev.kind = p->kind;
+      ev.source = p->source.empty() ? s.id : p->source;
+      ev.line = p->line;
+      ev.detail = p->detail;
+      if (!p->parent.empty() && IdKey(p->parent) != IdKey(pr.parent)) {
+        ev.detail += " (names " + p->parent + ")";
+      }
+      if (pr.family_level && i == 0) {
+        ev.detail += " [family-level: " + im.families[h.family].family.name +
+                     ", canonical base]";
+      }
+      ev.confidence = p->p;
+      ev.relation = pr.relation;
+      ev.relation_inferred = true;
+      pr.evidence.push_back(std::move(ev));
+    }
+    std::sort(pr.evidence.begin(), pr.evidence.end(), [](const Evidence& a, const Evidence& b) {
+      return a.confidence != b.confidence ? a.confidence > b.confidence : a.kind < b.kind;
+    });
+    out.push_back(std::move(pr));
+  }
+  std::sort(out.begin(), out.end(), [](const Proposal& a, const Proposal& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence
+                                        : IdKey(a.parent) < IdKey(b.parent);
+  });
+  // The design reused, only when nothing points to the weights.
+  if (out.empty() && !architecture.empty()) {
+    const Piece& p = architecture.front();
+    const FamilyRec& fr = im.families[p.family];
+    Proposal pr;
+    pr.parent = fr.canonical >= 0 ? im.bases[fr.canonical].id : fr.family.canonical_base;
+    if (!pr.parent.empty() && IdKey(pr.parent) != self_key) {
+      pr.relation = Relation::kArchitecture;
+      pr.family = fr.family.slug;
+      pr.family_level = true;
+      pr.confidence = p.p;
+      Evidence ev;
+      ev.kind = p.kind;
+      ev.source = p.source.empty() ? s.id : p.source;
+      ev.detail = p.detail + " [family-level: " + fr.family.name + "]";
+      ev.confidence = p.p;
+      ev.relation = Relation::kArchitecture;
+      ev.relation_inferred = true;
+      pr.evidence.push_back(std::move(ev));
+      out.push_back(std::move(pr));
+    }
+  }
+  return out;
+}
+
+}  // namespace lineage

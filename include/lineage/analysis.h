@@ -52,6 +52,9 @@ struct FlowReport {
   int64_t bases = 0;        // distinct bases reached
   std::vector<FlowSummaryRow> by_organization;
   std::vector<FlowSummaryRow> by_family;
+  // Distinct models whose path to a base holds an edge of each relation class
+  // (key = RelationClassName), largest first; a model may count in several.
+  std::vector<FlowSummaryRow> by_class;
 };
 
 // Every artifact owned in `to` whose ancestry reaches an artifact owned in
@@ -67,8 +70,21 @@ struct Timeline {
   // counts[month][bloc]
   std::map<std::string, std::map<std::string, int64_t>> counts;
   int64_t undated = 0;  // derivatives without a creation date
+  // Every model with a direct parent of each relation class (dated or not),
+  // key = RelationClassName; shown beside the counted classes.
+  std::map<std::string, int64_t> by_class;
+  std::vector<std::string> classes;  // the classes counted, by name
 };
-Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs);
+struct TimelineOptions {
+  // A model counts as a new derivative when it has a direct parent through one
+  // of these classes; its roots follow weights edges plus these classes.
+  std::vector<RelationClass> classes = {RelationClass::kWeights};
+};
+Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs,
+                         const TimelineOptions& options = {});
+
+// An edge filter that follows only the relations of `classes`.
+EdgeFilter ClassFilter(const std::vector<RelationClass>& classes);
 
 }  // namespace lineage
 

@@ -29,6 +29,16 @@ std::vector<FlowSummaryRow> Rank(const std::map<std::string, std::set<std::strin
 
 }  // namespace
 
+EdgeFilter ClassFilter(const std::vector<RelationClass>& classes) {
+  EdgeFilter f;
+  for (int r = 0; r < kRelationCount; ++r) {
+    f.relations[r] =
+        std::find(classes.begin(), classes.end(), ClassOf(static_cast<Relation>(r))) !=
+        classes.end();
+  }
+  return f;
+}
+
 Result<Bloc> ResolveBloc(const BlocTable& table, const std::string& name) {
   std::string key = IdKey(name);
   for (const auto& [bloc, countries] : table) {
@@ -77,8 +87,9 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
   std::function<bool(CompactGraph::Vertex)> stop = [&](CompactGraph::Vertex v) {
     return in(from, v);
   };
-  EdgeFilter family_filter = filter;
-  family_filter.max_depth = -1;
+  // A family follows weights edges only (design.md).
+  EdgeFilter family_filter = ClassFilter({RelationClass::kWeights});
+  family_filter.min_confidence = filter.min_confidence;
   std::unordered_map<CompactGraph::Vertex, std::string> family_cache;
   auto family = [&](CompactGraph::Vertex base) {
     auto it = family_cache.find(base);
@@ -89,7 +100,7 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
     return f;
   };
   std::set<std::string> models, bases;
-  std::map<std::string, std::set<std::string>> by_org, by_family;
+  std::map<std::string, std::set<std::string>> by_org, by_family, by_class;
   for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
     if (g.kind(v) != ArtifactKind::kModel || !in(to, v)) continue;
     for (auto& reach : g.NearestAncestors(v, stop, filter)) {
@@ -111,6 +122,7 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
       by_org[org(reach.target, f.base_organization) + " -> " + org(v, f.model_organization)]
           .insert(f.model);
       by_family[f.family].insert(f.model);
+      for (auto rel : f.relations) by_class[RelationClassName(ClassOf(rel))].insert(f.model);
       report.flows.push_back(std::move(f));
     }
   }
@@ -124,19 +136,40 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
   report.bases = static_cast<int64_t>(bases.size());
   report.by_organization = Rank(by_org);
   report.by_family = Rank(by_family);
+  report.by_class = Rank(by_class);
   return report;
 }
 
-Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs) {
+Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs,
+                         const TimelineOptions& options) {
   Timeline t;
-  EdgeFilter filter;
-  filter.relations[static_cast<int>(Relation::kTrainedOn)] = false;
-  filter.relations[static_cast<int>(Relation::kDependsOn)] = false;
+  std::vector<RelationClass> root_classes = options.classes;
+  root_classes.push_back(RelationClass::kWeights);
+  EdgeFilter root_filter = ClassFilter(root_classes);
+  EdgeFilter counted = ClassFilter(options.classes);
+  counted.max_depth = 1;
+  EdgeFilter any = ClassFilter({RelationClass::kWeights, RelationClass::kRedistribution,
+                                RelationClass::kKnowledge, RelationClass::kComponent,
+                                RelationClass::kArchitecture});
+  any.max_depth = 1;
+  for (auto c : options.classes) t.classes.emplace_back(RelationClassName(c));
+  std::function<bool(CompactGraph::Vertex)> first = [](CompactGraph::Vertex) { return true; };
   std::set<std::string> months, names;
   for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
     if (g.kind(v) != ArtifactKind::kModel) continue;
-    auto roots = g.Roots(v, filter);
-    if (roots.empty()) continue;  // not a derivative
+    auto parents = g.NearestAncestors(v, first, any);
+    if (parents.empty()) continue;
+    std::set<std::string> parent_classes;
+    bool is_counted = false;
+    for (const auto& p : parents) {
+      if (p.relations.empty()) continue;
+      parent_classes.insert(RelationClassName(ClassOf(p.relations[0])));
+      if (counted.relations[static_cast<int>(p.relations[0])]) is_counted = true;
+    }
+    for (const auto& c : parent_classes) ++t.by_class[c];
+    if (!is_counted) continue;  // not a derivative of the counted classes
+    auto roots = g.Roots(v, root_filter);
+    if (roots.empty()) continue;
     std::string_view created = g.created_at(v);
     auto digit = [&created](size_t i) {
       return std::isdigit(static_cast<unsigned char>(created[i])) != 0;

@@ -419,5 +419,43 @@ TEST_CASE("ComputeTimeline counts weights derivatives unless told other classes"
   }
 }
 
+
+TEST_CASE("FamilyName groups a root by canonical base, or by name pattern and publisher",
+          "[analysis]") {
+  std::vector<Family> families(2);
+  families[0].slug = "llama3";
+  families[0].name = "Llama 3";
+  families[0].publisher = "meta-llama";
+  families[0].canonical_base = "meta-llama/Meta-Llama-3-8B";
+  families[0].name_patterns = {R"(llama-?3(?![.\d]))"};
+  families[1].slug = "qwen2";
+  families[1].name = "Qwen2";
+  families[1].publisher = "Qwen";
+  families[1].name_patterns = {"qwen2(?!\\.)"};
+  CHECK(FamilyName(families, "meta-llama/meta-llama-3-8b") == "Llama 3");  // canonical, any case
+  CHECK(FamilyName(families, "meta-llama/Llama-3-70B") == "Llama 3");     // pattern + publisher
+  CHECK(FamilyName(families, "Qwen/Qwen2-7B") == "Qwen2");
+  SECTION("a name that matches but is not the publisher's stays unknown") {
+    CHECK(FamilyName(families, "indie/Llama-3-8B-copy") == kUnknownFamily);
+  }
+  SECTION("a lookahead keeps Llama 3.1 out of Llama 3, and Qwen2.5 out of Qwen2") {
+    CHECK(FamilyName(families, "meta-llama/Llama-3.1-8B") == kUnknownFamily);
+    CHECK(FamilyName(families, "Qwen/Qwen2.5-7B") == kUnknownFamily);
+  }
+  SECTION("ComputeFlows reports families instead of roots when given them") {
+    World w;
+    w.IngestAll();
+    FlowOptions o;
+    o.families = families;
+    o.families[0].canonical_base = "meta-llama/Llama-3-8B";
+    FlowReport r = w.Flows("west", "cn", o);
+    REQUIRE_FALSE(r.by_family.empty());
+    CHECK(r.by_family[0].key == "Llama 3");
+    for (const auto& row : r.by_family) {
+      CHECK((row.key == "Llama 3" || row.key == kUnknownFamily));  // Mistral has no family here
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lineage

@@ -30,12 +30,22 @@ std::string BlocOf(const BlocTable& table, const std::string& country);
 struct FlowOptions {
   bool direct = false;  // only one hop
   EdgeFilter filter;
+  // Base families (Store::Families). Empty: a flow's family is its root's id.
+  std::vector<Family> families;
 };
+
+// The family a root belongs to: the one whose canonical_base is it, or whose
+// name patterns match its repository name and whose publisher owns it; else
+// "other/unknown". Returns the family's display name.
+std::string FamilyName(const std::vector<Family>& families, const std::string& root_id);
+inline constexpr const char* kUnknownFamily = "other/unknown";
 
 struct Flow {
   std::string model, model_organization, model_country;
   std::string base, base_organization, base_country;
-  std::string family;  // the root the base descends from (itself when a root)
+  // The family of the root the base descends from through weights edges (the
+  // root's id when no families are given).
+  std::string family;
   std::vector<std::string> path;  // model first, base last
   std::vector<Relation> relations;
 };

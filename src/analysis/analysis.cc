@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <regex>
 #include <string>
 #include <unordered_map>
 
@@ -27,7 +28,49 @@ std::vector<FlowSummaryRow> Rank(const std::map<std::string, std::set<std::strin
   return rows;
 }
 
+// Families with their patterns compiled once.
+class FamilyMatcher {
+ public:
+  explicit FamilyMatcher(const std::vector<Family>& families) : families_(families) {
+    for (const auto& f : families_) {
+      std::vector<std::regex> rs;
+      for (const auto& p : f.name_patterns) {
+        try {
+          rs.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
+        } catch (const std::regex_error&) {
+          // A pattern this library cannot read matches nothing.
+        }
+      }
+      patterns_.push_back(std::move(rs));
+    }
+  }
+  std::string Name(const std::string& root) const {
+    std::string key = IdKey(root);
+    for (const auto& f : families_) {
+      if (!f.canonical_base.empty() && IdKey(f.canonical_base) == key) return f.name;
+    }
+    size_t slash = root.find('/');
+    std::string ns = slash == std::string::npos ? "" : IdKey(root.substr(0, slash));
+    std::string name = slash == std::string::npos ? root : root.substr(slash + 1);
+    for (size_t i = 0; i < families_.size(); ++i) {
+      if (IdKey(families_[i].publisher) != ns) continue;
+      for (const auto& re : patterns_[i]) {
+        if (std::regex_search(name, re)) return families_[i].name;
+      }
+    }
+    return kUnknownFamily;
+  }
+
+ private:
+  const std::vector<Family>& families_;
+  std::vector<std::vector<std::regex>> patterns_;
+};
+
 }  // namespace
+
+std::string FamilyName(const std::vector<Family>& families, const std::string& root_id) {
+  return FamilyMatcher(families).Name(root_id);
+}
 
 EdgeFilter ClassFilter(const std::vector<RelationClass>& classes) {
   EdgeFilter f;
@@ -91,11 +134,13 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
   EdgeFilter family_filter = ClassFilter({RelationClass::kWeights});
   family_filter.min_confidence = filter.min_confidence;
   std::unordered_map<CompactGraph::Vertex, std::string> family_cache;
+  FamilyMatcher matcher(options.families);
   auto family = [&](CompactGraph::Vertex base) {
     auto it = family_cache.find(base);
     if (it != family_cache.end()) return it->second;
     auto roots = g.Roots(base, family_filter);
     std::string f = roots.empty() ? std::string(g.display(base)) : std::string(g.display(roots[0]));
+    if (!options.families.empty()) f = matcher.Name(f);
     family_cache.emplace(base, f);
     return f;
   };

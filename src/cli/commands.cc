@@ -438,6 +438,7 @@ Result<FlowReport> Flows(const Store& store, const Options& o, const std::string
   if (!to.ok()) return to.status();
   FlowOptions fo;
   fo.direct = o.direct;
+  if (auto families = store.Families(); families.ok()) fo.families = std::move(families.value());
   Status st = FilterFromOptions(o, &fo.filter);
   if (!st.ok()) return st;
   return ComputeFlows(g, *from, *to, fo);

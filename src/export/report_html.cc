@@ -144,7 +144,7 @@ void WriteReportHtml(const ReportModel& m, std::ostream& out) {
          "body{font-family:Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;"
          "padding:0 1em;color:#222;line-height:1.4}\n"
          "h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}\n"
-         ".t{border-collapse:collapse;margin:.5em 0}.t td,.t th{border:1px solid #ccc;"
+         ".t{border-collapse:collapse;margin:.5em 0;display:block;overflow-x:auto;font-size:.92em}.t td,.t th{border:1px solid #ccc;"
          "padding:.2em .6em;text-align:left}.t th{background:#f1f3f5}\n"
          ".big{font-size:2em;font-weight:bold}.src{color:#666;font-size:.85em}\n"
          ".chain{font-family:monospace;white-space:pre-wrap}svg{max-width:100%;height:auto}\n"

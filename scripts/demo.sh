@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job: build lineage, ingest the embedded real dataset in data/ and
 # print the headline (flows between west and cn), writing graphs to
-# lineage-report/.
+# lineage-report/ with the report to hand on, lineage-report/index.html.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh

@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer instead.
 set -eu
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --tests
 if [ "${LINEAGE_SANITIZE:-0}" = 1 ]; then
   dir=build-asan
   cmake -S . -B $dir -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLINEAGE_SANITIZE=ON >/dev/null

@@ -2,6 +2,8 @@
 // over stores built by Ingest from temporary card folders and tables.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -364,6 +366,95 @@ TEST_CASE("ComputeTimeline fills the months between and ignores malformed dates"
   CHECK(t.counts["2024-12"].empty());
   CHECK(t.counts["2025-02"]["unknown"] == 1);
   CHECK(t.undated == 2);
+}
+
+
+TEST_CASE("ComputeFlows breaks models down by the kinds of dependence on their paths",
+          "[analysis]") {
+  World w;
+  w.IngestAll();
+  FlowReport all = w.Flows("west", "cn");
+  std::map<std::string, int64_t> by_class;
+  for (const auto& row : all.by_class) by_class[row.key] = row.models;
+  // Only deepseek-ai/via-indie reaches the west through a quantized copy.
+  CHECK(by_class["redistribution"] == 1);
+  CHECK(by_class["weights"] == all.models);
+  SECTION("following weights edges only leaves out what passes through a copy") {
+    FlowOptions o;
+    o.filter = ClassFilter({RelationClass::kWeights});
+    FlowReport weights = w.Flows("west", "cn", o);
+    Strings models = Models(weights);
+    CHECK(std::find(models.begin(), models.end(), "deepseek-ai/via-indie") == models.end());
+    CHECK(std::find(models.begin(), models.end(), "deepseek-ai/direct") != models.end());
+    CHECK(weights.models == all.models - 1);
+  }
+}
+
+TEST_CASE("ComputeTimeline counts weights derivatives unless told other classes", "[analysis]") {
+  TempDir dir;
+  std::string dump = dir / "hub.jsonl";
+  WriteFile(dump,
+            R"({"id":"meta-llama/Llama-3-8B","createdAt":"2024-04-18T00:00:00.000Z"})" "\n"
+            R"({"id":"a/ft1","tags":["base_model:finetune:meta-llama/Llama-3-8B"],"createdAt":"2024-05-01T00:00:00.000Z"})" "\n"
+            R"({"id":"q/ft1-GGUF","tags":["base_model:quantized:a/ft1"],"createdAt":"2024-05-02T00:00:00.000Z"})" "\n"
+            R"({"id":"q/llama-GGUF","tags":["base_model:quantized:meta-llama/Llama-3-8B"],"createdAt":"2024-06-02T00:00:00.000Z"})" "\n");
+  WriteFile(dir / "orgs.csv", std::string("namespace,organization,country,kind,source\n") +
+                                  "meta-llama,Meta,US,company,https://about.meta.com/\n");
+  WriteFile(dir / "blocs.json", R"({"west": ["US"], "cn": ["CN"]})");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  REQUIRE(Ingest(*store, {dump, dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
+  auto g = CompactGraph::Load(*store);
+  Timeline t = ComputeTimeline(*g, store->Blocs());
+  CHECK(t.classes == Strings{"weights"});
+  CHECK(t.counts["2024-05"]["west"] == 1);  // a/ft1 only; the quantizations are not new models
+  CHECK(t.by_class["weights"] == 1);
+  CHECK(t.by_class["redistribution"] == 2);
+  SECTION("--class redistribution counts the copies, rooted through the weights they copy") {
+    TimelineOptions o;
+    o.classes = {RelationClass::kRedistribution};
+    Timeline q = ComputeTimeline(*g, store->Blocs(), o);
+    CHECK(q.counts["2024-05"]["west"] == 1);  // q/ft1-GGUF, rooted at Llama through a/ft1
+    CHECK(q.counts["2024-06"]["west"] == 1);
+  }
+}
+
+
+TEST_CASE("FamilyName groups a root by canonical base, or by name pattern and publisher",
+          "[analysis]") {
+  std::vector<Family> families(2);
+  families[0].slug = "llama3";
+  families[0].name = "Llama 3";
+  families[0].publisher = "meta-llama";
+  families[0].canonical_base = "meta-llama/Meta-Llama-3-8B";
+  families[0].name_patterns = {R"(llama-?3(?![.\d]))"};
+  families[1].slug = "qwen2";
+  families[1].name = "Qwen2";
+  families[1].publisher = "Qwen";
+  families[1].name_patterns = {"qwen2(?!\\.)"};
+  CHECK(FamilyName(families, "meta-llama/meta-llama-3-8b") == "Llama 3");  // canonical, any case
+  CHECK(FamilyName(families, "meta-llama/Llama-3-70B") == "Llama 3");     // pattern + publisher
+  CHECK(FamilyName(families, "Qwen/Qwen2-7B") == "Qwen2");
+  SECTION("a name that matches but is not the publisher's stays unknown") {
+    CHECK(FamilyName(families, "indie/Llama-3-8B-copy") == kUnknownFamily);
+  }
+  SECTION("a lookahead keeps Llama 3.1 out of Llama 3, and Qwen2.5 out of Qwen2") {
+    CHECK(FamilyName(families, "meta-llama/Llama-3.1-8B") == kUnknownFamily);
+    CHECK(FamilyName(families, "Qwen/Qwen2.5-7B") == kUnknownFamily);
+  }
+  SECTION("ComputeFlows reports families instead of roots when given them") {
+    World w;
+    w.IngestAll();
+    FlowOptions o;
+    o.families = families;
+    o.families[0].canonical_base = "meta-llama/Llama-3-8B";
+    FlowReport r = w.Flows("west", "cn", o);
+    REQUIRE_FALSE(r.by_family.empty());
+    CHECK(r.by_family[0].key == "Llama 3");
+    for (const auto& row : r.by_family) {
+      CHECK((row.key == "Llama 3" || row.key == kUnknownFamily));  // Mistral has no family here
+    }
+  }
 }
 
 }  // namespace

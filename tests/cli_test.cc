@@ -595,5 +595,73 @@ TEST_CASE("lineage show lists the first children of a large base and counts the 
   }
 }
 
+
+// Runs `argv` (found on PATH), stdout to `out_path`; returns the exit status.
+int Spawn(const Strings& args, const std::string& out_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  Strings storage = args;
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_CASE("report writes an index.html a browser shows with the headline, families and chart",
+          "[cli]") {
+  // scripts/test.sh installs chromium (scripts/deps.sh --tests); without it this fails.
+  REQUIRE(OnPath("chromium"));
+  Session s;
+  s.Ingest();
+  Output o = s.Run({"report", "--out", s.path("rep")});
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.out, Catch::Contains("counted over weights edges"));
+  std::string index = s.path("rep/index.html");
+  REQUIRE(fs::exists(index));
+  std::string html = ReadFile(index);
+  CHECK_FALSE(Contains(html, "<script"));
+  CHECK_FALSE(Contains(html, "src=\"http"));
+  json west_cn = s.Json({"flows", "--from", "west", "--to", "cn", "--class", "weights"});
+  fs::create_directories(s.path("chrome"));
+  std::string dom = s.path("dom.html");
+  int rc = Spawn({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--user-data-dir=" + s.path("chrome"),
+                  "--dump-dom", "file://" + index},
+                 dom);
+  REQUIRE(rc == 0);
+  std::string seen = ReadFile(dom);
+  SECTION("the headline number is the flows count over weights edges") {
+    CHECK(Contains(seen, "id=\"headline-west-cn\">" +
+                             std::to_string(west_cn["models"].get<int64_t>()) + "</span>"));
+  }
+  SECTION("the family table lists the families flows finds") {
+    REQUIRE(Contains(seen, "id=\"families-west-cn\""));
+    for (const auto& row : west_cn["by_family"]) {
+      CHECK(Contains(seen, "<td>" + row["key"].get<std::string>() + "</td><td>" +
+                               std::to_string(row["models"].get<int64_t>()) + "</td>"));
+    }
+  }
+  SECTION("the chart is inline SVG and every table has CSV and JSON beside it") {
+    CHECK(Contains(seen, "id=\"timeline-chart\""));
+    CHECK(Contains(seen, "<svg"));
+    for (const char* stem : {"headline", "families-west-cn", "classes-cn-west", "coverage"}) {
+      CHECK(fs::exists(s.path(std::string("rep/") + stem + ".csv")));
+      CHECK(fs::exists(s.path(std::string("rep/") + stem + ".json")));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lineage

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "lineage/export.h"
+#include "lineage/report.h"
+#include "test_support.h"
 
 namespace lineage {
 namespace {
@@ -464,6 +466,48 @@ TEST_CASE("Timelines are written as a table and as CSV", "[export]") {
   CHECK(svg.str().rfind("<svg ", 0) == 0);
   CHECK(svg.str().find("A &lt;title&gt; &amp; more") != std::string::npos);
   CHECK(svg.str().find("</svg>\n") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+using testing::Contains;
+
+TEST_CASE("The HTML report escapes ids and licence strings it did not write", "[export]") {
+  CHECK(HtmlEscape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+  ReportModel m;
+  m.snapshot_date = "2026-01-01 <b>";
+  ReportDirection d;
+  d.weights.from = "west";
+  d.weights.to = "cn";
+  d.weights.models = 7;
+  d.weights.by_family.push_back({"<script>alert(1)</script>/x", 7});
+  d.all = d.weights;
+  d.all.by_class.push_back({"redistribution", 2});
+  m.directions.push_back(d);
+  m.license_catalogue = true;
+  m.license_by_rule.push_back({"license_drift\"><img src=x>", 3});
+  std::ostringstream out;
+  WriteReportHtml(m, out);
+  std::string html = out.str();
+  CHECK_FALSE(Contains(html, "<script>"));
+  CHECK_FALSE(Contains(html, "<img"));
+  CHECK(Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;/x"));
+  CHECK(Contains(html, "id=\"headline-west-cn\">7</span>"));
+  CHECK(Contains(html, "<td>redistribution</td><td>2</td>"));
+  SECTION("the tables beside it carry the same rows") {
+    bool found = false;
+    for (const auto& [stem, table] : ReportTables(m)) {
+      if (stem != "families-west-cn") continue;
+      found = true;
+      REQUIRE(table.size() == 2);
+      CHECK(table[1] == std::vector<std::string>{"<script>alert(1)</script>/x", "7"});
+    }
+    CHECK(found);
+  }
 }
 
 }  // namespace

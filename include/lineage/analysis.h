@@ -30,12 +30,22 @@ std::string BlocOf(const BlocTable& table, const std::string& country);
 struct FlowOptions {
   bool direct = false;  // only one hop
   EdgeFilter filter;
+  // Base families (Store::Families). Empty: a flow's family is its root's id.
+  std::vector<Family> families;
 };
+
+// The family a root belongs to: the one whose canonical_base is it, or whose
+// name patterns match its repository name and whose publisher owns it; else
+// "other/unknown". Returns the family's display name.
+std::string FamilyName(const std::vector<Family>& families, const std::string& root_id);
+inline constexpr const char* kUnknownFamily = "other/unknown";
 
 struct Flow {
   std::string model, model_organization, model_country;
   std::string base, base_organization, base_country;
-  std::string family;  // the root the base descends from (itself when a root)
+  // The family of the root the base descends from through weights edges (the
+  // root's id when no families are given).
+  std::string family;
   std::vector<std::string> path;  // model first, base last
   std::vector<Relation> relations;
 };
@@ -52,6 +62,9 @@ struct FlowReport {
   int64_t bases = 0;        // distinct bases reached
   std::vector<FlowSummaryRow> by_organization;
   std::vector<FlowSummaryRow> by_family;
+  // Distinct models whose path to a base holds an edge of each relation class
+  // (key = RelationClassName), largest first; a model may count in several.
+  std::vector<FlowSummaryRow> by_class;
 };
 
 // Every artifact owned in `to` whose ancestry reaches an artifact owned in
@@ -67,8 +80,21 @@ struct Timeline {
   // counts[month][bloc]
   std::map<std::string, std::map<std::string, int64_t>> counts;
   int64_t undated = 0;  // derivatives without a creation date
+  // Every model with a direct parent of each relation class (dated or not),
+  // key = RelationClassName; shown beside the counted classes.
+  std::map<std::string, int64_t> by_class;
+  std::vector<std::string> classes;  // the classes counted, by name
 };
-Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs);
+struct TimelineOptions {
+  // A model counts as a new derivative when it has a direct parent through one
+  // of these classes; its roots follow weights edges plus these classes.
+  std::vector<RelationClass> classes = {RelationClass::kWeights};
+};
+Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs,
+                         const TimelineOptions& options = {});
+
+// An edge filter that follows only the relations of `classes`.
+EdgeFilter ClassFilter(const std::vector<RelationClass>& classes);
 
 }  // namespace lineage
 

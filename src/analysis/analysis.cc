@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <regex>
 #include <string>
 #include <unordered_map>
 
@@ -27,7 +28,59 @@ std::vector<FlowSummaryRow> Rank(const std::map<std::string, std::set<std::strin
   return rows;
 }
 
+// Families with their patterns compiled once.
+class FamilyMatcher {
+ public:
+  explicit FamilyMatcher(const std::vector<Family>& families) : families_(families) {
+    for (const auto& f : families_) {
+      std::vector<std::regex> rs;
+      for (const auto& p : f.name_patterns) {
+        try {
+          rs.emplace_back(p, std::regex::ECMAScript | std::regex::icase);
+        } catch (const std::regex_error&) {
+          // A pattern this library cannot read matches nothing.
+        }
+      }
+      patterns_.push_back(std::move(rs));
+    }
+  }
+  std::string Name(const std::string& root) const {
+    std::string key = IdKey(root);
+    for (const auto& f : families_) {
+      if (!f.canonical_base.empty() && IdKey(f.canonical_base) == key) return f.name;
+    }
+    size_t slash = root.find('/');
+    std::string ns = slash == std::string::npos ? "" : IdKey(root.substr(0, slash));
+    std::string name = slash == std::string::npos ? root : root.substr(slash + 1);
+    for (size_t i = 0; i < families_.size(); ++i) {
+      if (IdKey(families_[i].publisher) != ns) continue;
+      for (const auto& re : patterns_[i]) {
+        if (std::regex_search(name, re)) return families_[i].name;
+      }
+    }
+    return kUnknownFamily;
+  }
+
+ private:
+  const std::vector<Family>& families_;
+  std::vector<std::vector<std::regex>> patterns_;
+};
+
 }  // namespace
+
+std::string FamilyName(const std::vector<Family>& families, const std::string& root_id) {
+  return FamilyMatcher(families).Name(root_id);
+}
+
+EdgeFilter ClassFilter(const std::vector<RelationClass>& classes) {
+  EdgeFilter f;
+  for (int r = 0; r < kRelationCount; ++r) {
+    f.relations[r] =
+        std::find(classes.begin(), classes.end(), ClassOf(static_cast<Relation>(r))) !=
+        classes.end();
+  }
+  return f;
+}
 
 Result<Bloc> ResolveBloc(const BlocTable& table, const std::string& name) {
   std::string key = IdKey(name);
@@ -77,19 +130,22 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
   std::function<bool(CompactGraph::Vertex)> stop = [&](CompactGraph::Vertex v) {
     return in(from, v);
   };
-  EdgeFilter family_filter = filter;
-  family_filter.max_depth = -1;
+  // A family follows weights edges only (design.md).
+  EdgeFilter family_filter = ClassFilter({RelationClass::kWeights});
+  family_filter.min_confidence = filter.min_confidence;
   std::unordered_map<CompactGraph::Vertex, std::string> family_cache;
+  FamilyMatcher matcher(options.families);
   auto family = [&](CompactGraph::Vertex base) {
     auto it = family_cache.find(base);
     if (it != family_cache.end()) return it->second;
     auto roots = g.Roots(base, family_filter);
     std::string f = roots.empty() ? std::string(g.display(base)) : std::string(g.display(roots[0]));
+    if (!options.families.empty()) f = matcher.Name(f);
     family_cache.emplace(base, f);
     return f;
   };
   std::set<std::string> models, bases;
-  std::map<std::string, std::set<std::string>> by_org, by_family;
+  std::map<std::string, std::set<std::string>> by_org, by_family, by_class;
   for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
     if (g.kind(v) != ArtifactKind::kModel || !in(to, v)) continue;
     for (auto& reach : g.NearestAncestors(v, stop, filter)) {
@@ -111,6 +167,7 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
       by_org[org(reach.target, f.base_organization) + " -> " + org(v, f.model_organization)]
           .insert(f.model);
       by_family[f.family].insert(f.model);
+      for (auto rel : f.relations) by_class[RelationClassName(ClassOf(rel))].insert(f.model);
       report.flows.push_back(std::move(f));
     }
   }
@@ -124,19 +181,40 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
   report.bases = static_cast<int64_t>(bases.size());
   report.by_organization = Rank(by_org);
   report.by_family = Rank(by_family);
+  report.by_class = Rank(by_class);
   return report;
 }
 
-Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs) {
+Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs,
+                         const TimelineOptions& options) {
   Timeline t;
-  EdgeFilter filter;
-  filter.relations[static_cast<int>(Relation::kTrainedOn)] = false;
-  filter.relations[static_cast<int>(Relation::kDependsOn)] = false;
+  std::vector<RelationClass> root_classes = options.classes;
+  root_classes.push_back(RelationClass::kWeights);
+  EdgeFilter root_filter = ClassFilter(root_classes);
+  EdgeFilter counted = ClassFilter(options.classes);
+  counted.max_depth = 1;
+  EdgeFilter any = ClassFilter({RelationClass::kWeights, RelationClass::kRedistribution,
+                                RelationClass::kKnowledge, RelationClass::kComponent,
+                                RelationClass::kArchitecture});
+  any.max_depth = 1;
+  for (auto c : options.classes) t.classes.emplace_back(RelationClassName(c));
+  std::function<bool(CompactGraph::Vertex)> first = [](CompactGraph::Vertex) { return true; };
   std::set<std::string> months, names;
   for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
     if (g.kind(v) != ArtifactKind::kModel) continue;
-    auto roots = g.Roots(v, filter);
-    if (roots.empty()) continue;  // not a derivative
+    auto parents = g.NearestAncestors(v, first, any);
+    if (parents.empty()) continue;
+    std::set<std::string> parent_classes;
+    bool is_counted = false;
+    for (const auto& p : parents) {
+      if (p.relations.empty()) continue;
+      parent_classes.insert(RelationClassName(ClassOf(p.relations[0])));
+      if (counted.relations[static_cast<int>(p.relations[0])]) is_counted = true;
+    }
+    for (const auto& c : parent_classes) ++t.by_class[c];
+    if (!is_counted) continue;  // not a derivative of the counted classes
+    auto roots = g.Roots(v, root_filter);
+    if (roots.empty()) continue;
     std::string_view created = g.created_at(v);
     auto digit = [&created](size_t i) {
       return std::isdigit(static_cast<unsigned char>(created[i])) != 0;

@@ -23,6 +23,7 @@
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
 #include "lineage/license.h"
+#include "lineage/report.h"
 #include "lineage/store.h"
 
 extern char** environ;
@@ -44,6 +45,7 @@ struct Options {
   std::string from, to;
   bool direct = false;
   std::vector<std::string> relations;
+  std::vector<std::string> classes;  // --class: kinds of dependence to follow
   double min_confidence = 0;
   std::string output;
   std::string render;
@@ -129,7 +131,32 @@ Result<BlocTable> Blocs(const Store& store, const Options& o) {
   return store.Blocs();
 }
 
+Result<std::vector<RelationClass>> ClassesFromOptions(const Options& o) {
+  std::vector<RelationClass> out;
+  for (const auto& c : o.classes) {
+    auto rc = ParseRelationClass(c);
+    if (!rc) {
+      return Status::InvalidInput("unknown class '" + c + "' (weights, redistribution, "
+                                  "knowledge, component, architecture, data, software)");
+    }
+    out.push_back(*rc);
+  }
+  return out;
+}
+
+void AddClassOption(CLI::App* app, Options& o) {
+  app->add_option("--class", o.classes,
+                  "follow only these kinds of dependence (repeatable): weights, redistribution, "
+                  "knowledge, component, architecture, data");
+}
+
 Status FilterFromOptions(const Options& o, EdgeFilter* f) {
+  EdgeFilter by_class;  // every relation unless --class narrows it
+  if (!o.classes.empty()) {
+    auto classes = ClassesFromOptions(o);
+    if (!classes.ok()) return classes.status();
+    by_class = ClassFilter(*classes);
+  }
   if (!o.relations.empty()) {
     for (bool& b : f->relations) b = false;
     for (const auto& r : o.relations) {
@@ -137,6 +164,9 @@ Status FilterFromOptions(const Options& o, EdgeFilter* f) {
       if (!rel) return Status::InvalidInput("unknown relation '" + r + "'");
       f->relations[static_cast<int>(*rel)] = true;
     }
+  }
+  for (int r = 0; r < kRelationCount; ++r) {
+    f->relations[r] = f->relations[r] && by_class.relations[r];
   }
   f->min_confidence = o.inferred.min_confidence;
   f->declared_only = o.inferred.declared_only;
@@ -414,6 +444,7 @@ void SetupFlows(CLI::App* app, Options& o) {
   app->add_flag("--direct", o.direct, "only derivatives one hop from the base");
   app->add_option("--relation", o.relations, "follow only these relations (repeatable)");
   AddInferredFlags(app, &o.inferred);
+  AddClassOption(app, o);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
 }
@@ -428,6 +459,7 @@ Result<FlowReport> Flows(const Store& store, const Options& o, const std::string
   if (!to.ok()) return to.status();
   FlowOptions fo;
   fo.direct = o.direct;
+  if (auto families = store.Families(); families.ok()) fo.families = std::move(families.value());
   Status st = FilterFromOptions(o, &fo.filter);
   if (!st.ok()) return st;
   return ComputeFlows(g, *from, *to, fo);
@@ -452,6 +484,7 @@ int RunFlows(Options& o, Io& io) {
 void SetupTimeline(CLI::App* app, Options& o) {
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   app->add_option("--svg", o.output, "also draw the timeline as an SVG chart into FILE");
+  AddClassOption(app, o);
   app->add_option("--format", o.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
 }
 
@@ -460,8 +493,12 @@ int RunTimeline(Options& o, Io& io) {
   if (!store.ok()) return Fail(io, store.status());
   auto table = Blocs(**store, o);
   if (!table.ok()) return Fail(io, table.status());
+  TimelineOptions to;
+  auto classes = ClassesFromOptions(o);
+  if (!classes.ok()) return Fail(io, classes.status());
+  if (!classes->empty()) to.classes = *classes;
   auto g = CompactGraph::Load(**store);
-  Timeline t = ComputeTimeline(*g, *table);
+  Timeline t = ComputeTimeline(*g, *table, to);
   if (o.format == "csv") WriteTimelineCsv(t, io.out);
   else WriteTimelineText(t, io.out);
   if (!o.output.empty()) {
@@ -775,15 +812,16 @@ int RunLicenses(Options& o, Io& io) {
 // --- report: the headline on the embedded dataset -------------------------------------
 
 void SetupReport(CLI::App* app, Options& o) {
-  app->add_option("--out", o.out_dir, "folder for the graphs (default lineage-report)");
+  app->add_option("--out", o.out_dir, "folder for index.html, tables and graphs (default lineage-report)");
   AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  AddClassOption(app, o);
 }
 
 void Headline(const FlowReport& r, const Store& store, Io& io) {
   io.out << "== Models in " << r.to << " built on bases from " << r.from << " ==\n";
   io.out << r.models << " models reach " << r.bases << " bases through " << r.flows.size()
-         << " paths.\n";
+         << " paths (counted over weights edges unless --class says otherwise).\n";
   io.out << "Top base families:\n";
   for (size_t i = 0; i < r.by_family.size() && i < 6; ++i) {
     io.out << "  " << std::setw(4) << r.by_family[i].models << "  " << r.by_family[i].key << "\n";
@@ -837,14 +875,52 @@ int RunReport(Options& o, Io& io) {
   fs::create_directories(o.out_dir, ec);
   if (ec) return Fail(io, Status::IoError("cannot create '" + o.out_dir + "': " + ec.message()));
   bool rendered_any = false, missing_dot = false;
+  ReportModel model;
+  model.stats = s;
+  Options headline_o = o;
+  if (headline_o.classes.empty()) headline_o.classes = {"weights"};
+  Options all_o = o;
+  all_o.classes = {"weights", "redistribution", "knowledge", "component", "architecture"};
   for (auto [from, to] : {std::pair<const char*, const char*>{"west", "cn"}, {"cn", "west"}}) {
-    auto r = Flows(**store, o, from, to, *g);
+    auto r = Flows(**store, headline_o, from, to, *g);
     if (!r.ok()) return Fail(io, r.status());
+    auto all = Flows(**store, all_o, from, to, *g);
+    if (!all.ok()) return Fail(io, all.status());
     Headline(*r, **store, io);
     if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
       io.out << "(" << n << " of these " << r->flows.size()
              << " paths take an inferred edge; --declared-only leaves them out)\n\n";
     }
+    io.out << "Other kinds of dependence (models in " << r->to << " on bases from " << r->from
+           << "):";
+    for (const auto& row : all->by_class) io.out << " " << row.key << " " << row.models << ";";
+    io.out << " any kind " << all->models << "\n\n";
+    ReportDirection dir;
+    dir.weights = *r;
+    dir.all = *all;
+    std::set<std::string> seen;
+    for (const auto& f : r->flows) {
+      if (dir.examples.size() >= 3) break;
+      if (f.path.size() < 2 || !seen.insert(f.base).second) continue;
+      std::vector<ReportDirection::Hop> chain;
+      for (size_t i = 0; i < f.path.size(); ++i) {
+        ReportDirection::Hop h;
+        h.id = f.path[i];
+        auto a = (*store)->GetArtifact(f.path[i]);
+        if (a.ok()) h.country = a->country;
+        if (i) {
+          h.relation = RelationName(f.relations[i - 1]);
+          auto ev = (*store)->EdgeEvidence(f.path[i - 1], f.path[i]);
+          if (!ev.empty()) {
+            h.evidence_kind = ev[0].kind;
+            h.evidence_source = ev[0].source;
+          }
+        }
+        chain.push_back(std::move(h));
+      }
+      dir.examples.push_back(std::move(chain));
+    }
+    model.directions.push_back(std::move(dir));
     std::map<std::string, int> nodes;
     for (const auto& f : r->flows) {
       for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));
@@ -869,7 +945,45 @@ int RunReport(Options& o, Io& io) {
       io.err << "lineage: " << st.message() << "\n";
     }
   }
-  Timeline t = ComputeTimeline(*g, *table);
+  TimelineOptions topt;
+  auto classes = ClassesFromOptions(o);
+  if (!classes.ok()) return Fail(io, classes.status());
+  if (!classes->empty()) topt.classes = *classes;
+  Timeline t = ComputeTimeline(*g, *table, topt);
+  model.timeline = t;
+  model.inferred_edges = s.inferred_relations;
+  auto runs = (*store)->Query("SELECT count(*), coalesce(max(started), '') FROM run");
+  if (runs.ok() && runs->size() > 1) {
+    model.snapshot_date = (*runs)[1][1];
+    model.data_version = (*runs)[1][0] + " ingest runs";
+  }
+  auto inferred = (*store)->Query(
+      "SELECT count(DISTINCT edge) FROM evidence WHERE inferred = 1 OR kind LIKE 'infer%'");
+  if (inferred.ok() && inferred->size() > 1) {
+    model.inferred_edges = std::stoll((*inferred)[1][0]);
+  }
+  auto lic = CheckLicenses(**store, "", Severity::kWarning, o.inferred);
+  if (lic.ok()) {
+    model.license_catalogue = true;
+    model.license_edges_checked = lic->edges_checked;
+    std::map<std::string, int64_t> by_rule;
+    for (const auto& f : lic->findings) ++by_rule[f.rule];
+    model.license_by_rule.assign(by_rule.begin(), by_rule.end());
+  }
+  for (const auto& [stem, tab] : ReportTables(model)) {
+    std::ofstream csv(fs::path(o.out_dir) / (stem + ".csv"), std::ios::binary);
+    WriteTableCsv(tab, csv);
+    std::ofstream json(fs::path(o.out_dir) / (stem + ".json"), std::ios::binary);
+    WriteTableJson(tab, json);
+  }
+  {
+    std::string index = (fs::path(o.out_dir) / "index.html").string();
+    std::ofstream html(index, std::ios::binary);
+    WriteReportHtml(model, html);
+    html.close();
+    if (!html) return Fail(io, Status::IoError("cannot write '" + index + "'"));
+    io.err << "wrote " << index << "\n";
+  }
   std::string tl = (fs::path(o.out_dir) / "timeline").string();
   {
     std::ofstream csv(tl + ".csv", std::ios::binary);

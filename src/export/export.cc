@@ -76,6 +76,7 @@ ordered_json EdgeJson(const Edge& e) {
   j["child"] = e.child;
   j["parent"] = e.parent;
   j["relation"] = RelationName(e.relation);
+  j["class"] = RelationClassName(ClassOf(e.relation));
   j["relation_inferred"] = e.relation_inferred;
   j["confidence"] = std::round(e.confidence * 1000) / 1000;
   j["inferred"] = e.inferred;
@@ -363,6 +364,7 @@ void WriteGraphJson(const Subgraph& g, std::ostream& out) {
     const Edge& e = g.edges[i];
     out << (i ? ",\n    " : "\n    ") << "{\"child\": " << J(e.child) << ", \"parent\": " << J(e.parent)
         << ", \"relation\": \"" << RelationName(e.relation)
+        << "\", \"class\": \"" << RelationClassName(ClassOf(e.relation))
         << "\", \"relation_inferred\": " << (e.relation_inferred ? "true" : "false")
         << ", \"confidence\": " << JNum(e.confidence)
         << ", \"inferred\": " << (e.inferred ? "true" : "false") << ", \"evidence\": [";
@@ -585,6 +587,7 @@ void WriteFlowsText(const FlowReport& r, std::ostream& out, size_t max_rows) {
   };
   table("By base organization -> derivative organization (models):", r.by_organization);
   table("By base family (models):", r.by_family);
+  table("By kind of dependence on the path (models; a model may count in several):", r.by_class);
 }
 
 void WriteFlowsJson(const FlowReport& r, std::ostream& out) {
@@ -617,6 +620,7 @@ void WriteFlowsJson(const FlowReport& r, std::ostream& out) {
   };
   j["by_organization"] = summary(r.by_organization);
   j["by_family"] = summary(r.by_family);
+  j["by_class"] = summary(r.by_class);
   Dump(j, out);
 }
 
@@ -638,7 +642,10 @@ void WriteFlowsCsv(const FlowReport& r, std::ostream& out) {
 // --- timeline ----------------------------------------------------------------------
 
 void WriteTimelineText(const Timeline& t, std::ostream& out) {
-  out << "New derivatives per month, by the bloc of their root bases\n\n";
+  std::string counted;
+  for (const auto& c : t.classes) counted += (counted.empty() ? "" : ", ") + c;
+  out << "New derivatives per month, by the bloc of their root bases (counted: " << counted
+      << " edges)\n\n";
   out << std::left << std::setw(9) << "month";
   for (const auto& b : t.blocs) out << std::right << std::setw(10) << b;
   out << "\n";
@@ -651,6 +658,13 @@ void WriteTimelineText(const Timeline& t, std::ostream& out) {
     out << "\n";
   }
   if (t.undated) out << "\n" << t.undated << " derivatives have no creation date and are not shown\n";
+  if (!t.by_class.empty()) {
+    out << "\nModels with a direct parent, by kind of dependence (all dates; --class to count "
+           "another):\n";
+    for (const auto& [c, n] : t.by_class) {
+      out << "  " << std::right << std::setw(6) << n << "  " << c << "\n";
+    }
+  }
 }
 
 void WriteTimelineCsv(const Timeline& t, std::ostream& out) {

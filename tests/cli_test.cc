@@ -422,6 +422,28 @@ TEST_CASE("lineage export dot is deterministic and renders to SVG", "[cli]") {
   }
 }
 
+// Regression (issue 14, item 4): `--output=-ov.dot --render svg` handed
+// "-ov.dot" to dot as an option, so dot overwrote v.dot and lineage said ok.
+TEST_CASE("export dot --output=-ov.dot --render svg gives dot both paths as paths", "[cli]") {
+  if (!OnPath("dot")) {
+    WARN("Graphviz 'dot' is not installed; skipping");
+    return;
+  }
+  Session s;
+  s.Ingest();
+  fs::path before = fs::current_path();
+  fs::current_path(s.path(""));
+  Output r = s.Run({"export", "dot", "--chain", "peggy/llama-zh", "--output=-ov.dot", "--render",
+                    "svg"});
+  fs::current_path(before);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(ReadFile(s.path("-ov.dot")), Catch::StartsWith("digraph lineage {"));
+  CHECK_THAT(ReadFile(s.path("-ov.svg")), Catch::Contains("<svg"));
+  CHECK_FALSE(fs::exists(s.path("v.dot")));
+  CHECK_FALSE(fs::exists(s.path("v.svg")));
+}
+
 TEST_CASE("lineage export selections: flows as clustered DOT, graphml", "[cli]") {
   Session s;
   s.Ingest();

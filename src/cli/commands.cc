@@ -125,8 +125,15 @@ bool OnPath(const std::string& program) {
   return false;
 }
 
+// A path as dot must see it: a relative path starting with '-' gets "./" so
+// dot never takes it for an option (dot has no "--" end of options).
+std::string PathArg(const std::string& path) {
+  return !path.empty() && path[0] == '-' ? "./" + path : path;
+}
+
 // Runs Graphviz's dot on `dot_file`, writing `svg_file`. No shell involved.
-Status RenderSvg(const std::string& dot_file, const std::string& svg_file) {
+Status RenderSvg(const std::string& dot_file_in, const std::string& svg_file_in) {
+  const std::string dot_file = PathArg(dot_file_in), svg_file = PathArg(svg_file_in);
   if (!OnPath("dot")) {
     return Status::NotFound("Graphviz 'dot' is not installed, so no SVG was rendered (the .dot "
                             "file was written; install the graphviz package to render it)");

@@ -444,6 +444,33 @@ TEST_CASE("export dot --output=-ov.dot --render svg gives dot both paths as path
   CHECK_FALSE(fs::exists(s.path("v.svg")));
 }
 
+// Regression (issue 14, item 9): `export json -o STORE` overwrote the store,
+// and exports truncated their file in place.
+TEST_CASE("export json -o STORE is refused and the store still answers", "[cli]") {
+  Session s;
+  s.Ingest();
+  std::string before = ReadFile(s.db());
+  Output r = s.Run({"export", "json", "-o", s.db()});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("is the store itself"));
+  CHECK(ReadFile(s.db()) == before);
+  CHECK(s.Run({"show", "peggy/llama-zh"}).code == 0);
+  SECTION("the same through another spelling of the path, and for timeline --svg") {
+    std::string other = s.path("./lineage.db");
+    CHECK(s.Run({"export", "dot", "--output=" + other}).code == 2);
+    CHECK(s.Run({"timeline", "--svg", other}).code == 2);
+    CHECK(ReadFile(s.db()) == before);
+  }
+  SECTION("an export over an old file replaces it whole, leaving no temporary file") {
+    WriteFile(s.path("out/g.json"), std::string(100000, 'x'));
+    REQUIRE(s.Run({"export", "json", "-o", s.path("out/g.json")}).code == 0);
+    CHECK(json::parse(ReadFile(s.path("out/g.json"))).contains("nodes"));
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(s.path("out"))) files += e.is_regular_file();
+    CHECK(files == 1);
+  }
+}
+
 TEST_CASE("lineage export selections: flows as clustered DOT, graphml", "[cli]") {
   Session s;
   s.Ingest();

@@ -154,6 +154,46 @@ Status RenderSvg(const std::string& dot_file_in, const std::string& svg_file_in)
   return Status::Ok();
 }
 
+// True when `path` is the store, or one of its WAL files: an export there
+// would destroy it.
+bool IsStoreFile(const Options& o, const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::string db = o.db + suffix;
+    if (fs::exists(path, ec) && fs::exists(db, ec) && fs::equivalent(path, db, ec)) return true;
+  }
+  return false;
+}
+
+// Writes through `write` to `path` atomically: into a temporary file in the
+// same folder, renamed over `path` only when complete, so a failure or a kill
+// never leaves a truncated file. Refuses the store itself.
+template <typename F>
+Status WriteAtomically(const Options& o, const std::string& path, F write) {
+  if (IsStoreFile(o, path)) {
+    return Status::InvalidInput("'" + path + "' is the store itself; write to another file");
+  }
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Status::IoError("cannot write '" + path + "'");
+    write(f);
+    f.close();
+    if (!f) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return Status::IoError("cannot write '" + path + "'");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Status::IoError("cannot write '" + path + "': " + ec.message());
+  }
+  return Status::Ok();
+}
+
 // Writes through `write` to -o FILE, or stdout.
 template <typename F>
 Status Emit(const Options& o, Io& io, F write) {
@@ -161,12 +201,7 @@ Status Emit(const Options& o, Io& io, F write) {
     write(io.out);
     return Status::Ok();
   }
-  std::ofstream f(o.output, std::ios::binary);
-  if (!f) return Status::IoError("cannot write '" + o.output + "'");
-  write(f);
-  f.close();
-  if (!f) return Status::IoError("cannot write '" + o.output + "'");
-  return Status::Ok();
+  return WriteAtomically(o, o.output, write);
 }
 
 // --- ingest ------------------------------------------------------------------------
@@ -413,9 +448,10 @@ int RunTimeline(Options& o, Io& io) {
   if (o.format == "csv") WriteTimelineCsv(t, io.out);
   else WriteTimelineText(t, io.out);
   if (!o.output.empty()) {
-    std::ofstream f(o.output, std::ios::binary);
-    if (!f) return Fail(io, Status::IoError("cannot write '" + o.output + "'"));
-    WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+    Status st = WriteAtomically(o, o.output, [&t](std::ostream& f) {
+      WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+    });
+    if (!st.ok()) return Fail(io, st);
     io.err << "wrote " << o.output << "\n";
   }
   return kExitOk;
@@ -513,6 +549,9 @@ int RunExport(Options& o, Io& io) {
   if (!st.ok()) return Fail(io, st);
   if (!o.render.empty()) {
     std::string svg = fs::path(o.output).replace_extension(".svg").string();
+    if (IsStoreFile(o, svg)) {
+      return Fail(io, Status::InvalidInput("'" + svg + "' is the store itself; choose another -o"));
+    }
     st = RenderSvg(o.output, svg);
     if (!st.ok()) return Fail(io, st);
     io.err << "rendered " << svg << "\n";

@@ -1,4 +1,5 @@
 // Tests for include/lineage/store.h, on stores in temporary folders.
+#include <chrono>
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
@@ -616,6 +617,61 @@ TEST_CASE("Stats counts artifacts, edges by relation and diagnostics", "[store]"
   CHECK(s.diagnostics_by_code[0].first == "self_reference");
   CHECK(s.evidence_by_kind ==
         std::vector<std::pair<std::string, int64_t>>{{"card.base_model", 2}, {"card.datasets", 1}});
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (issue 14, item 5): a runaway recursive CTE grew to 1.9 GB, a
+// count(*) over one spun forever, fts3_tokenizer() leaked a heap pointer, and
+// `PRAGMA journal_mode` and `SELECT 1; -- c` were refused.
+TEST_CASE("sql on WITH RECURSIVE c(x) stops at the timeout and the row cap", "[store]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  const std::string endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) ";
+  std::vector<std::vector<std::string>> rows;
+  auto collect = [&rows](const std::vector<std::string>& r) { rows.push_back(r); };
+  bool truncated = false;
+  SECTION("count(*) over it is stopped after the timeout") {
+    auto start = std::chrono::steady_clock::now();
+    Status st = store->QueryEach(endless + "SELECT count(*) FROM c", {0.5, 0}, collect, &truncated);
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(st.code() == Status::Code::kIoError);
+    CHECK_THAT(st.message(), Catch::Contains("stopped after"));
+    CHECK(took < 5);
+  }
+  SECTION("its rows stop at the cap, saying so") {
+    REQUIRE(store->QueryEach(endless + "SELECT x FROM c", {10, 5}, collect, &truncated).ok());
+    CHECK(truncated);
+    REQUIRE(rows.size() == 6);  // the header and five rows
+    CHECK(rows[5][0] == "5");
+  }
+  SECTION("a query under the cap is not marked truncated") {
+    REQUIRE(store->QueryEach("SELECT 1", {10, 5}, collect, &truncated).ok());
+    CHECK_FALSE(truncated);
+  }
+}
+
+TEST_CASE("sql refuses fts3_tokenizer and allows PRAGMA journal_mode and SELECT 1; -- c",
+          "[store]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  auto tok = store->Query("SELECT hex(fts3_tokenizer('simple'))");
+  CHECK_FALSE(tok.ok());
+  CHECK_THAT(tok.status().message(), Catch::Contains("fts3_tokenizer"));
+  auto mode = store->Query("PRAGMA journal_mode");
+  REQUIRE(mode.ok());
+  CHECK(mode->size() == 2);
+  auto commented = store->Query("SELECT 1; -- c");
+  REQUIRE(commented.ok());
+  CHECK((*commented)[1][0] == "1");
+  CHECK_FALSE(store->Query("PRAGMA journal_mode = delete").ok());
+  CHECK_FALSE(store->Query("SELECT 1; SELECT 2").ok());
+  CHECK_FALSE(store->Query("SELECT 1; -- c\nDELETE FROM artifact").ok());
 }
 
 }  // namespace

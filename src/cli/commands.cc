@@ -56,6 +56,8 @@ struct Options {
   std::string rev;    // ingest: git revision
   std::string as_of;  // chain: the date to answer for
   bool findings = false;
+  double sql_timeout = 30;       // sql: seconds before a query is stopped
+  int64_t sql_max_rows = 100000;  // sql: rows printed at most
   FetchOptions fetch;      // fetch: the listing and politeness options
   std::string fetch_repo;  // fetch --repo ID
 };
@@ -587,17 +589,39 @@ int RunStats(Options& o, Io& io) {
 void SetupSql(CLI::App* app, Options& o) {
   app->add_option("query", o.sql, "one read-only SQL statement (schema: docs/schema.md)")
       ->required();
+  app->add_option("--timeout", o.sql_timeout, "stop the query after SECONDS (default 30; 0: never)");
+  app->add_option("--max-rows", o.sql_max_rows, "print at most N rows (default 100000; 0: all)");
   AddFormat(app, o);
 }
 
 int RunSql(Options& o, Io& io) {
   auto store = OpenRead(o);
   if (!store.ok()) return Fail(io, store.status());
-  auto rows = (*store)->Query(o.sql);
-  if (!rows.ok()) return Fail(io, rows.status());
-  if (o.format == "json") WriteTableJson(*rows, io.out);
-  else if (o.format == "csv") WriteTableCsv(*rows, io.out);
-  else WriteTableText(*rows, io.out);
+  Store::QueryLimits limits{o.sql_timeout, o.sql_max_rows};
+  bool truncated = false;
+  Status st;
+  if (o.format == "csv") {
+    // Streamed: each row goes out as it comes.
+    st = (*store)->QueryEach(o.sql, limits, [&io](const std::vector<std::string>& r) {
+      WriteTableCsv({r}, io.out);
+    }, &truncated);
+  } else {
+    // Text needs every width and JSON one array, so these are gathered (the
+    // row cap bounds them).
+    std::vector<std::vector<std::string>> rows;
+    st = (*store)->QueryEach(o.sql, limits, [&rows](const std::vector<std::string>& r) {
+      rows.push_back(r);
+    }, &truncated);
+    if (st.ok()) {
+      if (o.format == "json") WriteTableJson(rows, io.out);
+      else WriteTableText(rows, io.out);
+    }
+  }
+  if (!st.ok()) return Fail(io, st);
+  if (truncated) {
+    io.err << "lineage: sql: output stopped after " << o.sql_max_rows
+           << " rows (--max-rows N for more, 0 for all)\n";
+  }
   return kExitOk;
 }
 

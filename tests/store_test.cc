@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lineage/analysis.h"
 #include "lineage/graph.h"
 #include "lineage/store.h"
 #include "test_support.h"
@@ -672,6 +673,67 @@ TEST_CASE("sql refuses fts3_tokenizer and allows PRAGMA journal_mode and SELECT 
   CHECK_FALSE(store->Query("PRAGMA journal_mode = delete").ok());
   CHECK_FALSE(store->Query("SELECT 1; SELECT 2").ok());
   CHECK_FALSE(store->Query("SELECT 1; -- c\nDELETE FROM artifact").ok());
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+std::vector<std::string> IntegrityCheck(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::vector<std::string> out;
+  sqlite3_exec(db, "PRAGMA integrity_check", [](void* p, int, char** v, char**) {
+    static_cast<std::vector<std::string>*>(p)->push_back(v[0] ? v[0] : "");
+    return 0;
+  }, &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+// Regression (issue 14, item 11): on SQLite 3.40 integrity_check reported
+// "NULL value in bloc_layer.seq" for every bloc row of a sound store.
+TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[store]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  { auto store = testing::OpenStore(path); }
+  SECTION("a new store") {
+    CHECK(IntegrityCheck(path) == std::vector<std::string>{"ok"});
+  }
+  SECTION("a version 4 store, with the old column order, is migrated") {
+    BlocTable before;
+    {
+      auto store = testing::OpenStore(path);
+      before = store->Blocs();
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* v4 =
+        "CREATE TABLE old (name TEXT NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "country TEXT NOT NULL, PRIMARY KEY (name, origin, country)) WITHOUT ROWID;"
+        "INSERT INTO old(name, origin, seq, country) SELECT name, origin, seq, country FROM "
+        "bloc_layer; DROP TABLE bloc_layer; ALTER TABLE old RENAME TO bloc_layer;"
+        "CREATE INDEX bloc_layer_origin ON bloc_layer(origin);"
+        "INSERT OR IGNORE INTO bloc_layer(name, origin, seq, country) VALUES ('x', 'test', 0, 'FR');"
+        "PRAGMA user_version = 4;";
+    REQUIRE(sqlite3_exec(db, v4, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    {
+      auto store = testing::OpenStore(path);
+      auto v = store->Query("PRAGMA user_version");
+      REQUIRE(v.ok());
+      CHECK((*v)[1][0] == "5");
+      auto x = store->Query("SELECT country FROM bloc_layer WHERE name = 'x'");
+      REQUIRE(x.ok());
+      REQUIRE(x->size() == 2);
+      CHECK((*x)[1][0] == "FR");
+      auto n = store->Query("SELECT count(*) FROM bloc_layer");
+      CHECK(std::stoul((*n)[1][0]) >= 1);
+    }
+    CHECK(IntegrityCheck(path) == std::vector<std::string>{"ok"});
+  }
 }
 
 }  // namespace

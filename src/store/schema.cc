@@ -264,11 +264,30 @@ CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
 INSERT INTO bloc_layer SELECT name, origin, 0, country FROM bloc;
 )sql";
 
+// SQLite 3.40 (Debian 12) has integrity_check report a false "NULL value in
+// bloc_layer.seq" for every row: that WITHOUT ROWID table had a non-key
+// column between its key columns. The same table with the key columns first
+// checks "ok"; statements name their columns, so none changes.
+constexpr const char* kV5BlocLayerOrder = R"sql(
+CREATE TABLE bloc_layer_v5 (
+  name    TEXT NOT NULL,
+  origin  TEXT NOT NULL,
+  country TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  PRIMARY KEY (name, origin, country)
+) WITHOUT ROWID;
+INSERT INTO bloc_layer_v5(name, origin, country, seq)
+  SELECT name, origin, country, seq FROM bloc_layer;
+DROP TABLE bloc_layer;
+ALTER TABLE bloc_layer_v5 RENAME TO bloc_layer;
+CREATE INDEX bloc_layer_origin ON bloc_layer(origin);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
-                                                       kV4Layers};
+                                                       kV4Layers, kV5BlocLayerOrder};
   return kMigrations;
 }
 

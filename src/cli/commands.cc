@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/terminal_text.h"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -80,7 +81,7 @@ struct Command {
 // --- helpers -----------------------------------------------------------------------
 
 int Fail(Io& io, const Status& st) {
-  io.err << "lineage: " << st.message() << "\n";
+  io.err << "lineage: " << TerminalSafe(st.message()) << "\n";
   return st.code() == Status::Code::kInvalidInput ? kExitUsage : kExitFailure;
 }
 
@@ -1035,7 +1036,16 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return kExitUsage;
   }
   for (const auto& [sub, run] : subs) {
-    if (sub->parsed()) return run(o, io);
+    if (!sub->parsed()) continue;
+    // Text goes through the terminal filter; JSON, CSV, DOT and fetched data
+    // stay byte-exact.
+    std::string name = sub->get_name();
+    if (o.format == "text" && name != "export" && name != "fetch") {
+      TerminalSafeStream safe(out);
+      Io text_io{safe, err};
+      return run(o, text_io);
+    }
+    return run(o, io);
   }
   err << app.help();
   return kExitUsage;

@@ -727,3 +727,39 @@ TEST_CASE("Detection reads a pretty-printed blocs file as blocs and a dump as a 
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (issue 14, items 1 and 2): a blocs.json with 1e999 aborted the
+// ingest, and one nested 100000 deep overflowed the stack, also through
+// `flows --blocs FILE`.
+TEST_CASE("blocs.json with 1e999 or nested 100000 deep is a diagnostic, the rest lands",
+          "[ingest]") {
+  testing::TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  testing::WriteFile(dir / "deep.json",
+                     "{\"west\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+  testing::WriteFile(dir / "huge.json", "{\"west\":[\"US\"],\"n\":[1e999]}");
+  testing::WriteFile(dir / "good.json", "{\"cn\":[\"CN\"]}");
+  IngestOptions opts;
+  opts.as = InputKind::kBlocs;
+  std::ostringstream log;
+  auto r = Ingest(*store, {dir / "deep.json", dir / "huge.json", dir / "good.json"}, opts, log);
+  REQUIRE(r.ok());
+  auto blocs = store->Blocs();
+  CHECK(std::any_of(blocs.begin(), blocs.end(), [](const auto& b) {
+    return b.first == "cn" && b.second == std::vector<std::string>{"CN"};
+  }));
+  auto d = store->Diagnostics();
+  int blocs_errors = 0;
+  for (const auto& x : d) blocs_errors += x.code == "blocs" && x.severity == "error";
+  CHECK(blocs_errors == 2);
+  auto deep = ReadBlocsFile(dir / "deep.json");
+  CHECK(deep.status().code() == Status::Code::kInvalidInput);
+  CHECK_THAT(deep.status().message(), Catch::Contains("nested deeper"));
+  CHECK(ReadBlocsFile(dir / "huge.json").status().code() == Status::Code::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace lineage

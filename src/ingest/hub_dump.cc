@@ -17,37 +17,12 @@ namespace {
 
 using nlohmann::json;
 
-// Hub records nested deeper than this are refused before nlohmann sees them:
-// re-serialising (and destroying) a value recurses once per level.
-constexpr int kMaxRecordDepth = 512;
-
-// The deepest nesting of `text`, stopping early once past kMaxRecordDepth.
-int NestingDepth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > kMaxRecordDepth) return deepest;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 // Parses one record. nlohmann throws out_of_range for numbers beyond a double
 // (1e999) even when asked not to throw, so every failure is caught here and
 // becomes `*why`; false then.
 bool ParseRecord(std::string_view text, json* out, std::string* why) {
-  if (NestingDepth(text) > kMaxRecordDepth) {
-    *why = "nested deeper than " + std::to_string(kMaxRecordDepth) + " levels";
+  if (ingest_util::JsonNestingDepth(text) > ingest_util::kMaxJsonDepth) {
+    *why = "nested deeper than " + std::to_string(ingest_util::kMaxJsonDepth) + " levels";
     return false;
   }
   try {

@@ -423,6 +423,88 @@ TEST_CASE("lineage export dot is deterministic and renders to SVG", "[cli]") {
   }
 }
 
+// Regression (issue 14, item 4): `--output=-ov.dot --render svg` handed
+// "-ov.dot" to dot as an option, so dot overwrote v.dot and lineage said ok.
+TEST_CASE("export dot --output=-ov.dot --render svg gives dot both paths as paths", "[cli]") {
+  if (!OnPath("dot")) {
+    WARN("Graphviz 'dot' is not installed; skipping");
+    return;
+  }
+  Session s;
+  s.Ingest();
+  fs::path before = fs::current_path();
+  fs::current_path(s.path(""));
+  Output r = s.Run({"export", "dot", "--chain", "peggy/llama-zh", "--output=-ov.dot", "--render",
+                    "svg"});
+  fs::current_path(before);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(ReadFile(s.path("-ov.dot")), Catch::StartsWith("digraph lineage {"));
+  CHECK_THAT(ReadFile(s.path("-ov.svg")), Catch::Contains("<svg"));
+  CHECK_FALSE(fs::exists(s.path("v.dot")));
+  CHECK_FALSE(fs::exists(s.path("v.svg")));
+}
+
+// Regression (issue 14, item 3): `license: "\e]0;x\a\e[2J"` in a card set
+// the terminal's title and cleared the analyst's screen through `show`.
+TEST_CASE("license \\e]0;x\\a\\e[2J reaches text output as visible escapes, JSON exact", "[cli]") {
+  TempDir dir;
+  std::string db = dir / "s.db";
+  WriteFile(dir / "cards/evil/m/README.md",
+            "---\nlicense: \"\\e]0;x\\a\\e[2J\\r\\u0085\\u202Eexe\"\nbase_model: [1, {a: b}]\n---\n");
+  REQUIRE(RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", "--no-progress"}).code == 0);
+  auto raw_controls = [](const std::string& s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = s[i];
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return true;
+      if (c == 0xC2 && i + 1 < s.size() && (unsigned char)s[i + 1] >= 0x80 &&
+          (unsigned char)s[i + 1] <= 0x9F) return true;
+      if (s.compare(i, 3, "\xE2\x80\xAE") == 0) return true;
+    }
+    return false;
+  };
+  Output text = RunLineage(dir.path(), {"--db", db, "show", "evil/m"});
+  REQUIRE(text.code == 0);
+  CHECK_FALSE(raw_controls(text.out));
+  CHECK_THAT(text.out, Catch::Contains("\\x1B]0;x\\x07\\x1B[2J\\x0D\\u{0085}\\u{202E}exe"));
+  Output json_out = RunLineage(dir.path(), {"--db", db, "show", "evil/m", "--format", "json"});
+  REQUIRE(json_out.code == 0);
+  CHECK(json::parse(json_out.out)["license"] == "\x1b]0;x\a\x1b[2J\r\xC2\x85\xE2\x80\xAE" "exe");
+  Output diags = RunLineage(dir.path(), {"--db", db, "sql", "SELECT license FROM artifact"});
+  CHECK_FALSE(raw_controls(diags.out));
+  Output err = RunLineage(dir.path(), {"--db", db, "show", "x\x1b]0;t\x07/y"});
+  CHECK(err.code == 1);
+  CHECK_FALSE(raw_controls(err.err));
+  CHECK_THAT(err.err, Catch::Contains("x\\x1B]0;t\\x07/y"));
+}
+
+// Regression (issue 14, item 9): `export json -o STORE` overwrote the store,
+// and exports truncated their file in place.
+TEST_CASE("export json -o STORE is refused and the store still answers", "[cli]") {
+  Session s;
+  s.Ingest();
+  std::string before = ReadFile(s.db());
+  Output r = s.Run({"export", "json", "-o", s.db()});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("is the store itself"));
+  CHECK(ReadFile(s.db()) == before);
+  CHECK(s.Run({"show", "peggy/llama-zh"}).code == 0);
+  SECTION("the same through another spelling of the path, and for timeline --svg") {
+    std::string other = s.path("./lineage.db");
+    CHECK(s.Run({"export", "dot", "--output=" + other}).code == 2);
+    CHECK(s.Run({"timeline", "--svg", other}).code == 2);
+    CHECK(ReadFile(s.db()) == before);
+  }
+  SECTION("an export over an old file replaces it whole, leaving no temporary file") {
+    WriteFile(s.path("out/g.json"), std::string(100000, 'x'));
+    REQUIRE(s.Run({"export", "json", "-o", s.path("out/g.json")}).code == 0);
+    CHECK(json::parse(ReadFile(s.path("out/g.json"))).contains("nodes"));
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(s.path("out"))) files += e.is_regular_file();
+    CHECK(files == 1);
+  }
+}
+
 TEST_CASE("lineage export selections: flows as clustered DOT, graphml", "[cli]") {
   Session s;
   s.Ingest();

@@ -340,14 +340,78 @@ TEST_CASE("A Hub API dump as a JSON array lands the same way", "[ingest]") {
   auto d = DiagsWithCode(*store, "hub_record");
   REQUIRE(d.size() == 1);
   CHECK_THAT(d[0].message, Catch::Contains("record 2"));
-  SECTION("a truncated array is one error and nothing lands from it") {
+  SECTION("a truncated array costs only the cut record") {
     WriteFile(dir / "truncated.json", "[\n{\"id\": \"t/one\"},\n{\"id\": \"t/two\"\n");
     Run(*store, {dir / "truncated.json"});
-    CHECK_FALSE(store->GetArtifact("t/one").ok());
+    CHECK(store->GetArtifact("t/one").ok());
+    CHECK_FALSE(store->GetArtifact("t/two").ok());
     auto j = DiagsWithCode(*store, "json");
     REQUIRE(j.size() == 1);
-    CHECK(j[0].line >= 3);
+    CHECK(j[0].line == 3);
+    CHECK_THAT(j[0].message, Catch::Contains("truncated"));
   }
+}
+
+// Regression (issue 14, items 1, 2 and 7): these inputs aborted the whole
+// ingest (uncaught out_of_range, rc 134), overflowed the stack, or lost the
+// whole array file.
+TEST_CASE("A Hub record with downloads 1e999 is one diagnostic and the rest lands", "[ingest]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  SECTION("in JSON lines") {
+    WriteFile(dir / "x.jsonl", "{\"id\":\"a/b\"}\n{\"id\":\"c/d\",\"downloads\":1e999}\n{\"id\":\"e/f\"}\n");
+    Run(*store, {dir / "x.jsonl"});
+    CHECK(store->GetArtifact("a/b").ok());
+    CHECK(store->GetArtifact("e/f").ok());
+    CHECK_FALSE(store->GetArtifact("c/d").ok());
+    auto j = DiagsWithCode(*store, "json");
+    REQUIRE(j.size() == 1);
+    CHECK(j[0].line == 2);
+    CHECK_THAT(j[0].message, Catch::Contains("1e999"));
+  }
+  SECTION("in a JSON array") {
+    WriteFile(dir / "x.json", "[{\"id\":\"a/b\"},\n{\"id\":\"c/d\",\"downloads\":-1e999},\n{\"id\":\"e/f\"}]");
+    Run(*store, {dir / "x.json"});
+    CHECK(store->GetArtifact("a/b").ok());
+    CHECK(store->GetArtifact("e/f").ok());
+    CHECK_FALSE(store->GetArtifact("c/d").ok());
+    auto j = DiagsWithCode(*store, "json");
+    REQUIRE(j.size() == 1);
+    CHECK(j[0].line == 2);
+  }
+  SECTION("through ParseHubRecord") {
+    auto r = ParseHubRecord(R"({"id":"c/d","likes":1e400})", "x", 1);
+    CHECK(r.status().code() == Status::Code::kInvalidInput);
+  }
+}
+
+TEST_CASE("A Hub record nested 100000 deep is one diagnostic and the rest lands", "[ingest]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  WriteFile(dir / "deep.json", "[{\"id\":\"z/deep\",\"config\":" + deep + "},{\"id\":\"y/ok\"}]");
+  WriteFile(dir / "deep.jsonl", "{\"id\":\"w/ok\"}\n{\"id\":\"x/deep\",\"cardData\":" + deep + "}\n");
+  Run(*store, {dir / "deep.json", dir / "deep.jsonl"});
+  CHECK(store->GetArtifact("y/ok").ok());
+  CHECK(store->GetArtifact("w/ok").ok());
+  CHECK_FALSE(store->GetArtifact("z/deep").ok());
+  CHECK_FALSE(store->GetArtifact("x/deep").ok());
+  auto j = DiagsWithCode(*store, "json");
+  REQUIRE(j.size() == 2);
+  for (const auto& d : j) CHECK_THAT(d.message, Catch::Contains("nested deeper"));
+}
+
+TEST_CASE("A JSON array with a bad byte in one record loses only that record", "[ingest]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  WriteFile(dir / "bad.json", "[{\"id\":\"a/one\"},\n{\"id\":\"a/two\",\"likes\":\x01},\n{\"id\":\"a/three\"}]");
+  Run(*store, {dir / "bad.json"});
+  CHECK(store->GetArtifact("a/one").ok());
+  CHECK(store->GetArtifact("a/three").ok());
+  CHECK_FALSE(store->GetArtifact("a/two").ok());
+  auto j = DiagsWithCode(*store, "json");
+  REQUIRE(j.size() == 1);
+  CHECK(j[0].line == 2);
 }
 
 TEST_CASE("ParseHubRecord reads one record", "[ingest]") {
@@ -920,6 +984,36 @@ TEST_CASE("Card folders whose names are no Hub id, and CSV with bad UTF-8, becom
   bool fixed = false;
   for (const auto& o : orgs) fixed |= o.name == "Caf\xEF\xBF\xBD Labs";
   CHECK(fixed);
+}
+
+// Regression (issue 14, items 1 and 2): a blocs.json with 1e999 aborted the
+// ingest, and one nested 100000 deep overflowed the stack, also through
+// `flows --blocs FILE`.
+TEST_CASE("blocs.json with 1e999 or nested 100000 deep is a diagnostic, the rest lands",
+          "[ingest]") {
+  testing::TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  testing::WriteFile(dir / "deep.json",
+                     "{\"west\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+  testing::WriteFile(dir / "huge.json", "{\"west\":[\"US\"],\"n\":[1e999]}");
+  testing::WriteFile(dir / "good.json", "{\"cn\":[\"CN\"]}");
+  IngestOptions opts;
+  opts.as = InputKind::kBlocs;
+  std::ostringstream log;
+  auto r = Ingest(*store, {dir / "deep.json", dir / "huge.json", dir / "good.json"}, opts, log);
+  REQUIRE(r.ok());
+  auto blocs = store->Blocs();
+  CHECK(std::any_of(blocs.begin(), blocs.end(), [](const auto& b) {
+    return b.first == "cn" && b.second == std::vector<std::string>{"CN"};
+  }));
+  auto d = store->Diagnostics();
+  int blocs_errors = 0;
+  for (const auto& x : d) blocs_errors += x.code == "blocs" && x.severity == "error";
+  CHECK(blocs_errors == 2);
+  auto deep = ReadBlocsFile(dir / "deep.json");
+  CHECK(deep.status().code() == Status::Code::kInvalidInput);
+  CHECK_THAT(deep.status().message(), Catch::Contains("nested deeper"));
+  CHECK(ReadBlocsFile(dir / "huge.json").status().code() == Status::Code::kInvalidInput);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Tests for include/lineage/store.h, on stores in temporary folders.
+#include <chrono>
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
@@ -6,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "lineage/analysis.h"
 #include "lineage/graph.h"
 #include "lineage/store.h"
+#include "store/schema.h"
 #include "test_support.h"
 
 namespace lineage {
@@ -648,6 +651,119 @@ TEST_CASE("A document's diagnostics are capped, with one saying how many were le
     }
   }
   CHECK(summaries == 1);
+}
+
+// Regression (issue 14, item 5): a runaway recursive CTE grew to 1.9 GB, a
+// count(*) over one spun forever, fts3_tokenizer() leaked a heap pointer, and
+// `PRAGMA journal_mode` and `SELECT 1; -- c` were refused.
+TEST_CASE("sql on WITH RECURSIVE c(x) stops at the timeout and the row cap", "[store]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  const std::string endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) ";
+  std::vector<std::vector<std::string>> rows;
+  auto collect = [&rows](const std::vector<std::string>& r) { rows.push_back(r); };
+  bool truncated = false;
+  SECTION("count(*) over it is stopped after the timeout") {
+    auto start = std::chrono::steady_clock::now();
+    Status st = store->QueryEach(endless + "SELECT count(*) FROM c", {0.5, 0}, collect, &truncated);
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(st.code() == Status::Code::kIoError);
+    CHECK_THAT(st.message(), Catch::Contains("stopped after"));
+    CHECK(took < 5);
+  }
+  SECTION("its rows stop at the cap, saying so") {
+    REQUIRE(store->QueryEach(endless + "SELECT x FROM c", {10, 5}, collect, &truncated).ok());
+    CHECK(truncated);
+    REQUIRE(rows.size() == 6);  // the header and five rows
+    CHECK(rows[5][0] == "5");
+  }
+  SECTION("a query under the cap is not marked truncated") {
+    REQUIRE(store->QueryEach("SELECT 1", {10, 5}, collect, &truncated).ok());
+    CHECK_FALSE(truncated);
+  }
+}
+
+TEST_CASE("sql refuses fts3_tokenizer and allows PRAGMA journal_mode and SELECT 1; -- c",
+          "[store]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "s.db");
+  auto tok = store->Query("SELECT hex(fts3_tokenizer('simple'))");
+  CHECK_FALSE(tok.ok());
+  CHECK_THAT(tok.status().message(), Catch::Contains("fts3_tokenizer"));
+  auto mode = store->Query("PRAGMA journal_mode");
+  REQUIRE(mode.ok());
+  CHECK(mode->size() == 2);
+  auto commented = store->Query("SELECT 1; -- c");
+  REQUIRE(commented.ok());
+  CHECK((*commented)[1][0] == "1");
+  CHECK_FALSE(store->Query("PRAGMA journal_mode = delete").ok());
+  CHECK_FALSE(store->Query("SELECT 1; SELECT 2").ok());
+  CHECK_FALSE(store->Query("SELECT 1; -- c\nDELETE FROM artifact").ok());
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+std::vector<std::string> IntegrityCheck(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::vector<std::string> out;
+  sqlite3_exec(db, "PRAGMA integrity_check", [](void* p, int, char** v, char**) {
+    static_cast<std::vector<std::string>*>(p)->push_back(v[0] ? v[0] : "");
+    return 0;
+  }, &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+// Regression (issue 14, item 11): on SQLite 3.40 integrity_check reported
+// "NULL value in bloc_layer.seq" for every bloc row of a sound store.
+TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[store]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  { auto store = testing::OpenStore(path); }
+  SECTION("a new store") {
+    CHECK(IntegrityCheck(path) == std::vector<std::string>{"ok"});
+  }
+  SECTION("a store of every older schema version migrates forward and checks ok") {
+    const auto& migrations = schema::Migrations();
+    for (size_t v = 1; v < migrations.size(); ++v) {
+      INFO("from version " << v);
+      std::string old_path = dir / ("v" + std::to_string(v) + ".db");
+      sqlite3* db = nullptr;
+      REQUIRE(sqlite3_open(old_path.c_str(), &db) == SQLITE_OK);
+      for (size_t m = 0; m < v; ++m) {
+        REQUIRE(sqlite3_exec(db, migrations[m], nullptr, nullptr, nullptr) == SQLITE_OK);
+      }
+      std::string pragmas = "PRAGMA application_id = " + std::to_string(schema::kApplicationId) +
+                            "; PRAGMA user_version = " + std::to_string(v) + ";";
+      REQUIRE(sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+      if (v >= 4) {
+        REQUIRE(sqlite3_exec(db,
+                             "INSERT INTO bloc_layer(name, origin, seq, country) "
+                             "VALUES ('x', 'test', 0, 'FR')",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+      }
+      sqlite3_close(db);
+      {
+        auto store = testing::OpenStore(old_path);
+        auto uv = store->Query("PRAGMA user_version");
+        REQUIRE(uv.ok());
+        CHECK((*uv)[1][0] == std::to_string(migrations.size()));
+        if (v >= 4) {
+          auto x = store->Query("SELECT country FROM bloc_layer WHERE name = 'x'");
+          REQUIRE(x.ok());
+          REQUIRE(x->size() == 2);
+          CHECK((*x)[1][0] == "FR");
+        }
+      }
+      CHECK(IntegrityCheck(old_path) == std::vector<std::string>{"ok"});
+    }
+  }
 }
 
 }  // namespace

@@ -284,6 +284,19 @@ class Store {
   };
   Status SetInferenceCalibration(const std::map<std::string, Calibration>& c);
   std::map<std::string, Calibration> InferenceCalibration() const;
+  // As Query, for untrusted SQL: `row` gets the header, then each row, as
+  // they come. It stops after `max_rows` rows (0: no cap; *truncated then
+  // says so) and fails with InvalidInput "stopped after N s" once
+  // `timeout_seconds` (0: none) have passed. fts3_tokenizer() is refused;
+  // read-only PRAGMAs (journal_mode, user_version, ...) and a trailing
+  // comment are allowed.
+  struct QueryLimits {
+    double timeout_seconds = 0;
+    int64_t max_rows = 0;
+  };
+  Status QueryEach(const std::string& sql, const QueryLimits& limits,
+                   const std::function<void(const std::vector<std::string>&)>& row,
+                   bool* truncated) const;
 
   // --- Git repositories (docs/git.md) ---------------------------------------------
   // Replaces what `record.origin` said about its repository (weight-file LFS

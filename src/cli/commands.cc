@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/terminal_text.h"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -60,6 +61,8 @@ struct Options {
   std::string rev;    // ingest: git revision
   std::string as_of;  // chain: the date to answer for
   bool findings = false;
+  double sql_timeout = 30;       // sql: seconds before a query is stopped
+  int64_t sql_max_rows = 100000;  // sql: rows printed at most
   FetchOptions fetch;      // fetch: the listing and politeness options
   std::string fetch_repo;  // fetch --repo ID
   InferredFilter inferred;  // --declared-only, --min-confidence
@@ -85,7 +88,7 @@ struct Command {
 // --- helpers -----------------------------------------------------------------------
 
 int Fail(Io& io, const Status& st) {
-  io.err << "lineage: " << st.message() << "\n";
+  io.err << "lineage: " << TerminalSafe(st.message()) << "\n";
   return st.code() == Status::Code::kInvalidInput ? kExitUsage : kExitFailure;
 }
 
@@ -184,8 +187,15 @@ bool OnPath(const std::string& program) {
   return false;
 }
 
+// A path as dot must see it: a relative path starting with '-' gets "./" so
+// dot never takes it for an option (dot has no "--" end of options).
+std::string PathArg(const std::string& path) {
+  return !path.empty() && path[0] == '-' ? "./" + path : path;
+}
+
 // Runs Graphviz's dot on `dot_file`, writing `svg_file`. No shell involved.
-Status RenderSvg(const std::string& dot_file, const std::string& svg_file) {
+Status RenderSvg(const std::string& dot_file_in, const std::string& svg_file_in) {
+  const std::string dot_file = PathArg(dot_file_in), svg_file = PathArg(svg_file_in);
   if (!OnPath("dot")) {
     return Status::NotFound("Graphviz 'dot' is not installed, so no SVG was rendered (the .dot "
                             "file was written; install the graphviz package to render it)");
@@ -206,6 +216,46 @@ Status RenderSvg(const std::string& dot_file, const std::string& svg_file) {
   return Status::Ok();
 }
 
+// True when `path` is the store, or one of its WAL files: an export there
+// would destroy it.
+bool IsStoreFile(const Options& o, const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::string db = o.db + suffix;
+    if (fs::exists(path, ec) && fs::exists(db, ec) && fs::equivalent(path, db, ec)) return true;
+  }
+  return false;
+}
+
+// Writes through `write` to `path` atomically: into a temporary file in the
+// same folder, renamed over `path` only when complete, so a failure or a kill
+// never leaves a truncated file. Refuses the store itself.
+template <typename F>
+Status WriteAtomically(const Options& o, const std::string& path, F write) {
+  if (IsStoreFile(o, path)) {
+    return Status::InvalidInput("'" + path + "' is the store itself; write to another file");
+  }
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Status::IoError("cannot write '" + path + "'");
+    write(f);
+    f.close();
+    if (!f) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return Status::IoError("cannot write '" + path + "'");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Status::IoError("cannot write '" + path + "': " + ec.message());
+  }
+  return Status::Ok();
+}
+
 // Writes through `write` to -o FILE, or stdout.
 template <typename F>
 Status Emit(const Options& o, Io& io, F write) {
@@ -213,12 +263,7 @@ Status Emit(const Options& o, Io& io, F write) {
     write(io.out);
     return Status::Ok();
   }
-  std::ofstream f(o.output, std::ios::binary);
-  if (!f) return Status::IoError("cannot write '" + o.output + "'");
-  write(f);
-  f.close();
-  if (!f) return Status::IoError("cannot write '" + o.output + "'");
-  return Status::Ok();
+  return WriteAtomically(o, o.output, write);
 }
 
 // --- ingest ------------------------------------------------------------------------
@@ -502,9 +547,10 @@ int RunTimeline(Options& o, Io& io) {
   if (o.format == "csv") WriteTimelineCsv(t, io.out);
   else WriteTimelineText(t, io.out);
   if (!o.output.empty()) {
-    std::ofstream f(o.output, std::ios::binary);
-    if (!f) return Fail(io, Status::IoError("cannot write '" + o.output + "'"));
-    WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+    Status st = WriteAtomically(o, o.output, [&t](std::ostream& f) {
+      WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+    });
+    if (!st.ok()) return Fail(io, st);
     io.err << "wrote " << o.output << "\n";
   }
   return kExitOk;
@@ -609,6 +655,9 @@ int RunExport(Options& o, Io& io) {
   if (!st.ok()) return Fail(io, st);
   if (!o.render.empty()) {
     std::string svg = fs::path(o.output).replace_extension(".svg").string();
+    if (IsStoreFile(o, svg)) {
+      return Fail(io, Status::InvalidInput("'" + svg + "' is the store itself; choose another -o"));
+    }
     st = RenderSvg(o.output, svg);
     if (!st.ok()) return Fail(io, st);
     io.err << "rendered " << svg << "\n";
@@ -644,17 +693,39 @@ int RunStats(Options& o, Io& io) {
 void SetupSql(CLI::App* app, Options& o) {
   app->add_option("query", o.sql, "one read-only SQL statement (schema: docs/schema.md)")
       ->required();
+  app->add_option("--timeout", o.sql_timeout, "stop the query after SECONDS (default 30; 0: never)");
+  app->add_option("--max-rows", o.sql_max_rows, "print at most N rows (default 100000; 0: all)");
   AddFormat(app, o);
 }
 
 int RunSql(Options& o, Io& io) {
   auto store = OpenRead(o, io, false);
   if (!store.ok()) return Fail(io, store.status());
-  auto rows = (*store)->Query(o.sql);
-  if (!rows.ok()) return Fail(io, rows.status());
-  if (o.format == "json") WriteTableJson(*rows, io.out);
-  else if (o.format == "csv") WriteTableCsv(*rows, io.out);
-  else WriteTableText(*rows, io.out);
+  Store::QueryLimits limits{o.sql_timeout, o.sql_max_rows};
+  bool truncated = false;
+  Status st;
+  if (o.format == "csv") {
+    // Streamed: each row goes out as it comes.
+    st = (*store)->QueryEach(o.sql, limits, [&io](const std::vector<std::string>& r) {
+      WriteTableCsv({r}, io.out);
+    }, &truncated);
+  } else {
+    // Text needs every width and JSON one array, so these are gathered (the
+    // row cap bounds them).
+    std::vector<std::vector<std::string>> rows;
+    st = (*store)->QueryEach(o.sql, limits, [&rows](const std::vector<std::string>& r) {
+      rows.push_back(r);
+    }, &truncated);
+    if (st.ok()) {
+      if (o.format == "json") WriteTableJson(rows, io.out);
+      else WriteTableText(rows, io.out);
+    }
+  }
+  if (!st.ok()) return Fail(io, st);
+  if (truncated) {
+    io.err << "lineage: sql: output stopped after " << o.sql_max_rows
+           << " rows (--max-rows N for more, 0 for all)\n";
+  }
   return kExitOk;
 }
 
@@ -1187,7 +1258,16 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return kExitUsage;
   }
   for (const auto& [sub, run] : subs) {
-    if (sub->parsed()) return run(o, io);
+    if (!sub->parsed()) continue;
+    // Text goes through the terminal filter; JSON, CSV, DOT and fetched data
+    // stay byte-exact.
+    std::string name = sub->get_name();
+    if (o.format == "text" && name != "export" && name != "fetch") {
+      TerminalSafeStream safe(out);
+      Io text_io{safe, err};
+      return run(o, text_io);
+    }
+    return run(o, io);
   }
   err << app.help();
   return kExitUsage;

@@ -1,6 +1,7 @@
 // Hub API dumps: records of /api/models?full=true&cardData=true (nlohmann_json).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <future>
 #include <optional>
 #include <set>
@@ -16,6 +17,79 @@ namespace lineage {
 namespace {
 
 using nlohmann::json;
+
+// Parses one record. nlohmann throws out_of_range for numbers beyond a double
+// (1e999) even when asked not to throw, so every failure is caught here and
+// becomes `*why`; false then.
+bool ParseRecord(std::string_view text, json* out, std::string* why) {
+  if (ingest_util::JsonNestingDepth(text) > ingest_util::kMaxJsonDepth) {
+    *why = "nested deeper than " + std::to_string(ingest_util::kMaxJsonDepth) + " levels";
+    return false;
+  }
+  try {
+    *out = json::parse(text.begin(), text.end());
+    return true;
+  } catch (const json::exception& e) {
+    *why = e.what();
+    return false;
+  }
+}
+
+// The records of a JSON array dump, found by bracket matching so one bad
+// record (a bad byte, a huge number, a truncation) costs only itself.
+struct ArrayRecord {
+  std::string_view text;
+  int line = 1;       // where the record starts
+  bool complete = true;
+};
+
+std::vector<ArrayRecord> SplitArrayRecords(std::string_view text, size_t open) {
+  std::vector<ArrayRecord> out;
+  int line = 1;
+  for (size_t k = 0; k < open; ++k) line += text[k] == '\n';
+  size_t i = open + 1;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '\n') ++line;
+    if (c == ']' ) break;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',') {
+      ++i;
+      continue;
+    }
+    // A record runs to the comma or bracket that closes it at depth 0.
+    ArrayRecord r;
+    r.line = line;
+    size_t start = i;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < text.size(); ++i) {
+      char d = text[i];
+      if (d == '\n') ++line;
+      if (in_string) {
+        if (d == '\\') ++i;
+        else if (d == '"') in_string = false;
+        continue;
+      }
+      if (d == '"') {
+        in_string = true;
+      } else if (d == '{' || d == '[') {
+        ++depth;
+      } else if (d == '}' || d == ']') {
+        if (depth == 0) break;  // the array's own ']'
+        if (--depth == 0) {
+          ++i;
+          break;
+        }
+      } else if (depth == 0 && d == ',') {
+        break;
+      }
+    }
+    r.text = text.substr(start, std::min(i, text.size()) - start);
+    r.complete = depth == 0 && !in_string && i < text.size();
+    out.push_back(r);
+  }
+  return out;
+}
 
 std::string Str(const json& obj, const char* key) {
   auto it = obj.find(key);
@@ -169,8 +243,9 @@ Result<DocumentFacts> FactsFromHubJson(const json& rec, const std::string& path,
 
 Result<DocumentFacts> ParseHubRecord(std::string_view json_text, const std::string& source,
                                      int line) {
-  json rec = json::parse(json_text.begin(), json_text.end(), nullptr, false);
-  if (rec.is_discarded()) return Status::InvalidInput("not valid JSON");
+  json rec;
+  std::string why;
+  if (!ParseRecord(json_text, &rec, &why)) return Status::InvalidInput("not valid JSON: " + why);
   auto facts = FactsFromHubJson(rec, source, line);
   if (facts.ok()) facts->content_hash = ingest_util::HashHex(json_text);
   return facts;
@@ -179,8 +254,9 @@ Result<DocumentFacts> ParseHubRecord(std::string_view json_text, const std::stri
 namespace readers {
 
 bool IsHubRecordLine(const std::string& line) {
-  json j = json::parse(line, nullptr, false);
-  return !j.is_discarded() && j.is_object() && (j.contains("id") || j.contains("modelId"));
+  json j;
+  std::string why;
+  return ParseRecord(line, &j, &why) && j.is_object() && (j.contains("id") || j.contains("modelId"));
 }
 
 std::string SniffJson(const std::string& text) {
@@ -190,12 +266,13 @@ std::string SniffJson(const std::string& text) {
   // An object on the first line with an "id" is a JSON-lines record.
   size_t eol = text.find('\n', i);
   std::string first = text.substr(i, eol == std::string::npos ? std::string::npos : eol - i);
-  json j = json::parse(first, nullptr, false);
-  if (!j.is_discarded() && j.is_object() && (j.contains("id") || j.contains("modelId"))) {
+  json j;
+  std::string why;
+  if (ParseRecord(first, &j, &why) && j.is_object() && (j.contains("id") || j.contains("modelId"))) {
     return "hub";
   }
-  json whole = json::parse(text, nullptr, false);
-  if (!whole.is_discarded() && whole.is_object()) {
+  json whole;
+  if (ParseRecord(text, &whole, &why) && whole.is_object()) {
     bool all_lists = !whole.empty();
     for (const auto& [k, v] : whole.items()) {
       if (k.empty() || k[0] != '_') all_lists = all_lists && v.is_array();
@@ -210,29 +287,24 @@ void ReadHubDump(const std::string& path, const std::string& text, const Sink& s
   size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   if (first == std::string::npos) return;
   if (text[first] == '[') {
-    json arr = json::parse(text, nullptr, false);
-    if (arr.is_discarded() || !arr.is_array()) {
-      int line = 1;
-      try {
-        (void)json::parse(text);
-      } catch (const json::parse_error& e) {
-        size_t upto = std::min<size_t>(e.byte, text.size());
-        for (size_t k = 0; k < upto; ++k) line += text[k] == '\n';
-        diags->push_back({path, line, "error", "json",
-                          std::string("malformed JSON array; nothing read from this file: ") +
-                              e.what()});
-        return;
-      }
-      diags->push_back({path, 1, "error", "json", "not a JSON array"});
-      return;
-    }
     int index = 0;
-    for (const auto& rec : arr) {
+    for (const ArrayRecord& r : SplitArrayRecords(text, first)) {
       ++index;
+      std::string where = "record " + std::to_string(index) + ": ";
+      if (!r.complete) {
+        diags->push_back({path, r.line, "error", "json",
+                          where + "truncated (the file ends inside it); skipped"});
+        continue;
+      }
+      json rec;
+      std::string why;
+      if (!ParseRecord(r.text, &rec, &why)) {
+        diags->push_back({path, r.line, "error", "json", where + "malformed JSON; skipped (" + why + ")"});
+        continue;
+      }
       auto facts = FactsFromHubJson(rec, path, index);
       if (!facts.ok()) {
-        diags->push_back({path, 0, "error", "hub_record",
-                          "record " + std::to_string(index) + ": " + facts.status().message()});
+        diags->push_back({path, r.line, "error", "hub_record", where + facts.status().message()});
         continue;
       }
       facts->content_hash = ingest_util::HashHex(rec.dump());
@@ -267,15 +339,10 @@ void ReadHubDump(const std::string& path, const std::string& text, const Sink& s
   auto parse_one = [&path](const Line& in) {
     Parsed out;
     out.line = in.line;
-    json rec = json::parse(in.text.begin(), in.text.end(), nullptr, false);
-    if (rec.is_discarded()) {
-      std::string why = "malformed JSON line; skipped";
-      try {
-        (void)json::parse(in.text.begin(), in.text.end());
-      } catch (const json::parse_error& e) {
-        why += std::string(" (") + e.what() + ")";
-      }
-      out.diag = Diagnostic{path, in.line, "error", "json", why};
+    json rec;
+    std::string why;
+    if (!ParseRecord(in.text, &rec, &why)) {
+      out.diag = Diagnostic{path, in.line, "error", "json", "malformed JSON line; skipped (" + why + ")"};
       return out;
     }
     auto facts = FactsFromHubJson(rec, path, in.line);

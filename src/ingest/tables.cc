@@ -143,12 +143,33 @@ void ReadModelAliases(Store& store, const std::string& path, const std::string& 
   }
 }
 
+// Parses a blocs file: numbers out of range (1e999) and nesting past
+// kMaxJsonDepth become `*why` instead of an exception or a stack overflow.
+static bool SafeParseBlocs(const std::string& text, nlohmann::json* out, std::string* why) {
+  if (ingest_util::JsonNestingDepth(text) > ingest_util::kMaxJsonDepth) {
+    *why = "nested deeper than " + std::to_string(ingest_util::kMaxJsonDepth) + " levels";
+    return false;
+  }
+  try {
+    *out = nlohmann::json::parse(text);
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    *why = e.what();
+    return false;
+  }
+}
+
 void ReadBlocs(Store& store, const std::string& path, const std::string& origin,
     const std::string& text,
                std::vector<Diagnostic>* diags) {
   using nlohmann::json;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  json j;
+  std::string why;
+  if (!SafeParseBlocs(text, &j, &why)) {
+    diags->push_back({path, 1, "error", "blocs", "cannot read the blocs file: " + why});
+    return;
+  }
+  if (!j.is_object()) {
     diags->push_back({path, 1, "error", "blocs", "expected a JSON object of bloc name -> country list"});
     return;
   }
@@ -292,8 +313,10 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadBlocsF
     const std::string& path) {
   std::string text;
   if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  nlohmann::json j;
+  std::string why;
+  if (!readers::SafeParseBlocs(text, &j, &why)) return Status::InvalidInput(path + ": " + why);
+  if (!j.is_object()) {
     return Status::InvalidInput(path + ": expected a JSON object of bloc name -> country list");
   }
   std::map<std::string, std::vector<std::string>> blocs;

@@ -33,6 +33,14 @@ bool ReadPrefix(const std::string& path, size_t limit, std::string* out);
 // Reads a whole file; false when it cannot be read.
 bool ReadFile(const std::string& path, std::string* out);
 
+// JSON nested deeper than this is refused before nlohmann parses it:
+// re-serialising (and destroying) a value recurses once per level.
+constexpr int kMaxJsonDepth = 512;
+
+// The deepest nesting of the JSON `text`, counting no further than just past
+// kMaxJsonDepth.
+int JsonNestingDepth(std::string_view text);
+
 }  // namespace lineage::ingest_util
 
 #endif  // LINEAGE_INGEST_UTIL_H_

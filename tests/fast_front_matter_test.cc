@@ -173,3 +173,19 @@ TEST_CASE("Fast front matter agrees with yaml-cpp on a corpus", "[ingest]") {
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (found by fuzz_card): yaml-cpp rejects '?' inside a flow list,
+// the fast reader read the list.
+TEST_CASE("A flow list with '?' in an item reads as yaml-cpp reads it", "[ingest]") {
+  const std::string card = "---\nbase_model: [Qwe?/Qwen2-7B-Instruct, alice/llama]\n---\n";
+  CardFields fast = ParseCardTextWith(card, "c/README.md", true);
+  CardFields slow = ParseCardTextWith(card, "c/README.md", false);
+  CHECK(fast.base_models.size() == slow.base_models.size());
+  CHECK(fast.diagnostics.size() == slow.diagnostics.size());
+}
+
+}  // namespace
+}  // namespace lineage

@@ -62,6 +62,9 @@ bool PlainOk(std::string_view s, bool in_flow) {
     }
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
     if (in_flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) return false;
+    // yaml-cpp stops at '?' and ':' inside a flow list ("unknown token")
+    // where the YAML spec reads on; leave such lists to it.
+    if (in_flow && (c == '?' || c == ':')) return false;
     if (static_cast<unsigned char>(c) < 0x20) return false;
   }
   return true;
@@ -157,6 +160,11 @@ bool FastParseFrontMatter(std::string_view yaml, int first_line, const std::stri
       "base_model",   "datasets",     "base_model_relation", "license",    "license_name",
       "license_link", "language",     "tags",                "pipeline_tag", "library_name",
       "new_version"};
+  // A carriage return that does not end a line ("\r\r\n", a bare "\r") is
+  // a line break to YAML and not to us: leave such text to yaml-cpp.
+  for (size_t cr = yaml.find('\r'); cr != std::string_view::npos; cr = yaml.find('\r', cr + 1)) {
+    if (cr + 1 >= yaml.size() || yaml[cr + 1] != '\n') return false;
+  }
   std::vector<std::string_view> lines;
   size_t pos = 0;
   while (pos <= yaml.size()) {

@@ -116,8 +116,9 @@ class Session {
   }
 
   Output Ingest() {
+    // The fixtures alone, without the embedded dataset's real models.
     Output o = Run({"ingest", cards(), kFixtures + "/organizations.csv",
-                    kFixtures + "/blocs.json", "--no-progress"});
+                    kFixtures + "/blocs.json", "--no-progress", "--no-dataset"});
     INFO(o.err);
     REQUIRE(o.code == 0);
     return o;

@@ -73,7 +73,7 @@ TEST_CASE("cards without base_model show their Western base with evidence", "[in
             "an MLP projector, and "
             "[Hermes-2-Theta-Llama-3-70B](https://huggingface.co/NousResearch/Hermes-2-Theta-Llama-3-70B).\n");
   Out in = Lineage(dir, {"ingest", kReference + "/families.csv", kReference + "/known_bases.csv",
-                         cards, "--no-progress"});
+                         cards, "--no-progress", "--no-dataset"});
   INFO(in.err);
   REQUIRE(in.code == 0);
 

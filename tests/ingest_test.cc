@@ -842,6 +842,44 @@ TEST_CASE("A new store receives the built-in reference data once, and a user's f
   }
 }
 
+TEST_CASE("A new store takes the embedded dataset unless it is created without it", "[ingest]") {
+  TempDir dir;
+  std::ostringstream log;
+  // hfl's Chinese-LLaMA-2 rests on Llama 2 only by a curated edge of the dataset.
+  auto has_llama2_parent = [](const Store& s) {
+    for (const auto& e : s.ParentEdges("hfl/chinese-llama-2-7b")) {
+      if (e.parent.rfind("meta-llama/", 0) == 0) return true;
+    }
+    return false;
+  };
+  SECTION("by default") {
+    auto store = OpenStore(dir / "with.db");
+    REQUIRE(EnsureBuiltinReference(*store, log).ok());
+    CHECK(store->Meta(kDatasetKey).value() == "with");
+    CHECK(store->Stats().artifacts > 1000);
+    CHECK(has_llama2_parent(*store));
+    SECTION("and keeps it: --no-dataset on it is refused") {
+      auto again = EnsureBuiltinReference(*store, log, DatasetChoice::kWithout);
+      REQUIRE_FALSE(again.ok());
+      CHECK(again.status().code() == Status::Code::kInvalidInput);
+      CHECK(has_llama2_parent(*store));
+    }
+  }
+  SECTION("without it: only the reference tables") {
+    auto store = OpenStore(dir / "without.db");
+    REQUIRE(EnsureBuiltinReference(*store, log, DatasetChoice::kWithout).ok());
+    CHECK(store->Meta(kDatasetKey).value() == "without");
+    CHECK_FALSE(has_llama2_parent(*store));
+    CHECK(FindOrg(store->Organizations(), "Qwen") != nullptr);
+    SECTION("and stays without it when opened as stored") {
+      auto again = EnsureBuiltinReference(*store, log);
+      REQUIRE(again.ok());
+      CHECK_FALSE(*again);
+      CHECK_FALSE(has_llama2_parent(*store));
+    }
+  }
+}
+
 TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[ingest]") {
   TempDir dir;
   std::filesystem::create_directories(dir / "data/models");

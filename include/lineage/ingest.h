@@ -114,16 +114,30 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
 
 // The reference data shipped in the binary (data/organizations.csv,
 // aliases.csv, blocs.json, licenses.csv, license_aliases.csv, families.csv,
-// known_bases.csv, model_aliases.csv): "<data/VERSION>+<content hash>".
+// known_bases.csv, model_aliases.csv) and the embedded dataset
+// (data/curated_edges.csv and data/models/*.jsonl: real model records and the
+// derivations only prose states): "<data/VERSION>+<content hash>".
 std::string BuiltinDataVersion();
 inline constexpr const char* kReferenceVersionKey = "reference_version";
+// "with" or "without": whether the store takes the embedded dataset.
+inline constexpr const char* kDatasetKey = "builtin_dataset";
+
+// Whether a store takes the embedded dataset along with the reference data.
+enum class DatasetChoice {
+  kAsStored,  // as the store was created (a new store takes it)
+  kWith,
+  kWithout,   // only for a new store: a store that holds it keeps it
+};
 
 // Loads the shipped reference data into `store`, in one run of its own, when
 // the store does not hold this version of it yet; true when it loaded it. Its
 // facts have origins "builtin:<file>", and every file a user ingests layers
 // over them (a user's row for the same namespace, bloc or licence wins, before
-// and after a later version of the reference data is loaded).
-Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log);
+// and after a later version of the reference data is loaded; a model's own
+// card or repository outranks the dataset's Hub-shaped record of it).
+// kWithout on a store that already holds the dataset is InvalidInput.
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log,
+                                    DatasetChoice dataset = DatasetChoice::kAsStored);
 
 }  // namespace lineage
 

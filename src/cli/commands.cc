@@ -56,6 +56,7 @@ struct Options {
   std::string export_format;
   std::string out_dir = "lineage-report";
   bool no_progress = false;
+  bool no_dataset = false;  // ingest: a new store without the embedded dataset
   bool mark_licenses = false;
   int threads = 0;
   std::string rev;    // ingest: git revision
@@ -97,7 +98,8 @@ int Fail(Io& io, const Status& st) {
 Result<std::unique_ptr<Store>> OpenWrite(const Options& o, Io& io) {
   auto store = Store::Open(o.db, Store::Mode::kReadWrite);
   if (!store.ok()) return store;
-  auto loaded = EnsureBuiltinReference(**store, io.err);
+  auto loaded = EnsureBuiltinReference(
+      **store, io.err, o.no_dataset ? DatasetChoice::kWithout : DatasetChoice::kAsStored);
   if (!loaded.ok()) return loaded.status();
   return store;
 }
@@ -113,7 +115,8 @@ Result<std::unique_ptr<Store>> OpenRead(const Options& o, Io& io, bool reference
     auto loaded = EnsureBuiltinReference(**store, io.err);
     if (!loaded.ok()) return loaded.status();
     io.err << "lineage: no store at '" << o.db << "': answering from the built-in reference "
-           << "data only (" << BuiltinDataVersion() << "); add models with 'lineage ingest PATH'\n";
+           << "data and dataset (" << BuiltinDataVersion()
+           << "); add models with 'lineage ingest PATH'\n";
     return store;
   }
   return Store::Open(o.db, Store::Mode::kReadOnly);
@@ -277,6 +280,9 @@ void SetupIngest(CLI::App* app, Options& o) {
   app->add_option("--rev", o.rev, "git repositories: read this branch, tag or commit, not HEAD");
   app->add_flag("--no-progress", o.no_progress, "never show progress");
   app->add_option("--threads", o.threads, "parser threads (default: all cores)");
+  app->add_flag("--no-dataset", o.no_dataset,
+                "a new store without the embedded dataset (real model records, curated edges): "
+                "only what you ingest, over the reference tables");
 }
 
 int RunIngest(Options& o, Io& io) {

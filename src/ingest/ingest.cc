@@ -567,22 +567,44 @@ InputKind BuiltinKind(const std::string& name) {
   if (name == "families.csv") return InputKind::kFamilies;
   if (name == "known_bases.csv") return InputKind::kKnownBases;
   if (name == "model_aliases.csv") return InputKind::kModelAliases;
+  if (name == "curated_edges.csv") return InputKind::kEdges;
+  if (name.rfind("models/", 0) == 0) return InputKind::kHub;
   return InputKind::kAuto;
+}
+
+bool IsDatasetFile(const std::string& name) {
+  return name == "curated_edges.csv" || name.rfind("models/", 0) == 0;
 }
 
 }  // namespace
 
 std::string BuiltinDataVersion() { return builtin::DataVersion(); }
 
-Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log) {
+Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log, DatasetChoice dataset) {
   auto have = store.Meta(kReferenceVersionKey);
   if (!have.ok()) return have.status();
+  auto stored = store.Meta(kDatasetKey);
+  if (!stored.ok()) return stored.status();
+  // A store from before the dataset was embedded took it with its next
+  // reference version, as a new store does.
+  bool with = *stored != "without";
+  if (dataset == DatasetChoice::kWith) with = true;
+  if (dataset == DatasetChoice::kWithout) {
+    if (!have->empty() && *stored != "without") {
+      return Status::InvalidInput(
+          "this store already holds the embedded dataset (real model records and curated "
+          "edges); --no-dataset applies only when a store is created: use a new --db");
+    }
+    with = false;
+  }
+  const std::string want = with ? "with" : "without";
   const std::string version = builtin::DataVersion();
-  if (*have == version) return false;
+  if (*have == version && *stored == want) return false;
   Status st = store.BeginRun("reference data " + version);
   if (!st.ok()) return st;
   Runner runner(store, IngestOptions{}, log);
   for (const auto& f : builtin::Files()) {
+    if (!with && IsDatasetFile(f.name)) continue;
     InputKind kind = BuiltinKind(f.name);
     std::string name = std::string("builtin:") + f.name;
     st = kind == InputKind::kAuto
@@ -593,10 +615,16 @@ Result<bool> EnsureBuiltinReference(Store& store, std::ostream& log) {
     return st;
   }
   st = store.SetMeta(kReferenceVersionKey, version);
+  if (st.ok()) st = store.SetMeta(kDatasetKey, want);
   if (st.ok()) st = store.CommitRun(FindCycles);
   if (!st.ok()) {
     store.RollbackRun();
     return st;
+  }
+  // New families, bases or licences change what every model's evidence says.
+  auto inferred = RunInference(store, InferOptions{});
+  if (!inferred.ok() && inferred.status().code() != Status::Code::kNotFound) {
+    return inferred.status();  // the reference itself is committed
   }
   return true;
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -58,11 +59,26 @@ const std::vector<std::string> kWeakDomains = {
     "llm-stats.com", "dataloop.ai",   "aimodels.fyi",  "promptlayer.com", "huggingface.co/spaces",
     "replicate.com", "openrouter.ai", "wikiwand.com",  "everybodywiki", "grokipedia",
     "owiki.org",     "wikipedia_en_all", "dynip.sapo.pt", "inamatrix",  "wikizero",
-    "alchetron.com", "golden.com",    "theorg.com",    "f6s.com",       "wellfound.com"};
+    "alchetron.com", "golden.com",    "theorg.com",    "f6s.com",       "wellfound.com",
+    "ipfs"};
 
-bool IsWeak(const std::string& url) {
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A bare Hub profile shows a display name and a model list: it states no
+// location, so it is never the source of a country or a parent company.
+bool IsBareProfile(const std::string& url) {
+  static const std::regex kBareProfile(
+      R"(^https?://(www\.)?huggingface\.co/(organizations/)?[^/?]+(/(models|datasets|activity(/all)?|spaces|collections))?/?$)");
+  return std::regex_search(Lower(url), kBareProfile);
+}
+
+bool IsWeak(const std::string& raw) {
+  const std::string url = Lower(raw);
   // An organization's own Hub card lives in a Space named README.
-  static const std::regex kOrgCard(R"(huggingface\.co/spaces/[^/]+/README)");
+  static const std::regex kOrgCard(R"(huggingface\.co/spaces/[^/]+/readme)");
   if (std::regex_search(url, kOrgCard)) return false;
   for (const auto& d : kWeakDomains) {
     if (url.find(d) != std::string::npos) return true;
@@ -126,11 +142,17 @@ TEST_CASE("Every organization with a country cites a first-hand source of a stat
     INFO("data/organizations.csv:" << line << ": " << m["namespace"]);
     CHECK(seen.insert(IdKey(m["namespace"])).second);  // one row per namespace
     CHECK(kKinds.count(m["kind"]));
+    if (!m["parent"].empty()) {  // a parent company is a fact with its own source
+      CHECK(IsUrl(m["parent_source"]));
+      CHECK_FALSE(IsWeak(m["parent_source"]));
+      CHECK_FALSE(IsBareProfile(m["parent_source"]));
+    }
     if (m["country"].empty()) continue;
     ++with_country;
     CHECK(CountryCodes().count(m["country"]));
     CHECK(IsUrl(m["source"]));
     CHECK_FALSE(IsWeak(m["source"]));
+    CHECK_FALSE(IsBareProfile(m["source"]));
     CHECK(kSourceKinds.count(m["source_kind"]));
     CHECK(m["checked"].size() == 10);
   }

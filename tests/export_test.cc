@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -237,6 +238,34 @@ TEST_CASE("WriteGraphJson escapes whatever the strings hold", "[export]") {
   json j = json::parse(out.str());  // throws if the writer broke the JSON
   CHECK(j["nodes"][0]["license"] == "\"},\n{\"evil\": true, \"x\": \"\x01");
   CHECK_FALSE(j.contains("evil"));
+}
+
+TEST_CASE("WriteGraphJson writes strings and confidences as nlohmann_json writes them",
+          "[export]") {
+  // The writer's fast paths (plain strings, three-decimal confidences) must
+  // give the library's bytes, so outputs diff cleanly across versions.
+  for (int k = 0; k <= 1000; ++k) {
+    double c = k / 1000.0 + (k % 3 == 0 ? 0.0002 : 0.0);
+    Subgraph g;
+    g.root = "a/b";
+    std::string plain = "id-" + std::to_string(k) + "/x y.z";
+    std::string odd = std::string("q\"\\") + static_cast<char>(0x7f) + "\xc3\xa9\t\xff" + plain;
+    g.nodes = {{MakeArtifact(plain, "", "", odd), 0}};
+    Edge e;
+    e.child = plain;
+    e.parent = "a/b";
+    e.confidence = c;
+    g.edges = {e};
+    std::ostringstream out;
+    WriteGraphJson(g, out);
+    std::string want_conf =
+        "\"confidence\": " + json(std::round(c * 1000) / 1000).dump() + ", \"inferred\"";
+    INFO(k);
+    CHECK(out.str().find(want_conf) != std::string::npos);
+    CHECK(out.str().find("\"id\": " + json(plain).dump() + ",") != std::string::npos);
+    std::string want_odd = json(odd).dump(-1, ' ', false, json::error_handler_t::replace);
+    CHECK(out.str().find("\"license\": " + want_odd + ",") != std::string::npos);
+  }
 }
 
 TEST_CASE("WriteGraphCsv writes one escaped row per edge", "[export]") {

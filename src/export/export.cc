@@ -325,11 +325,40 @@ namespace {
 
 // Streaming JSON for large graphs: the structure is written here, every
 // string and number through nlohmann_json so escaping stays the library's.
+// Strings of printable ASCII without quote or backslash, the common case,
+// are written as they are (what nlohmann_json writes for them); anything else
+// goes through the library.
 std::string J(const std::string& s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return out;
+  }
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 std::string JOpt(const std::string& s) { return s.empty() ? "null" : J(s); }
-std::string JNum(double d) { return nlohmann::json(std::round(d * 1000) / 1000).dump(); }
+// Confidences are in [0, 1] with three decimals: 0.0, 0.95, 1.0, written as
+// nlohmann_json writes those doubles (shortest form, ".0" on whole numbers).
+std::string JNum(double d) {
+  double r = std::round(d * 1000) / 1000;
+  if (r >= 0 && r <= 1) {
+    int k = static_cast<int>(std::lround(r * 1000));
+    if (k == 0) return "0.0";
+    if (k == 1000) return "1.0";
+    char buf[8] = {'0', '.', static_cast<char>('0' + k / 100), static_cast<char>('0' + k / 10 % 10),
+                   static_cast<char>('0' + k % 10), 0};
+    size_t n = 5;
+    while (buf[n - 1] == '0') --n;
+    return std::string(buf, n);
+  }
+  return nlohmann::json(r).dump();
+}
 
 void StreamEvidence(const Evidence& ev, std::ostream& out) {
   out << "{\"kind\": " << J(ev.kind) << ", \"source\": " << J(ev.source)

@@ -137,6 +137,7 @@ Status Store::ClearInferred(const std::vector<std::string>& children, bool all) 
     auto& db = *im.db;
     im.ResetAll();
     // Edges that also carry declared evidence keep it and are recomputed.
+    im.edges_dirty = true;
     std::vector<int64_t> mixed;
     if (all) {
       SQLite::Statement q(db,
@@ -207,20 +208,15 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
       ins.bind(3, static_cast<int>(e.relation));
       ins.bind(4, e.confidence);
       if (ins.exec() == 0) continue;  // an edge is there already: declared wins
+      im.edges_dirty = true;
       int64_t edge_id = db.getLastInsertRowid();
       std::string origin = "infer:" + IdKey(e.child);
       for (const Evidence& ev : e.evidence) {
         ev_st.reset();
         ev_st.bind(1, edge_id);
         ev_st.bind(2, origin);
-        ev_st.bind(3, ev.kind);
-        ev_st.bind(4, ev.source);
-        ev_st.bind(5, ev.line);
-        ev_st.bind(6, ev.commit);
-        ev_st.bind(7, ev.detail);
-        ev_st.bind(8, static_cast<int>(ev.relation));
-        ev_st.bind(9, 1);
-        ev_st.bind(10, ev.confidence);
+        BindEvidence(ev_st, 3, ev);
+        ev_st.bind(9, 1);  // stored as inferred whatever the engine said
         ev_st.exec();
       }
       ++n;

@@ -64,6 +64,38 @@ inline std::string ColText(SQLite::Statement& st, int i) {
   return t ? std::string(t) : std::string();
 }
 
+// Evidence columns as ReadEvidence reads them, and the order evidence is
+// listed in everywhere (strongest first, then stably).
+#define LINEAGE_EVIDENCE_COLUMNS \
+  "kind, source, line, commit_id, detail, relation, inferred, confidence"
+constexpr const char* kEvidenceOrder = "ORDER BY confidence DESC, kind, source, line, detail";
+
+// Reads the evidence columns (LINEAGE_EVIDENCE_COLUMNS) starting at `first`.
+inline Evidence ReadEvidence(SQLite::Statement& st, int first) {
+  Evidence e;
+  e.kind = ColText(st, first);
+  e.source = ColText(st, first + 1);
+  e.line = st.getColumn(first + 2).getInt();
+  e.commit = ColText(st, first + 3);
+  e.detail = ColText(st, first + 4);
+  e.relation = static_cast<Relation>(st.getColumn(first + 5).getInt());
+  e.relation_inferred = st.getColumn(first + 6).getInt() != 0;
+  e.confidence = st.getColumn(first + 7).getDouble();
+  return e;
+}
+
+// Binds the evidence columns (LINEAGE_EVIDENCE_COLUMNS) from `first` on.
+inline void BindEvidence(SQLite::Statement& st, int first, const Evidence& ev) {
+  st.bind(first, ev.kind);
+  st.bind(first + 1, ev.source);
+  st.bind(first + 2, ev.line);
+  st.bind(first + 3, ev.commit);
+  st.bind(first + 4, ev.detail);
+  st.bind(first + 5, static_cast<int>(ev.relation));
+  st.bind(first + 6, ev.relation_inferred ? 1 : 0);
+  st.bind(first + 7, ev.confidence);
+}
+
 inline bool IsBuiltinOrigin(const std::string& origin) {
   return origin.rfind("builtin:", 0) == 0;
 }
@@ -159,15 +191,43 @@ inline void SortSubgraph(Subgraph* sg) {
   nodes.reserve(nk.size());
   for (auto& [k, i] : nk) nodes.push_back(std::move(sg->nodes[i]));
   sg->nodes = std::move(nodes);
-  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ek;
-  ek.reserve(sg->edges.size());
-  for (size_t i = 0; i < sg->edges.size(); ++i) {
-    ek.push_back({{IdKey(sg->edges[i].child), IdKey(sg->edges[i].parent)}, i});
+  // Edges between listed nodes sort by the rank of each end's key among the
+  // node keys (keys are unique), so no key is folded twice.
+  std::vector<std::pair<std::string_view, size_t>> by_key;  // key, node index
+  by_key.reserve(nk.size());
+  for (size_t i = 0; i < nk.size(); ++i) by_key.emplace_back(nk[i].first.second, i);
+  std::sort(by_key.begin(), by_key.end());
+  std::unordered_map<std::string_view, uint32_t> rank;  // display id -> key rank
+  rank.reserve(by_key.size());
+  for (size_t r = 0; r < by_key.size(); ++r) {
+    rank.emplace(sg->nodes[by_key[r].second].artifact.id, static_cast<uint32_t>(r));
   }
-  std::sort(ek.begin(), ek.end());
+  std::vector<std::pair<uint64_t, size_t>> er;
+  er.reserve(sg->edges.size());
+  bool all_listed = true;
+  for (size_t i = 0; i < sg->edges.size() && all_listed; ++i) {
+    auto c = rank.find(sg->edges[i].child);
+    auto p = rank.find(sg->edges[i].parent);
+    if (c == rank.end() || p == rank.end()) {
+      all_listed = false;
+    } else {
+      er.push_back({(static_cast<uint64_t>(c->second) << 32) | p->second, i});
+    }
+  }
   std::vector<Edge> edges;
-  edges.reserve(ek.size());
-  for (auto& [k, i] : ek) edges.push_back(std::move(sg->edges[i]));
+  edges.reserve(sg->edges.size());
+  if (all_listed) {
+    std::sort(er.begin(), er.end());
+    for (auto& [k, i] : er) edges.push_back(std::move(sg->edges[i]));
+  } else {
+    std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ek;
+    ek.reserve(sg->edges.size());
+    for (size_t i = 0; i < sg->edges.size(); ++i) {
+      ek.push_back({{IdKey(sg->edges[i].child), IdKey(sg->edges[i].parent)}, i});
+    }
+    std::sort(ek.begin(), ek.end());
+    for (auto& [k, i] : ek) edges.push_back(std::move(sg->edges[i]));
+  }
   sg->edges = std::move(edges);
 }
 
@@ -311,8 +371,8 @@ struct Store::Impl {
         std::make_unique<SQLite::Statement>(d, "SELECT id FROM edge WHERE child=? AND parent=?");
     insert_evidence = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, detail, relation, "
-        "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO evidence(edge, origin, " LINEAGE_EVIDENCE_COLUMNS ") "
+        "VALUES(?,?,?,?,?,?,?,?,?,?)");
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
         "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence, "
@@ -453,6 +513,7 @@ struct Store::Impl {
     bool created = insert_edge->exec() > 0;
     int64_t edge_id;
     if (created) {
+      edges_dirty = true;
       edge_id = db->getLastInsertRowid();
       if (removed_pairs.erase({child, parent}) == 0) ++counts.edges;
     } else {
@@ -467,14 +528,7 @@ struct Store::Impl {
     st.reset();
     st.bind(1, edge_id);
     st.bind(2, origin);
-    st.bind(3, ev.kind);
-    st.bind(4, ev.source);
-    st.bind(5, ev.line);
-    st.bind(6, ev.commit);
-    st.bind(7, ev.detail);
-    st.bind(8, static_cast<int>(ev.relation));
-    st.bind(9, ev.relation_inferred ? 1 : 0);
-    st.bind(10, ev.confidence);
+    BindEvidence(st, 3, ev);
     st.exec();
     if (!created) Recompute(edge_id);
   }
@@ -516,6 +570,7 @@ struct Store::Impl {
         del_edge.reset();
         del_edge.bind(1, e);
         // An edge the new version of the document gives again is not new.
+        edges_dirty = true;
         if (del_edge.executeStep()) {
           removed_pairs.emplace(del_edge.getColumn(0).getInt64(), del_edge.getColumn(1).getInt64());
         }
@@ -609,27 +664,40 @@ struct Store::Impl {
     return std::nullopt;
   }
 
+  // The statement LoadEvidence runs: every piece of evidence of one edge.
+  static std::string EvidenceOfEdgeSql() {
+    return std::string("SELECT " LINEAGE_EVIDENCE_COLUMNS " FROM evidence WHERE edge=? ") +
+           kEvidenceOrder;
+  }
   std::vector<Evidence> LoadEvidence(SQLite::Statement& st, int64_t edge_id) const {
     std::vector<Evidence> out;
     st.reset();
     st.bind(1, edge_id);
-    while (st.executeStep()) {
-      Evidence e;
-      e.kind = ColText(st, 0);
-      e.source = ColText(st, 1);
-      e.line = st.getColumn(2).getInt();
-      e.commit = ColText(st, 3);
-      e.detail = ColText(st, 4);
-      e.relation = static_cast<Relation>(st.getColumn(5).getInt());
-      e.relation_inferred = st.getColumn(6).getInt() != 0;
-      e.confidence = st.getColumn(7).getDouble();
-      out.push_back(std::move(e));
-    }
+    while (st.executeStep()) out.push_back(ReadEvidence(st, 0));
     st.reset();
     return out;
   }
 
   Result<Subgraph> Walk(const std::string& id, int max_depth, bool upward) const;
+  // Fills `sg` with the nodes `order` (row id, depth) and the edges `edges`
+  // (edge id, child, parent) between them, attributes and evidence read in
+  // row-id order.
+  void FillSubgraph(std::vector<std::pair<int64_t, int>> order,
+                    std::vector<std::tuple<int64_t, int64_t, int64_t>> edges, int64_t root,
+                    Subgraph* sg) const;
+
+  // The persisted adjacency (adjacency.cc): parent -> children in compressed
+  // rows, rebuilt at commit when a run changed the set of edges. Every write
+  // that inserts or deletes an edge row sets edges_dirty.
+  bool edges_dirty = false;
+  void RebuildAdjacency();
+  // Children of each parent row id, or false when the store has no current
+  // adjacency (an older store not yet written to, or one written outside a run).
+  struct Adjacency {
+    std::vector<uint32_t> offsets;  // size nodes + 1
+    std::vector<uint32_t> children, edge_ids;
+  };
+  bool LoadAdjacency(Adjacency* adj) const;
 };
 
 }  // namespace lineage

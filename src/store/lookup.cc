@@ -126,10 +126,7 @@ Result<std::vector<Edge>> Store::ChildEdges(const std::string& id, size_t limit,
                          "ORDER BY a.key LIMIT ?");
     st.bind(1, *parent);
     st.bind(2, static_cast<int64_t>(limit));
-    SQLite::Statement ev(db,
-                         "SELECT kind, source, line, commit_id, detail, relation, inferred, "
-                         "confidence FROM evidence WHERE edge=? "
-                         "ORDER BY confidence DESC, kind, source, line, detail");
+    SQLite::Statement ev(db, Impl::EvidenceOfEdgeSql());
     std::vector<Edge> out;
     while (st.executeStep()) {
       Edge e;

@@ -137,10 +137,7 @@ std::vector<Evidence> Store::EdgeEvidence(const std::string& child,
   q.bind(1, IdKey(child));
   q.bind(2, IdKey(parent));
   if (!q.executeStep()) return {};
-  SQLite::Statement ev(*impl_->db,
-                       "SELECT kind, source, line, commit_id, detail, relation, inferred, "
-                       "confidence FROM evidence WHERE edge=? "
-                       "ORDER BY confidence DESC, kind, source, line, detail");
+  SQLite::Statement ev(*impl_->db, Impl::EvidenceOfEdgeSql());
   return impl_->LoadEvidence(ev, q.getColumn(0).getInt64());
 }
 

@@ -29,6 +29,7 @@ Status Store::BeginRun(const std::string& description) {
     impl_->counts = RunCounts{};
     impl_->seq_in_run = 0;
     impl_->removed_pairs.clear();
+    impl_->edges_dirty = false;
     impl_->id_cache.clear();
     impl_->run_artifacts.clear();
   } catch (const SQLite::Exception& e) {
@@ -154,6 +155,10 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
     if (im.layers_changed) im.RebuildLayers();
     im.ResolvePending();
     im.CheckCycles(cycle_check);
+    if (im.edges_dirty ||
+        im.db->execAndGet("SELECT count(*) FROM adjacency").getInt64() == 0) {
+      im.RebuildAdjacency();
+    }
     SQLite::Statement st(*im.db,
                          "UPDATE run SET documents=?, unchanged=?, diagnostics=? WHERE id=?");
     st.bind(1, im.counts.documents);
@@ -175,6 +180,7 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
 void Store::RollbackRun() {
   impl_->ResetAll();
   impl_->txn.reset();  // SQLite::Transaction rolls back in its destructor
+  impl_->edges_dirty = false;
   impl_->id_cache.clear();
 }
 

@@ -375,11 +375,30 @@ CREATE TABLE infer_calibration (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 7: a persisted adjacency of the edge table, so a walk over a big
+// family reads one row instead of one statement per node. Direction 0 maps
+// each parent row id to its children: `data` holds, as little-endian uint32,
+// offsets[nodes + 1], then children[edges], then the edge row ids[edges], the
+// children of row id p at positions offsets[p] .. offsets[p + 1] - 1, sorted.
+// Rebuilt when an ingest run that changed the edges commits; `max_edge` is
+// max(edge.id) then. A store migrated from an older version has no row
+// until its next ingest, and is walked through the edge table meanwhile.
+constexpr const char* kV7Adjacency = R"sql(
+CREATE TABLE adjacency (
+  direction INTEGER PRIMARY KEY,
+  nodes     INTEGER NOT NULL,
+  edges     INTEGER NOT NULL,
+  max_edge  INTEGER NOT NULL,
+  data      BLOB NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
-                                                       kV4Layers, kV5Reference, kV6Inference};
+                                                       kV4Layers, kV5Reference, kV6Inference,
+                                                       kV7Adjacency};
   return kMigrations;
 }
 

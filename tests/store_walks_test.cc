@@ -1,0 +1,238 @@
+// Walks over the persisted adjacency (schema version 7) against a reference
+// walk of the edge table, and the adjacency kept current by ingest runs.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <deque>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "lineage/store.h"
+#include "test_support.h"
+
+namespace lineage {
+namespace {
+
+using testing::ApplyRun;
+using testing::MakeDoc;
+using testing::NodeIds;
+using testing::OpenStore;
+using testing::TempDir;
+using Strings = std::vector<std::string>;
+
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+int64_t Count(const Store& store, const std::string& sql) {
+  auto rows = store.Query(sql);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  return std::stoll((*rows)[1][0]);
+}
+
+// A generated family forest: models with one to three parents among the
+// models before them (merges), a few back edges (cycles), and self-standing
+// models. Ids are "n<i>/m<i>".
+std::vector<DocumentFacts> Forest(int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<DocumentFacts> docs;
+  auto id = [](int i) { return "n" + std::to_string(i) + "/m" + std::to_string(i); };
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::string> parents;
+    if (i >= 5 && rng() % 10 < 7) {
+      int k = 1 + static_cast<int>(rng() % 10 == 0) + static_cast<int>(rng() % 20 == 0);
+      for (int j = 0; j < k; ++j) {
+        // Mostly recent parents, so chains get deep.
+        int p = rng() % 3 == 0 ? static_cast<int>(rng() % i) : std::max(0, i - 1 - static_cast<int>(rng() % 8));
+        parents.push_back(id(p));
+      }
+    }
+    if (i > 50 && rng() % 100 == 0) parents.push_back(id(i + 1 + static_cast<int>(rng() % 20)));
+    docs.push_back(MakeDoc("card:" + id(i), "h", id(i), parents,
+                           parents.size() > 1 ? Relation::kMerge : Relation::kFinetune));
+  }
+  return docs;
+}
+
+// Breadth first over `sql` rows (child, parent) as the reference: node ->
+// shortest depth, and the (child, parent) pairs reached.
+struct Reference {
+  std::map<std::string, int> depth;
+  std::set<std::pair<std::string, std::string>> edges;
+};
+Reference ReferenceWalk(const Store& store, const std::string& root, bool upward, int max_depth) {
+  auto rows = store.Query(
+      "SELECT c.display, p.display FROM edge e JOIN artifact c ON c.id = e.child "
+      "JOIN artifact p ON p.id = e.parent");
+  REQUIRE(rows.ok());
+  std::map<std::string, std::vector<std::string>> next;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const auto& r = (*rows)[i];
+    if (upward) {
+      next[r[0]].push_back(r[1]);
+    } else {
+      next[r[1]].push_back(r[0]);
+    }
+  }
+  Reference ref;
+  ref.depth[root] = 0;
+  std::deque<std::string> queue{root};
+  while (!queue.empty()) {
+    std::string cur = queue.front();
+    queue.pop_front();
+    int d = ref.depth[cur];
+    if (max_depth >= 0 && d >= max_depth) continue;
+    for (const auto& o : next[cur]) {
+      ref.edges.insert(upward ? std::make_pair(cur, o) : std::make_pair(o, cur));
+      if (ref.depth.emplace(o, d + 1).second) queue.push_back(o);
+    }
+  }
+  return ref;
+}
+
+void CheckAgainst(const Subgraph& g, const Reference& ref) {
+  std::map<std::string, int> depth;
+  for (const auto& n : g.nodes) depth[n.artifact.id] = n.depth;
+  CHECK(depth == ref.depth);
+  std::set<std::pair<std::string, std::string>> edges;
+  for (const auto& e : g.edges) {
+    edges.insert({e.child, e.parent});
+    CHECK_FALSE(e.evidence.empty());  // a parent named twice gives two pieces
+  }
+  CHECK(edges.size() == g.edges.size());
+  CHECK(edges == ref.edges);
+}
+
+// Everything a walk answers, for comparing two walks.
+std::vector<std::string> Flatten(const Subgraph& g) {
+  std::vector<std::string> out{g.root};
+  for (const auto& n : g.nodes) {
+    out.push_back(n.artifact.id + " " + std::to_string(n.depth) + " " + n.artifact.source + " " +
+                  (n.artifact.declared ? "declared" : "stub"));
+  }
+  for (const auto& e : g.edges) {
+    std::string s = e.child + " -> " + e.parent + " " + std::to_string(static_cast<int>(e.relation)) +
+                    " " + std::to_string(e.confidence) + (e.inferred ? " inferred" : "");
+    for (const auto& ev : e.evidence) {
+      s += " [" + ev.kind + " " + ev.source + " " + std::to_string(ev.line) + " " + ev.detail + " " +
+           std::to_string(ev.confidence) + "]";
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+TEST_CASE("Descendants over the persisted adjacency equal a reference walk of the edge table",
+          "[walks]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  auto store = OpenStore(path);
+  ApplyRun(*store, Forest(1500, 7));
+  REQUIRE(Count(*store, "SELECT count(*) FROM adjacency") == 1);
+  for (int root : {0, 1, 2, 3, 4, 10, 100, 700}) {
+    std::string id = "n" + std::to_string(root) + "/m" + std::to_string(root);
+    INFO(id);
+    for (int max_depth : {-1, 1, 3}) {
+      auto g = store->Descendants(id, max_depth);
+      REQUIRE(g.ok());
+      CheckAgainst(*g, ReferenceWalk(*store, id, false, max_depth));
+    }
+  }
+  SECTION("Chain equals the reference walk upward") {
+    for (int leaf : {1499, 1400, 900, 60}) {
+      std::string id = "n" + std::to_string(leaf) + "/m" + std::to_string(leaf);
+      auto g = store->Chain(id);
+      REQUIRE(g.ok());
+      CheckAgainst(*g, ReferenceWalk(*store, id, true, -1));
+    }
+  }
+  SECTION("a store without its adjacency row answers the same through the edge table") {
+    std::vector<std::vector<std::string>> with;
+    for (int root : {0, 1, 3, 100}) {
+      auto g = store->Descendants("n" + std::to_string(root) + "/m" + std::to_string(root));
+      REQUIRE(g.ok());
+      with.push_back(Flatten(*g));
+    }
+    store.reset();
+    RawExec(path, "DELETE FROM adjacency");
+    auto read = OpenStore(path, Store::Mode::kReadOnly);
+    size_t i = 0;
+    for (int root : {0, 1, 3, 100}) {
+      auto g = read->Descendants("n" + std::to_string(root) + "/m" + std::to_string(root));
+      REQUIRE(g.ok());
+      CHECK(Flatten(*g) == with[i++]);
+    }
+  }
+}
+
+TEST_CASE("The adjacency follows each ingest run that adds or removes edges", "[walks]") {
+  TempDir dir;
+  std::string path = dir / "s.db";
+  auto store = OpenStore(path);
+  ApplyRun(*store, {MakeDoc("card:a", "1", "x/a", {"x/base"}),
+                    MakeDoc("card:b", "1", "x/b", {"x/a"})});
+  auto g = store->Descendants("x/base");
+  REQUIRE(g.ok());
+  CHECK(NodeIds(*g) == Strings{"x/base", "x/a", "x/b"});
+  SECTION("a newer card moves a model to another parent") {
+    ApplyRun(*store, {MakeDoc("card:b", "2", "x/b", {"x/base"}),
+                      MakeDoc("card:c", "1", "x/c", {"x/b"})});
+    auto h = store->Descendants("x/base");
+    REQUIRE(h.ok());
+    CHECK(NodeIds(*h) == Strings{"x/base", "x/a", "x/b", "x/c"});
+    CHECK(h->nodes[2].depth == 1);
+    auto a = store->Descendants("x/a");
+    REQUIRE(a.ok());
+    CHECK(NodeIds(*a) == Strings{"x/a"});
+  }
+  SECTION("a run that rolls back leaves the adjacency as it was") {
+    REQUIRE(store->BeginRun("test").ok());
+    REQUIRE(store->ApplyDocument(MakeDoc("card:d", "1", "x/d", {"x/b"})).ok());
+    store->RollbackRun();
+    auto h = store->Descendants("x/base");
+    REQUIRE(h.ok());
+    CHECK(NodeIds(*h) == Strings{"x/base", "x/a", "x/b"});
+  }
+  SECTION("an edge written behind the store's back is still walked") {
+    store.reset();
+    RawExec(path,
+            "INSERT INTO artifact(key, display, kind, namespace, name_key) "
+            "VALUES('x/z', 'x/z', 0, 'x', 'z');"
+            "INSERT INTO edge(child, parent, relation, inferred, confidence) "
+            "SELECT z.id, b.id, 0, 0, 1.0 FROM artifact z, artifact b "
+            "WHERE z.key = 'x/z' AND b.key = 'x/b';"
+            "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, detail, relation, "
+            "inferred, confidence) SELECT max(id), 'manual', 'manual', 'sql', 0, '', '', 0, 0, 1.0 "
+            "FROM edge;");
+    auto read = OpenStore(path, Store::Mode::kReadOnly);
+    auto h = read->Descendants("x/base");
+    REQUIRE(h.ok());
+    CHECK(NodeIds(*h) == Strings{"x/base", "x/a", "x/b", "x/z"});
+  }
+  SECTION("a store migrated without an adjacency gets one at its next run") {
+    store.reset();
+    RawExec(path, "DELETE FROM adjacency");
+    auto again = OpenStore(path);
+    CHECK(Count(*again, "SELECT count(*) FROM adjacency") == 0);
+    ApplyRun(*again, {MakeDoc("card:a", "1", "x/a", {"x/base"})});  // unchanged document
+    CHECK(Count(*again, "SELECT count(*) FROM adjacency") == 1);
+    auto h = again->Descendants("x/base");
+    REQUIRE(h.ok());
+    CHECK(NodeIds(*h) == Strings{"x/base", "x/a", "x/b"});
+  }
+}
+
+}  // namespace
+}  // namespace lineage

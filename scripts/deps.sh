@@ -4,7 +4,7 @@
 set -eu
 PKGS="g++ cmake ninja-build pkg-config libsqlitecpp-dev libsqlite3-dev libboost-graph-dev
 libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev catch2 graphviz
-libcurl4-openssl-dev libcpp-httplib-dev"
+libcurl4-openssl-dev libcpp-httplib-dev libsimdjson-dev libxxhash-dev"
 # `deps.sh fuzz`: what scripts/fuzz.sh needs instead (clang with libFuzzer).
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 # `deps.sh --tests` (scripts/test.sh): also what only the tests need; the report

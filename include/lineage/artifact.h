@@ -4,6 +4,7 @@
 #ifndef LINEAGE_ARTIFACT_H_
 #define LINEAGE_ARTIFACT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +90,12 @@ struct Artifact {
   std::vector<std::string> tags;
   std::vector<std::string> languages;
   bool declared = false;  // false: only known because something names it as a parent
+  // Popularity as a Hub dump gave it (-1 / "": not known). Filled by
+  // Store::GetArtifact; walks leave them unknown.
+  int64_t downloads = -1;           // the Hub's last-30-days count
+  int64_t downloads_all_time = -1;  // downloadsAllTime
+  int64_t likes = -1;
+  std::string last_modified;  // ISO date-time
 };
 
 struct Edge {

@@ -102,6 +102,18 @@ struct NodeRow {
   std::string created_at;
 };
 
+// The popularity of one artifact as its records give it (Artifact::downloads
+// and the rest). The counts travel together, from the first record in the
+// records' precedence (store/records.cc) that has any of them.
+struct Popularity {
+  int64_t artifact = 0;             // store row id (NodeRow::id)
+  int64_t downloads = -1;           // -1: not known
+  int64_t downloads_all_time = -1;
+  int64_t likes = -1;
+  std::string last_modified;        // "" when not known
+  std::string origin;               // the record they came from
+};
+
 // --- Git repositories (docs/git.md) -------------------------------------------------
 // The Git LFS pointer of a weight file: the sha256 that identifies its content.
 struct LfsObject {
@@ -252,6 +264,9 @@ class Store {
 
   void ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
   void ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;
+  // Every artifact some Hub record gives popularity (downloads, likes), by
+  // row id (NodeRow::id), in row order; for adoption measures weighted by use.
+  Result<std::vector<Popularity>> ScanPopularity() const;
 
   // Read-only SQL for ad-hoc questions: a header row then the rows.
   // InvalidInput for anything that would write.

@@ -107,6 +107,12 @@ ordered_json ArtifactJson(const Artifact& a) {
   j["library_name"] = NullIfEmpty(a.library_name);
   j["source"] = NullIfEmpty(a.source);
   j["declared"] = a.declared;
+  // Popularity as a Hub dump gave it; null when no dump did.
+  auto count = [](int64_t n) { return n >= 0 ? ordered_json(n) : ordered_json(); };
+  j["downloads"] = count(a.downloads);
+  j["downloads_all_time"] = count(a.downloads_all_time);
+  j["likes"] = count(a.likes);
+  j["last_modified"] = NullIfEmpty(a.last_modified);
   return j;
 }
 

@@ -140,7 +140,11 @@ DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
   facts = BuildCardFacts(fields, card.id, card.path, "card.base_model");
   facts.signals = CardBodySignals(text, card.id, card.path);
   facts.origin = "card:" + IdKey(card.id);
-  facts.content_hash = ingest_util::HashHex(text + '\0' + card.id);
+  ingest_util::StreamHash hash;  // of text + '\0' + id, without the copy
+  hash.Update(text);
+  hash.Update(std::string_view("\0", 1));
+  hash.Update(card.id);
+  facts.content_hash = hash.Hex();
   return facts;
 }
 
@@ -267,6 +271,7 @@ class Runner {
   }
 
   Status File(const std::string& path, InputKind kind) {
+    if (kind == InputKind::kHub) return HubFile(path);
     std::string text;
     if (!ingest_util::ReadFile(path, &text)) return Status::IoError("cannot read '" + path + "'");
     // One file, however its path is spelled, is one document.
@@ -274,6 +279,48 @@ class Runner {
     std::string canonical = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
     if (canonical.empty()) canonical = path;
     return Text(path, canonical, "file:" + canonical, text, kind);
+  }
+
+  // A Hub dump, streamed: hashed in one pass, read in a second one, never
+  // held whole in memory.
+  Status HubFile(const std::string& path) {
+    std::error_code ec;
+    std::string canonical = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+    if (canonical.empty()) canonical = path;
+    std::string origin = "file:" + canonical;
+    auto hash = readers::HashFile(path);
+    if (!hash.ok()) return hash.status();
+    if (store_.DocumentUnchanged(origin, *hash)) {
+      ++skipped_files_;
+      return Status::Ok();
+    }
+    Status st = ApplyFileDiagnostics(origin, *hash, {});
+    if (!st.ok()) return st;
+    std::vector<Diagnostic> diags;
+    Status sink_status;
+    std::string tag = HubTag(canonical);
+    st = readers::ReadHubDumpFile(
+        path,
+        [&](DocumentFacts&& f) {
+          f.origin += tag;
+          Status s = Apply(std::move(f));
+          if (!s.ok() && sink_status.ok()) sink_status = s;
+        },
+        &diags);
+    if (!st.ok()) return st;
+    if (!sink_status.ok()) return sink_status;
+    for (const auto& d : diags) {
+      st = store_.AddDiagnostic(origin, d);
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+
+  // A model's record is owned by the dump it came from, so two dumps (or a
+  // stub and a full record) each keep theirs and the store merges them. The
+  // tag must stay the same across versions: it names stored origins.
+  static std::string HubTag(const std::string& canonical) {
+    return "@" + ingest_util::Fnv1aHex(canonical).substr(0, 8);
   }
 
   // A table or dump read from `text`; `path` names it in diagnostics, `origin`
@@ -310,9 +357,7 @@ class Runner {
     };
     switch (kind) {
       case InputKind::kHub: {
-        // A model's record is owned by the dump it came from, so two dumps (or
-        // a stub and a full record) each keep theirs and the store merges them.
-        std::string tag = "@" + ingest_util::HashHex(canonical).substr(0, 8);
+        std::string tag = HubTag(canonical);
         auto owned = [&](DocumentFacts&& f) {
           f.origin += tag;
           sink(std::move(f));

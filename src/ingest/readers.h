@@ -19,8 +19,20 @@ using Sink = std::function<void(DocumentFacts&&)>;
 
 // A Hub API dump: a JSON array or JSON lines. Problems of the file itself
 // (malformed lines) go to `file_diags`.
+// Read as a stream: records are parsed on a thread of their own while `sink`
+// takes them in file order.
+struct HubReadOptions {
+  bool reference = false;  // every record through nlohmann_json (the tests' oracle)
+  size_t block = 0;        // bytes read at a time (0: 4 MiB)
+};
 void ReadHubDump(const std::string& path, const std::string& text, const Sink& sink,
-                 std::vector<Diagnostic>* file_diags);
+                 std::vector<Diagnostic>* file_diags, const HubReadOptions& options = {});
+// The same, streaming the file at `path` (memory stays bounded by the largest
+// record, not the file). IoError when it cannot be opened.
+Status ReadHubDumpFile(const std::string& path, const Sink& sink,
+                       std::vector<Diagnostic>* file_diags);
+// ingest_util::HashHex of a whole file, read as a stream.
+Result<std::string> HashFile(const std::string& path);
 
 // organizations.csv: namespace,organization,country,kind,source
 void ReadOrganizations(Store& store, const std::string& path, const std::string& origin,

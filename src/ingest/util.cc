@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <xxhash.h>
+
 namespace lineage::ingest_util {
 
 std::string_view Trim(std::string_view s) {
@@ -53,7 +55,31 @@ int FixUtf8(std::string_view in, std::string* out) {
   return first_bad;
 }
 
-std::string HashHex(std::string_view data) {
+namespace {
+
+std::string Hex128(XXH128_hash_t h) {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return buf;
+}
+
+}  // namespace
+
+std::string HashHex(std::string_view data) { return Hex128(XXH3_128bits(data.data(), data.size())); }
+
+StreamHash::StreamHash() : state_(XXH3_createState()) {
+  XXH3_128bits_reset(static_cast<XXH3_state_t*>(state_));
+}
+StreamHash::~StreamHash() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+void StreamHash::Update(std::string_view data) {
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), data.data(), data.size());
+}
+std::string StreamHash::Hex() const {
+  return Hex128(XXH3_128bits_digest(static_cast<const XXH3_state_t*>(state_)));
+}
+
+std::string Fnv1aHex(std::string_view data) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : data) {
     h ^= c;

@@ -16,8 +16,27 @@ std::string_view TrimRight(std::string_view s);
 // Returns the 1-based line of the first invalid byte, 0 when all was valid.
 int FixUtf8(std::string_view in, std::string* out);
 
-// 64-bit FNV-1a, as 16 hex digits: identifies a document's content.
+// XXH3-128, as 32 hex digits: identifies a document's content ("unchanged"
+// documents are skipped, so the hash must not collide in practice).
 std::string HashHex(std::string_view data);
+
+// HashHex of data fed in pieces: Update(a); Update(b) gives HashHex(a + b).
+class StreamHash {
+ public:
+  StreamHash();
+  ~StreamHash();
+  StreamHash(const StreamHash&) = delete;
+  StreamHash& operator=(const StreamHash&) = delete;
+  void Update(std::string_view data);
+  std::string Hex() const;
+
+ private:
+  void* state_;  // XXH3_state_t
+};
+
+// 64-bit FNV-1a, as 16 hex digits. Only for names that must stay stable
+// across versions (the tag of a dump's origin), never for "unchanged".
+std::string Fnv1aHex(std::string_view data);
 
 // RFC 4180 CSV: quoted fields, doubled quotes, CRLF. Each row carries the
 // 1-based line it starts on. An unterminated quote is reported in `error`.

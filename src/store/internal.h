@@ -618,6 +618,8 @@ struct Store::Impl {
   void MergeRecords(int64_t artifact);
   // Forgets `origin`'s records, re-merging the artifacts that keep others.
   void RemoveRecords(const std::string& origin);
+  // Sets a's popularity fields from its records (store/popularity.cc).
+  void FillPopularity(int64_t artifact, Artifact* a) const;
 
   // The licence catalogue, read once per store handle.
   mutable std::unique_ptr<LicenseCatalogue> catalogue;

@@ -90,7 +90,9 @@ Result<Artifact> Store::GetArtifact(const std::string& id) const {
     SQLite::Statement st(*impl_->db, std::string(kArtifactSelect) + "WHERE a.key=?");
     st.bind(1, IdKey(id));
     if (!st.executeStep()) return Status::NotFound("unknown model '" + id + "'");
-    return RowToArtifact(st, impl_->Catalogue());
+    Artifact a = RowToArtifact(st, impl_->Catalogue());
+    impl_->FillPopularity(st.getColumn(0).getInt64(), &a);
+    return a;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("store read failed: ") + e.what());
   }

@@ -42,7 +42,8 @@ void Store::Impl::PutRecord(int64_t artifact, const Artifact& a, const std::stri
         *db,
         "INSERT OR REPLACE INTO artifact_record(artifact, origin, rank, seq, license, "
         "license_name, license_link, pipeline_tag, library_name, created_at, source, "
-        "new_version, tags, languages) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "new_version, tags, languages, downloads, downloads_all_time, likes, last_modified) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     count_records = std::make_unique<SQLite::Statement>(
         *db, "SELECT count(*) FROM artifact_record WHERE artifact=?");
   }
@@ -62,6 +63,10 @@ void Store::Impl::PutRecord(int64_t artifact, const Artifact& a, const std::stri
   st.bind(12, a.new_version);
   st.bind(13, JoinLines(a.tags));
   st.bind(14, JoinLines(a.languages));
+  st.bind(15, a.downloads);
+  st.bind(16, a.downloads_all_time);
+  st.bind(17, a.likes);
+  st.bind(18, a.last_modified);
   st.exec();
   auto& c = *count_records;
   c.reset();

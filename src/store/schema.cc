@@ -393,12 +393,22 @@ CREATE TABLE adjacency (
 );
 )sql";
 
+// Popularity from Hub dumps (issue 12): each record keeps the counts its dump
+// gave (-1: not given) and its lastModified. Merged at read time by the
+// records' precedence (store/records.cc).
+constexpr const char* kV8Popularity = R"sql(
+ALTER TABLE artifact_record ADD COLUMN downloads INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE artifact_record ADD COLUMN downloads_all_time INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE artifact_record ADD COLUMN likes INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE artifact_record ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kV1, kV2Licenses, kGitRepositories,
-                                                       kV4Layers, kV5Reference, kV6Inference,
-                                                       kV7Adjacency};
+  static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
+                                                       kV4Layers,    kV5Reference, kV6Inference,
+                                                       kV7Adjacency, kV8Popularity};
   return kMigrations;
 }
 

@@ -54,6 +54,8 @@ struct Options {
   std::string blocs_file;
   std::string sql;
   std::string export_format;
+  std::string csv_what;  // export csv: nodes or edges
+  int max_children = 12;  // export dot, report: children drawn before "N more"
   std::string out_dir = "lineage-report";
   bool no_progress = false;
   bool mark_licenses = false;
@@ -559,15 +561,20 @@ int RunTimeline(Options& o, Io& io) {
 // --- export ------------------------------------------------------------------------
 
 void SetupExport(CLI::App* app, Options& o) {
-  app->add_option("format", o.export_format, "dot, graphml or json")
+  app->add_option("format", o.export_format, "dot, graphml, json, csv or cyclonedx")
       ->required()
-      ->check(CLI::IsMember({"dot", "graphml", "json"}));
+      ->check(CLI::IsMember({"dot", "graphml", "json", "csv", "cyclonedx"}));
+  app->add_option("--what", o.csv_what, "with csv: nodes or edges (default both, which needs -o)")
+      ->check(CLI::IsMember({"nodes", "edges"}));
   app->add_option("--chain", o.sel_chain, "only ID and its ancestors");
   app->add_option("--descendants", o.sel_descendants, "only ID and what derives from it");
   app->add_option("--flows", o.sel_flows, "only the flow subgraph FROM:TO (e.g. west:cn)");
   app->add_option("--depth", o.depth, "with --chain/--descendants: stop after N hops");
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   app->add_option("-o,--output", o.output, "write to FILE instead of stdout");
+  app->add_option("--max-children", o.max_children,
+                  "with dot: draw at most N leaf children of a node, then one 'N more' node "
+                  "(default 12; 0: all)");
   app->add_flag("--licenses", o.mark_licenses, "with dot: mark edges that break a licence obligation");
   app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
       ->check(CLI::IsMember({"svg"}));
@@ -584,8 +591,19 @@ int RunExport(Options& o, Io& io) {
   if (!o.render.empty() && (o.export_format != "dot" || o.output.empty() || o.output == "-")) {
     return Fail(io, Status::InvalidInput("--render svg needs 'export dot -o FILE.dot'"));
   }
+  if (o.export_format == "cyclonedx" && o.sel_chain.empty()) {
+    return Fail(io, Status::InvalidInput("export cyclonedx needs --chain ID (the model the BOM "
+                                         "describes)"));
+  }
+  bool to_stdout = o.output.empty() || o.output == "-";
+  if (o.export_format == "csv" && o.csv_what.empty() && to_stdout) {
+    return Fail(io, Status::InvalidInput("export csv to stdout needs --what nodes or --what "
+                                         "edges; -o FILE.csv writes FILE-nodes.csv and "
+                                         "FILE-edges.csv"));
+  }
   Subgraph g;
   DotOptions dot;
+  dot.max_children = o.max_children;
   auto table = Blocs(**store, o);
   if (table.ok()) dot.blocs = *table;
   if (!o.sel_chain.empty() || !o.sel_descendants.empty()) {
@@ -647,10 +665,40 @@ int RunExport(Options& o, Io& io) {
       if (!rules.empty()) dot.marked_edges[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
     }
   }
+  if (o.export_format == "csv") {
+    auto write = [&](const std::string& what, std::ostream& os) {
+      if (what == "nodes") WriteNodesCsv(g, dot.blocs, os);
+      else WriteEdgesCsv(g, os);
+    };
+    if (!o.csv_what.empty()) {
+      Status st = Emit(o, io, [&](std::ostream& os) { write(o.csv_what, os); });
+      return st.ok() ? kExitOk : Fail(io, st);
+    }
+    fs::path stem = fs::path(o.output).replace_extension();
+    for (const char* what : {"nodes", "edges"}) {
+      std::string file = stem.string() + "-" + what + ".csv";
+      Status st = WriteAtomically(o, file, [&](std::ostream& os) { write(what, os); });
+      if (!st.ok()) return Fail(io, st);
+      io.err << "wrote " << file << "\n";
+    }
+    return kExitOk;
+  }
+  LicenseCatalogue catalogue;
+  if (o.export_format == "cyclonedx") catalogue = (*store)->Licenses();
   Status st = Emit(o, io, [&](std::ostream& os) {
-    if (o.export_format == "dot") WriteDot(g, dot, os);
-    else if (o.export_format == "graphml") WriteGraphml(g, os);
-    else WriteGraphJson(g, os);
+    if (o.export_format == "dot") {
+      WriteDot(g, dot, os);
+    } else if (o.export_format == "graphml") {
+      WriteGraphml(g, dot.blocs, os);
+    } else if (o.export_format == "cyclonedx") {
+      CycloneDxOptions cdx;
+      cdx.licenses = &catalogue;
+      cdx.tool_version = LINEAGE_VERSION;
+      cdx.data_version = BuiltinDataVersion();
+      WriteCycloneDx(g, cdx, os);
+    } else {
+      WriteGraphJson(g, os);
+    }
   });
   if (!st.ok()) return Fail(io, st);
   if (!o.render.empty()) {
@@ -887,6 +935,9 @@ void SetupReport(CLI::App* app, Options& o) {
   AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddClassOption(app, o);
+  app->add_option("--max-children", o.max_children,
+                  "graphs: draw at most N leaf children of a node, then one 'N more' node "
+                  "(default 12; 0: all)");
 }
 
 void Headline(const FlowReport& r, const Store& store, Io& io) {
@@ -999,6 +1050,7 @@ int RunReport(Options& o, Io& io) {
     Subgraph sg = (*store)->Induced("", {nodes.begin(), nodes.end()});
     DotOptions dot;
     dot.blocs = *table;
+    dot.max_children = o.max_children;
     dot.cluster_by_organization = true;
     dot.title = "Models in " + r->to + " built on bases from " + r->from;
     std::string base = (fs::path(o.out_dir) / (std::string("flows-") + from + "-" + to)).string();
@@ -1158,7 +1210,7 @@ const std::vector<Command>& Commands() {
        SetupFlows, RunFlows},
       {"timeline", "new derivatives per month, by the bloc of their root bases", SetupTimeline,
        RunTimeline},
-      {"export", "write the graph or a selection as dot, graphml or json", SetupExport, RunExport},
+      {"export", "write the graph or a selection as dot, graphml, json, csv or a CycloneDX ML-BOM", SetupExport, RunExport},
       {"diagnostics", "what ingest could not read or resolve", SetupFormatOnly, RunDiagnostics},
       {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
        SetupStats, RunStats},

@@ -58,7 +58,13 @@ void WriteTimelineCsv(const Timeline& t, std::ostream& out) {
 }
 
 void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream& out) {
-  const int left = 60, top = 50, bar_w = 18, gap = 6, height = 300;
+  const int left = 60, top = 50, height = 300;
+  // Bars narrow as months accumulate so the chart stays at most three times
+  // as wide as it is high.
+  const int months = std::max<int>(1, static_cast<int>(t.months.size()));
+  const int step = std::clamp((3 * (height + top + 90) - left - 190) / months, 3, 24);
+  const int bar_w = std::max(2, step * 3 / 4), gap = step - bar_w;
+  const size_t label_every = static_cast<size_t>(std::max(3, (72 + step - 1) / step));
   int width = left + static_cast<int>(t.months.size()) * (bar_w + gap) + 180;
   int64_t max_total = 1;
   for (const auto& m : t.months) {
@@ -67,7 +73,8 @@ void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream&
     max_total = std::max(max_total, total);
   }
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\""
-      << (height + top + 90) << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">\n";
+      << (height + top + 90) << "\" viewBox=\"0 0 " << width << " " << (height + top + 90)
+      << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">\n";
   out << "  <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   out << "  <text x=\"" << left << "\" y=\"24\" font-size=\"14\">" << XmlEscape(title) << "</text>\n";
   out << "  <line x1=\"" << left << "\" y1=\"" << top + height << "\" x2=\""
@@ -101,7 +108,7 @@ void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream&
           << "\"><title>" << XmlEscape(t.months[i] + " " + b + ": " + std::to_string(it->second))
           << "</title></rect>\n";
     }
-    if (i % 3 == 0 || i + 1 == t.months.size()) {
+    if (i % label_every == 0 || i + 1 == t.months.size()) {
       out << "  <text transform=\"translate(" << x + bar_w / 2 << "," << top + height + 8
           << ") rotate(60)\">" << XmlEscape(t.months[i]) << "</text>\n";
     }

@@ -397,7 +397,7 @@ TEST_CASE("lineage export dot is deterministic and renders to SVG", "[cli]") {
   CHECK(first.out.empty());  // -o: nothing on stdout
   CHECK_THAT(dot, Catch::StartsWith("digraph lineage {"));
   CHECK_THAT(dot, Catch::Contains("\"qwen/qwen2-7b-instruct\" -> \"qwen/qwen2-7b\""));
-  CHECK_THAT(dot, Catch::Contains("cluster_legend"));
+  CHECK_THAT(dot, Catch::Contains("\"legend\" [shape=plaintext"));
   SECTION("stdout gives the same bytes") {
     Output o = s.Run({"export", "dot"});
     REQUIRE(o.code == 0);
@@ -716,6 +716,15 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
   REQUIRE(fs::exists(index));
   std::string html = ReadFile(index);
   CHECK_FALSE(Contains(html, "<script"));
+  {
+    // The data version is the reference data built in, as --version names it.
+    Output v = s.Run({"--version"});
+    size_t at = v.out.find("reference data ");
+    REQUIRE(at != std::string::npos);
+    std::string data_version = v.out.substr(at + 15);
+    data_version = data_version.substr(0, data_version.find('\n'));
+    CHECK(Contains(html, "data version " + data_version));
+  }
   CHECK_FALSE(Contains(html, "src=\"http"));
   json west_cn = s.Json({"flows", "--from", "west", "--to", "cn", "--class", "weights"});
   fs::create_directories(s.path("chrome"));

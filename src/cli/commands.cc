@@ -24,6 +24,7 @@
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
 #include "lineage/license.h"
+#include "lineage/license_check.h"
 #include "lineage/report.h"
 #include "lineage/store.h"
 
@@ -395,20 +396,7 @@ int RunChainAsOf(Options& o, Io& io) {
   auto g = (*store)->ChainAsOf(*id, o.as_of, &notes);
   if (!g.ok()) return Fail(io, g.status());
   for (const auto& n : notes) io.err << "lineage: note: " << n << "\n";
-  if (o.depth >= 0) {
-    std::map<std::string, int> depth;
-    std::vector<GraphNode> nodes;
-    for (auto& n : g->nodes) {
-      depth[IdKey(n.artifact.id)] = n.depth;
-      if (n.depth <= o.depth) nodes.push_back(std::move(n));
-    }
-    g->nodes = std::move(nodes);
-    std::vector<Edge> edges;
-    for (auto& e : g->edges) {
-      if (depth[IdKey(e.child)] < o.depth) edges.push_back(std::move(e));
-    }
-    g->edges = std::move(edges);
-  }
+  if (o.depth >= 0) LimitDepth(&*g, o.depth);
   if (o.format == "json") {
     WriteGraphJson(*g, io.out);
   } else if (o.format == "csv") {
@@ -622,14 +610,7 @@ int RunExport(Options& o, Io& io) {
     auto cg = CompactGraph::Load(**store);
     auto r = Flows(**store, o, o.sel_flows.substr(0, colon), o.sel_flows.substr(colon + 1), *cg);
     if (!r.ok()) return Fail(io, r.status());
-    std::map<std::string, int> nodes;
-    for (const auto& f : r->flows) {
-      for (size_t i = 0; i < f.path.size(); ++i) {
-        auto [it, added] = nodes.emplace(f.path[i], static_cast<int>(i));
-        if (!added) it->second = std::min(it->second, static_cast<int>(i));
-      }
-    }
-    g = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    g = FlowSubgraph(**store, *r);
     dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
                 std::to_string(r->models) + " models, " + std::to_string(r->bases) + " bases)";
     dot.cluster_by_organization = true;
@@ -789,95 +770,6 @@ void SetupLicenses(CLI::App* app, Options& o) {
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
   AddInferredFlags(app, &o.inferred);
-}
-
-struct LicenseCheckResult {
-  std::vector<LicenseFinding> findings;
-  int64_t edges_checked = 0;
-  int64_t on_inferred = 0;  // findings on inferred edges
-};
-
-// Findings along every edge (or `id`'s ancestry), sorted and filtered.
-Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
-                                         Severity min_severity, const InferredFilter& filter) {
-  LicenseCatalogue cat = store.Licenses();
-  if (cat.empty()) {
-    return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
-                            "data/license_aliases.csv first");
-  }
-  LicenseCheckResult r;
-  auto keep = [&](std::vector<LicenseFinding>&& fs) {
-    for (auto& f : fs) {
-      if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
-        r.findings.push_back(std::move(f));
-      }
-    }
-  };
-  if (!id.empty()) {
-    auto g = store.Chain(id);
-    if (!g.ok()) return g.status();
-    FilterSubgraph(&*g, filter, true);
-    std::map<std::string, const Artifact*> arts;
-    for (const auto& n : g->nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
-    for (const auto& n : g->nodes) keep(CheckArtifact(cat, n.artifact));
-    for (const auto& e : g->edges) {
-      ++r.edges_checked;
-      size_t before = r.findings.size();
-      keep(CheckEdge(cat, *arts[IdKey(e.child)], *arts[IdKey(e.parent)], e));
-      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
-    }
-  } else {
-    std::set<std::string> seen_children;
-    store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
-      if (!filter.Keeps(e)) return;
-      ++r.edges_checked;
-      if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
-      auto fs = CheckEdge(cat, c, p, e);
-      for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
-      size_t before = r.findings.size();
-      keep(std::move(fs));
-      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
-    });
-  }
-  // With repository history: a licence changed or removed after release.
-  std::set<std::string> in_scope;
-  if (!id.empty()) {
-    auto g = store.Chain(id);
-    if (g.ok()) {
-      for (const auto& n : g->nodes) in_scope.insert(IdKey(n.artifact.id));
-    }
-  }
-  for (const HistoryEntry& h : store.Findings()) {
-    if (h.finding != "license_changed" && h.finding != "license_removed") continue;
-    if (!id.empty() && !in_scope.count(IdKey(h.id))) continue;
-    LicenseFinding f;
-    f.severity = Severity::kWarning;
-    f.rule = "license_changed_after_release";
-    f.child = h.id;
-    f.child_license = h.new_value;
-    f.child_license_id = cat.Normalize(h.new_value, "", "");
-    f.message = "licence changed from '" + h.old_value + "' to '" +
-                (h.new_value.empty() ? std::string("none") : h.new_value) + "' on " +
-                h.date.substr(0, 10) + " by " + h.author;
-    Evidence ev;
-    ev.kind = "git.history";
-    ev.source = h.file;
-    ev.commit = h.commit;
-    ev.detail = h.field + ": " + h.old_value + " -> " + h.new_value;
-    ev.confidence = 1.0;
-    f.evidence.push_back(ev);
-    if (const LicenseTerms* t = cat.Find(cat.Normalize(h.old_value, "", ""))) {
-      if (!t->url.empty()) f.urls.push_back(t->url);
-    }
-    if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
-      r.findings.push_back(std::move(f));
-    }
-  }
-  std::sort(r.findings.begin(), r.findings.end(), [](const LicenseFinding& a, const LicenseFinding& b) {
-    return std::make_tuple(static_cast<int>(a.severity), a.rule, IdKey(a.child), IdKey(a.parent)) <
-           std::make_tuple(static_cast<int>(b.severity), b.rule, IdKey(b.child), IdKey(b.parent));
-  });
-  return r;
 }
 
 int RunLicenses(Options& o, Io& io) {
@@ -1043,11 +935,7 @@ int RunReport(Options& o, Io& io) {
       dir.examples.push_back(std::move(chain));
     }
     model.directions.push_back(std::move(dir));
-    std::map<std::string, int> nodes;
-    for (const auto& f : r->flows) {
-      for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));
-    }
-    Subgraph sg = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    Subgraph sg = FlowSubgraph(**store, *r);
     DotOptions dot;
     dot.blocs = *table;
     dot.max_children = o.max_children;

@@ -8,8 +8,9 @@ libcurl4-openssl-dev libcpp-httplib-dev libsimdjson-dev libxxhash-dev"
 # `deps.sh fuzz`: what scripts/fuzz.sh needs instead (clang with libFuzzer).
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 # `deps.sh --tests` (scripts/test.sh): also what only the tests need; the report
-# test renders index.html in headless Chromium.
-[ "${1:-}" = --tests ] && PKGS="$PKGS chromium"
+# test renders index.html in headless Chromium; the CycloneDX tests validate
+# with python3-jsonschema.
+[ "${1:-}" = --tests ] && PKGS="$PKGS chromium python3-jsonschema"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -395,7 +398,7 @@ TEST_CASE("lineage export dot is deterministic and renders to SVG", "[cli]") {
   CHECK(first.out.empty());  // -o: nothing on stdout
   CHECK_THAT(dot, Catch::StartsWith("digraph lineage {"));
   CHECK_THAT(dot, Catch::Contains("\"qwen/qwen2-7b-instruct\" -> \"qwen/qwen2-7b\""));
-  CHECK_THAT(dot, Catch::Contains("cluster_legend"));
+  CHECK_THAT(dot, Catch::Contains("\"legend\" [shape=plaintext"));
   SECTION("stdout gives the same bytes") {
     Output o = s.Run({"export", "dot"});
     REQUIRE(o.code == 0);
@@ -710,6 +713,15 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
   REQUIRE(fs::exists(index));
   std::string html = ReadFile(index);
   CHECK_FALSE(Contains(html, "<script"));
+  {
+    // The data version is the reference data built in, as --version names it.
+    Output v = s.Run({"--version"});
+    size_t at = v.out.find("reference data ");
+    REQUIRE(at != std::string::npos);
+    std::string data_version = v.out.substr(at + 15);
+    data_version = data_version.substr(0, data_version.find('\n'));
+    CHECK(Contains(html, "data version " + data_version));
+  }
   CHECK_FALSE(Contains(html, "src=\"http"));
   json west_cn = s.Json({"flows", "--from", "west", "--to", "cn", "--class", "weights"});
   fs::create_directories(s.path("chrome"));
@@ -740,6 +752,95 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
       CHECK(fs::exists(s.path(std::string("rep/") + stem + ".json")));
     }
   }
+}
+
+// The width / height of an SVG drawing, from its viewBox.
+double AspectOf(const std::string& svg_file) {
+  std::string svg = ReadFile(svg_file);
+  size_t at = svg.find("viewBox=\"");
+  REQUIRE(at != std::string::npos);
+  double x = 0, y = 0, w = 0, h = 0;
+  REQUIRE(std::sscanf(svg.c_str() + at + 9, "%lf %lf %lf %lf", &x, &y, &w, &h) == 4);
+  REQUIRE(h > 0);
+  return w / h;
+}
+
+TEST_CASE("The demo's graphs are no wider than three times their height", "[cli]") {
+  // scripts/deps.sh installs graphviz; without it this fails.
+  REQUIRE(OnPath("dot"));
+  TempDir dir;
+  const std::string db = dir / "demo.db";
+  Output in = RunLineage(dir.path(), {"--db", db, "ingest", std::string(LINEAGE_SOURCE_DIR) + "/data",
+                                      "--no-progress"});
+  INFO(in.err);
+  REQUIRE(in.code == 0);
+  Output rep = RunLineage(dir.path(), {"--db", db, "report", "--out", dir / "rep"});
+  INFO(rep.err);
+  REQUIRE(rep.code == 0);
+  for (const char* name : {"flows-west-cn.svg", "flows-cn-west.svg", "timeline.svg"}) {
+    INFO(name);
+    REQUIRE(fs::exists(dir / ("rep/" + std::string(name))));
+    double aspect = AspectOf(dir / ("rep/" + std::string(name)));
+    INFO("aspect " << aspect);
+    CHECK(aspect <= 3.0);
+  }
+  SECTION("so are the descendants of a base with a wide fan-out") {
+    Output e = RunLineage(dir.path(), {"--db", db, "export", "dot", "--descendants",
+                                       "Qwen/Qwen2.5-7B-Instruct", "--depth", "2", "-o",
+                                       dir / "desc.dot", "--render", "svg"});
+    INFO(e.err);
+    REQUIRE(e.code == 0);
+    double aspect = AspectOf(dir / "desc.svg");
+    INFO("aspect " << aspect);
+    CHECK(aspect <= 3.0);
+    CHECK(Contains(ReadFile(dir / "desc.dot"), " more\\n"));
+  }
+}
+
+TEST_CASE("export cyclonedx --chain writes a BOM the CycloneDX 1.6 schema accepts", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output o = s.Run({"export", "cyclonedx", "--chain", "peggy/llama-zh", "-o", s.path("bom.json")});
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  json bom = json::parse(ReadFile(s.path("bom.json")));
+  CHECK(bom["metadata"]["component"]["bom-ref"] == "model:peggy/llama-zh");
+  CHECK(bom["components"].size() == 5);
+  std::string cmd = "python3 '" + std::string(LINEAGE_SOURCE_DIR) + "/tests/validate_cyclonedx.py' '" +
+                    std::string(LINEAGE_SOURCE_DIR) + "/tests/data/cyclonedx' '" +
+                    s.path("bom.json") + "' 2>'" + s.path("errors.txt") + "'";
+  int rc = std::system(cmd.c_str());
+  INFO(ReadFile(s.path("errors.txt")));
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 0);
+  SECTION("without --chain it is a usage error") {
+    Output bad = s.Run({"export", "cyclonedx"});
+    CHECK(bad.code == 2);
+    CHECK(Contains(bad.err, "--chain"));
+  }
+}
+
+TEST_CASE("export csv gives the nodes and the edges, each with a header row", "[cli]") {
+  Session s;
+  s.Ingest();
+  Output n = s.Run({"export", "csv", "--chain", "peggy/llama-zh", "--what", "nodes"});
+  REQUIRE(n.code == 0);
+  CHECK(n.out.rfind("id,kind,depth,author,organization,", 0) == 0);
+  CHECK(std::count(n.out.begin(), n.out.end(), '\n') == 7);  // header + 6 nodes
+  CHECK(Contains(n.out, "\npeggy/llama-zh,model,0,peggy,"));
+  Output e = s.Run({"export", "csv", "--chain", "peggy/llama-zh", "--what", "edges"});
+  REQUIRE(e.code == 0);
+  CHECK(e.out.rfind("child,parent,relation,class,relation_inferred,inferred,confidence,", 0) == 0);
+  CHECK(std::count(e.out.begin(), e.out.end(), '\n') == 6);  // header + 5 edges
+  CHECK(Contains(e.out, "\npeggy/llama-zh,bob/merged,"));
+  SECTION("-o FILE.csv writes FILE-nodes.csv and FILE-edges.csv") {
+    Output both = s.Run({"export", "csv", "-o", s.path("g.csv")});
+    INFO(both.err);
+    REQUIRE(both.code == 0);
+    CHECK(ReadFile(s.path("g-nodes.csv")).rfind("id,kind,", 0) == 0);
+    CHECK(ReadFile(s.path("g-edges.csv")).rfind("child,parent,", 0) == 0);
+  }
+  SECTION("both to stdout is a usage error") { CHECK(s.Run({"export", "csv"}).code == 2); }
 }
 
 }  // namespace

@@ -319,12 +319,14 @@ TEST_CASE("WriteDot is deterministic, keyed by id keys, sorted, and has a legend
     CHECK(base < chat);
   }
   SECTION("a legend of the relations drawn and the bloc colours") {
-    CHECK(first.find("subgraph cluster_legend") != std::string::npos);
-    CHECK(first.find("label=\"quantized\"") != std::string::npos);
-    CHECK(first.find("label=\"finetune\"") != std::string::npos);
-    CHECK(first.find("label=\"merge\"") == std::string::npos);  // not drawn, not listed
-    CHECK(first.find("\"bloc: west\"") != std::string::npos);
-    CHECK(first.find("\"bloc: cn\"") == std::string::npos);  // no cn node in this graph
+    CHECK(first.find("\n  \"legend\" [shape=plaintext") != std::string::npos);
+    CHECK(first.find(">quantized (redistribution, ") != std::string::npos);
+    CHECK(first.find(">finetune (weights, ") != std::string::npos);
+    CHECK(first.find(">merge (") == std::string::npos);  // not drawn, not listed
+    CHECK(first.find(">bloc: west<") != std::string::npos);
+    CHECK(first.find(">relation guessed from tags or names") != std::string::npos);
+    CHECK(first.find(">not known: the owner&apos;s country") != std::string::npos);
+    CHECK(first.find(">bloc: cn<") == std::string::npos);  // no cn node in this graph
   }
   SECTION("inferred relations are marked, the root stands out") {
     CHECK(first.find("label=\"quantized?\"") != std::string::npos);
@@ -365,7 +367,7 @@ TEST_CASE("WriteDot options: clusters by organization and marked edges", "[expor
   CHECK(dot.find("subgraph cluster_0") != std::string::npos);
   CHECK(dot.find("label=\"Org Inc (US)\"") != std::string::npos);
   CHECK(dot.find("quantized?\\nlicence dropped") != std::string::npos);
-  CHECK(dot.find("legend_marked") != std::string::npos);
+  CHECK(dot.find(">red edge: licence finding<") != std::string::npos);
 }
 
 TEST_CASE("WriteGraphml escapes ids and attributes", "[export]") {

@@ -96,6 +96,14 @@ Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs,
 // An edge filter that follows only the relations of `classes`.
 EdgeFilter ClassFilter(const std::vector<RelationClass>& classes);
 
+// The models on the paths of `flows`, with the edges between them, as a
+// graph to draw (depth: the node's first position on a path).
+Subgraph FlowSubgraph(const Store& store, const FlowReport& flows);
+
+// Keeps the nodes at most `max_depth` hops from the root and the edges out of
+// nodes nearer than that.
+void LimitDepth(Subgraph* g, int max_depth);
+
 }  // namespace lineage
 
 #endif  // LINEAGE_ANALYSIS_H_

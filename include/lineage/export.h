@@ -34,6 +34,10 @@ void WriteShowJson(const Artifact& a, const std::vector<Edge>& parents,
 void WriteTreeText(const Subgraph& g, bool upward, std::ostream& out);
 void WriteGraphJson(const Subgraph& g, std::ostream& out);
 void WriteGraphCsv(const Subgraph& g, std::ostream& out);
+// `export csv`: one row per node (sorted by id key, with its bloc) and one row
+// per edge, each with a header row, quoted as RFC 4180 says.
+void WriteNodesCsv(const Subgraph& g, const BlocTable& blocs, std::ostream& out);
+void WriteEdgesCsv(const Subgraph& g, std::ostream& out);
 
 struct DotOptions {
   std::string title;
@@ -42,9 +46,30 @@ struct DotOptions {
   bool cluster_by_organization = false;
   // Edges to mark (e.g. with licence findings): "child-key\tparent-key" -> note.
   std::map<std::string, std::string> marked_edges;
+  // A node with more children than this draws the children that lead on and
+  // the first leaves, and one "N more" node for the other leaves (0: all).
+  int max_children = 12;
+  // Wide ranks are stacked into rows (invisible edges) until the estimated
+  // picture is at most this many times as wide as it is high (0: never).
+  double max_aspect = 3.0;
 };
 void WriteDot(const Subgraph& g, const DotOptions& options, std::ostream& out);
 void WriteGraphml(const Subgraph& g, std::ostream& out);
+// With `blocs`, nodes carry the bloc of their country. Every data key used is
+// declared in the header.
+void WriteGraphml(const Subgraph& g, const BlocTable& blocs, std::ostream& out);
+
+// --- CycloneDX 1.6 ML-BOM (docs/cyclonedx.md) ---------------------------------------
+struct CycloneDxOptions {
+  const LicenseCatalogue* licenses = nullptr;  // SPDX ids for known licences; may be null
+  std::string tool_version;                    // metadata.tools: the lineage version
+  std::string data_version;                    // the reference data the store holds
+};
+// `chain` is a model's ancestry (Store::Chain): its root becomes
+// metadata.component, every other node a component (models as
+// machine-learning-model, datasets as data), each with its direct parents as
+// pedigree ancestors carrying the edge and its evidence as lineage:* properties.
+void WriteCycloneDx(const Subgraph& chain, const CycloneDxOptions& options, std::ostream& out);
 
 // --- Flows -----------------------------------------------------------------------
 void WriteFlowsText(const FlowReport& r, std::ostream& out, size_t max_rows = 0);

@@ -24,6 +24,7 @@
 #include "lineage/graph.h"
 #include "lineage/ingest.h"
 #include "lineage/license.h"
+#include "lineage/license_check.h"
 #include "lineage/report.h"
 #include "lineage/store.h"
 
@@ -54,6 +55,8 @@ struct Options {
   std::string blocs_file;
   std::string sql;
   std::string export_format;
+  std::string csv_what;  // export csv: nodes or edges
+  int max_children = 12;  // export dot, report: children drawn before "N more"
   std::string out_dir = "lineage-report";
   bool no_progress = false;
   bool no_dataset = false;  // ingest: a new store without the embedded dataset
@@ -399,20 +402,7 @@ int RunChainAsOf(Options& o, Io& io) {
   auto g = (*store)->ChainAsOf(*id, o.as_of, &notes);
   if (!g.ok()) return Fail(io, g.status());
   for (const auto& n : notes) io.err << "lineage: note: " << n << "\n";
-  if (o.depth >= 0) {
-    std::map<std::string, int> depth;
-    std::vector<GraphNode> nodes;
-    for (auto& n : g->nodes) {
-      depth[IdKey(n.artifact.id)] = n.depth;
-      if (n.depth <= o.depth) nodes.push_back(std::move(n));
-    }
-    g->nodes = std::move(nodes);
-    std::vector<Edge> edges;
-    for (auto& e : g->edges) {
-      if (depth[IdKey(e.child)] < o.depth) edges.push_back(std::move(e));
-    }
-    g->edges = std::move(edges);
-  }
+  if (o.depth >= 0) LimitDepth(&*g, o.depth);
   if (o.format == "json") {
     WriteGraphJson(*g, io.out);
   } else if (o.format == "csv") {
@@ -565,15 +555,20 @@ int RunTimeline(Options& o, Io& io) {
 // --- export ------------------------------------------------------------------------
 
 void SetupExport(CLI::App* app, Options& o) {
-  app->add_option("format", o.export_format, "dot, graphml or json")
+  app->add_option("format", o.export_format, "dot, graphml, json, csv or cyclonedx")
       ->required()
-      ->check(CLI::IsMember({"dot", "graphml", "json"}));
+      ->check(CLI::IsMember({"dot", "graphml", "json", "csv", "cyclonedx"}));
+  app->add_option("--what", o.csv_what, "with csv: nodes or edges (default both, which needs -o)")
+      ->check(CLI::IsMember({"nodes", "edges"}));
   app->add_option("--chain", o.sel_chain, "only ID and its ancestors");
   app->add_option("--descendants", o.sel_descendants, "only ID and what derives from it");
   app->add_option("--flows", o.sel_flows, "only the flow subgraph FROM:TO (e.g. west:cn)");
   app->add_option("--depth", o.depth, "with --chain/--descendants: stop after N hops");
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   app->add_option("-o,--output", o.output, "write to FILE instead of stdout");
+  app->add_option("--max-children", o.max_children,
+                  "with dot: draw at most N leaf children of a node, then one 'N more' node "
+                  "(default 12; 0: all)");
   app->add_flag("--licenses", o.mark_licenses, "with dot: mark edges that break a licence obligation");
   app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
       ->check(CLI::IsMember({"svg"}));
@@ -590,8 +585,19 @@ int RunExport(Options& o, Io& io) {
   if (!o.render.empty() && (o.export_format != "dot" || o.output.empty() || o.output == "-")) {
     return Fail(io, Status::InvalidInput("--render svg needs 'export dot -o FILE.dot'"));
   }
+  if (o.export_format == "cyclonedx" && o.sel_chain.empty()) {
+    return Fail(io, Status::InvalidInput("export cyclonedx needs --chain ID (the model the BOM "
+                                         "describes)"));
+  }
+  bool to_stdout = o.output.empty() || o.output == "-";
+  if (o.export_format == "csv" && o.csv_what.empty() && to_stdout) {
+    return Fail(io, Status::InvalidInput("export csv to stdout needs --what nodes or --what "
+                                         "edges; -o FILE.csv writes FILE-nodes.csv and "
+                                         "FILE-edges.csv"));
+  }
   Subgraph g;
   DotOptions dot;
+  dot.max_children = o.max_children;
   auto table = Blocs(**store, o);
   if (table.ok()) dot.blocs = *table;
   if (!o.sel_chain.empty() || !o.sel_descendants.empty()) {
@@ -610,14 +616,7 @@ int RunExport(Options& o, Io& io) {
     auto cg = CompactGraph::Load(**store);
     auto r = Flows(**store, o, o.sel_flows.substr(0, colon), o.sel_flows.substr(colon + 1), *cg);
     if (!r.ok()) return Fail(io, r.status());
-    std::map<std::string, int> nodes;
-    for (const auto& f : r->flows) {
-      for (size_t i = 0; i < f.path.size(); ++i) {
-        auto [it, added] = nodes.emplace(f.path[i], static_cast<int>(i));
-        if (!added) it->second = std::min(it->second, static_cast<int>(i));
-      }
-    }
-    g = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    g = FlowSubgraph(**store, *r);
     dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
                 std::to_string(r->models) + " models, " + std::to_string(r->bases) + " bases)";
     dot.cluster_by_organization = true;
@@ -653,10 +652,40 @@ int RunExport(Options& o, Io& io) {
       if (!rules.empty()) dot.marked_edges[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
     }
   }
+  if (o.export_format == "csv") {
+    auto write = [&](const std::string& what, std::ostream& os) {
+      if (what == "nodes") WriteNodesCsv(g, dot.blocs, os);
+      else WriteEdgesCsv(g, os);
+    };
+    if (!o.csv_what.empty()) {
+      Status st = Emit(o, io, [&](std::ostream& os) { write(o.csv_what, os); });
+      return st.ok() ? kExitOk : Fail(io, st);
+    }
+    fs::path stem = fs::path(o.output).replace_extension();
+    for (const char* what : {"nodes", "edges"}) {
+      std::string file = stem.string() + "-" + what + ".csv";
+      Status st = WriteAtomically(o, file, [&](std::ostream& os) { write(what, os); });
+      if (!st.ok()) return Fail(io, st);
+      io.err << "wrote " << file << "\n";
+    }
+    return kExitOk;
+  }
+  LicenseCatalogue catalogue;
+  if (o.export_format == "cyclonedx") catalogue = (*store)->Licenses();
   Status st = Emit(o, io, [&](std::ostream& os) {
-    if (o.export_format == "dot") WriteDot(g, dot, os);
-    else if (o.export_format == "graphml") WriteGraphml(g, os);
-    else WriteGraphJson(g, os);
+    if (o.export_format == "dot") {
+      WriteDot(g, dot, os);
+    } else if (o.export_format == "graphml") {
+      WriteGraphml(g, dot.blocs, os);
+    } else if (o.export_format == "cyclonedx") {
+      CycloneDxOptions cdx;
+      cdx.licenses = &catalogue;
+      cdx.tool_version = LINEAGE_VERSION;
+      cdx.data_version = BuiltinDataVersion();
+      WriteCycloneDx(g, cdx, os);
+    } else {
+      WriteGraphJson(g, os);
+    }
   });
   if (!st.ok()) return Fail(io, st);
   if (!o.render.empty()) {
@@ -749,95 +778,6 @@ void SetupLicenses(CLI::App* app, Options& o) {
   AddInferredFlags(app, &o.inferred);
 }
 
-struct LicenseCheckResult {
-  std::vector<LicenseFinding> findings;
-  int64_t edges_checked = 0;
-  int64_t on_inferred = 0;  // findings on inferred edges
-};
-
-// Findings along every edge (or `id`'s ancestry), sorted and filtered.
-Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
-                                         Severity min_severity, const InferredFilter& filter) {
-  LicenseCatalogue cat = store.Licenses();
-  if (cat.empty()) {
-    return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
-                            "data/license_aliases.csv first");
-  }
-  LicenseCheckResult r;
-  auto keep = [&](std::vector<LicenseFinding>&& fs) {
-    for (auto& f : fs) {
-      if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
-        r.findings.push_back(std::move(f));
-      }
-    }
-  };
-  if (!id.empty()) {
-    auto g = store.Chain(id);
-    if (!g.ok()) return g.status();
-    FilterSubgraph(&*g, filter, true);
-    std::map<std::string, const Artifact*> arts;
-    for (const auto& n : g->nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
-    for (const auto& n : g->nodes) keep(CheckArtifact(cat, n.artifact));
-    for (const auto& e : g->edges) {
-      ++r.edges_checked;
-      size_t before = r.findings.size();
-      keep(CheckEdge(cat, *arts[IdKey(e.child)], *arts[IdKey(e.parent)], e));
-      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
-    }
-  } else {
-    std::set<std::string> seen_children;
-    store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
-      if (!filter.Keeps(e)) return;
-      ++r.edges_checked;
-      if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
-      auto fs = CheckEdge(cat, c, p, e);
-      for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
-      size_t before = r.findings.size();
-      keep(std::move(fs));
-      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
-    });
-  }
-  // With repository history: a licence changed or removed after release.
-  std::set<std::string> in_scope;
-  if (!id.empty()) {
-    auto g = store.Chain(id);
-    if (g.ok()) {
-      for (const auto& n : g->nodes) in_scope.insert(IdKey(n.artifact.id));
-    }
-  }
-  for (const HistoryEntry& h : store.Findings()) {
-    if (h.finding != "license_changed" && h.finding != "license_removed") continue;
-    if (!id.empty() && !in_scope.count(IdKey(h.id))) continue;
-    LicenseFinding f;
-    f.severity = Severity::kWarning;
-    f.rule = "license_changed_after_release";
-    f.child = h.id;
-    f.child_license = h.new_value;
-    f.child_license_id = cat.Normalize(h.new_value, "", "");
-    f.message = "licence changed from '" + h.old_value + "' to '" +
-                (h.new_value.empty() ? std::string("none") : h.new_value) + "' on " +
-                h.date.substr(0, 10) + " by " + h.author;
-    Evidence ev;
-    ev.kind = "git.history";
-    ev.source = h.file;
-    ev.commit = h.commit;
-    ev.detail = h.field + ": " + h.old_value + " -> " + h.new_value;
-    ev.confidence = 1.0;
-    f.evidence.push_back(ev);
-    if (const LicenseTerms* t = cat.Find(cat.Normalize(h.old_value, "", ""))) {
-      if (!t->url.empty()) f.urls.push_back(t->url);
-    }
-    if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
-      r.findings.push_back(std::move(f));
-    }
-  }
-  std::sort(r.findings.begin(), r.findings.end(), [](const LicenseFinding& a, const LicenseFinding& b) {
-    return std::make_tuple(static_cast<int>(a.severity), a.rule, IdKey(a.child), IdKey(a.parent)) <
-           std::make_tuple(static_cast<int>(b.severity), b.rule, IdKey(b.child), IdKey(b.parent));
-  });
-  return r;
-}
-
 int RunLicenses(Options& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
@@ -893,6 +833,9 @@ void SetupReport(CLI::App* app, Options& o) {
   AddInferredFlags(app, &o.inferred);
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddClassOption(app, o);
+  app->add_option("--max-children", o.max_children,
+                  "graphs: draw at most N leaf children of a node, then one 'N more' node "
+                  "(default 12; 0: all)");
 }
 
 void Headline(const FlowReport& r, const Store& store, Io& io) {
@@ -998,13 +941,10 @@ int RunReport(Options& o, Io& io) {
       dir.examples.push_back(std::move(chain));
     }
     model.directions.push_back(std::move(dir));
-    std::map<std::string, int> nodes;
-    for (const auto& f : r->flows) {
-      for (size_t i = 0; i < f.path.size(); ++i) nodes.emplace(f.path[i], static_cast<int>(i));
-    }
-    Subgraph sg = (*store)->Induced("", {nodes.begin(), nodes.end()});
+    Subgraph sg = FlowSubgraph(**store, *r);
     DotOptions dot;
     dot.blocs = *table;
+    dot.max_children = o.max_children;
     dot.cluster_by_organization = true;
     dot.title = "Models in " + r->to + " built on bases from " + r->from;
     std::string base = (fs::path(o.out_dir) / (std::string("flows-") + from + "-" + to)).string();
@@ -1030,10 +970,9 @@ int RunReport(Options& o, Io& io) {
   model.timeline = t;
   model.inferred_edges = s.inferred_relations;
   auto runs = (*store)->Query("SELECT count(*), coalesce(max(started), '') FROM run");
-  if (runs.ok() && runs->size() > 1) {
-    model.snapshot_date = (*runs)[1][1];
-    model.data_version = (*runs)[1][0] + " ingest runs";
-  }
+  // The reference data the binary embeds; the snapshot is the last ingest.
+  model.data_version = BuiltinDataVersion();
+  if (runs.ok() && runs->size() > 1) model.snapshot_date = (*runs)[1][1];
   auto inferred = (*store)->Query(
       "SELECT count(DISTINCT edge) FROM evidence WHERE inferred = 1 OR kind LIKE 'infer%'");
   if (inferred.ok() && inferred->size() > 1) {
@@ -1164,7 +1103,7 @@ const std::vector<Command>& Commands() {
        SetupFlows, RunFlows},
       {"timeline", "new derivatives per month, by the bloc of their root bases", SetupTimeline,
        RunTimeline},
-      {"export", "write the graph or a selection as dot, graphml or json", SetupExport, RunExport},
+      {"export", "write the graph or a selection as dot, graphml, json, csv or a CycloneDX ML-BOM", SetupExport, RunExport},
       {"diagnostics", "what ingest could not read or resolve", SetupFormatOnly, RunDiagnostics},
       {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
        SetupStats, RunStats},

@@ -1,0 +1,93 @@
+// Licence checks over the store (include/lineage/license_check.h).
+#include "lineage/license_check.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace lineage {
+
+Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
+                                         Severity min_severity, const InferredFilter& filter) {
+  LicenseCatalogue cat = store.Licenses();
+  if (cat.empty()) {
+    return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
+                            "data/license_aliases.csv first");
+  }
+  LicenseCheckResult r;
+  auto keep = [&](std::vector<LicenseFinding>&& fs) {
+    for (auto& f : fs) {
+      if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
+        r.findings.push_back(std::move(f));
+      }
+    }
+  };
+  if (!id.empty()) {
+    auto g = store.Chain(id);
+    if (!g.ok()) return g.status();
+    FilterSubgraph(&*g, filter, true);
+    std::map<std::string, const Artifact*> arts;
+    for (const auto& n : g->nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
+    for (const auto& n : g->nodes) keep(CheckArtifact(cat, n.artifact));
+    for (const auto& e : g->edges) {
+      ++r.edges_checked;
+      size_t before = r.findings.size();
+      keep(CheckEdge(cat, *arts[IdKey(e.child)], *arts[IdKey(e.parent)], e));
+      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
+    }
+  } else {
+    std::set<std::string> seen_children;
+    store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+      if (!filter.Keeps(e)) return;
+      ++r.edges_checked;
+      if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
+      auto fs = CheckEdge(cat, c, p, e);
+      for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
+      size_t before = r.findings.size();
+      keep(std::move(fs));
+      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
+    });
+  }
+  // With repository history: a licence changed or removed after release.
+  std::set<std::string> in_scope;
+  if (!id.empty()) {
+    auto g = store.Chain(id);
+    if (g.ok()) {
+      for (const auto& n : g->nodes) in_scope.insert(IdKey(n.artifact.id));
+    }
+  }
+  for (const HistoryEntry& h : store.Findings()) {
+    if (h.finding != "license_changed" && h.finding != "license_removed") continue;
+    if (!id.empty() && !in_scope.count(IdKey(h.id))) continue;
+    LicenseFinding f;
+    f.severity = Severity::kWarning;
+    f.rule = "license_changed_after_release";
+    f.child = h.id;
+    f.child_license = h.new_value;
+    f.child_license_id = cat.Normalize(h.new_value, "", "");
+    f.message = "licence changed from '" + h.old_value + "' to '" +
+                (h.new_value.empty() ? std::string("none") : h.new_value) + "' on " +
+                h.date.substr(0, 10) + " by " + h.author;
+    Evidence ev;
+    ev.kind = "git.history";
+    ev.source = h.file;
+    ev.commit = h.commit;
+    ev.detail = h.field + ": " + h.old_value + " -> " + h.new_value;
+    ev.confidence = 1.0;
+    f.evidence.push_back(ev);
+    if (const LicenseTerms* t = cat.Find(cat.Normalize(h.old_value, "", ""))) {
+      if (!t->url.empty()) f.urls.push_back(t->url);
+    }
+    if (static_cast<int>(f.severity) <= static_cast<int>(min_severity)) {
+      r.findings.push_back(std::move(f));
+    }
+  }
+  std::sort(r.findings.begin(), r.findings.end(), [](const LicenseFinding& a, const LicenseFinding& b) {
+    return std::make_tuple(static_cast<int>(a.severity), a.rule, IdKey(a.child), IdKey(a.parent)) <
+           std::make_tuple(static_cast<int>(b.severity), b.rule, IdKey(b.child), IdKey(b.parent));
+  });
+  return r;
+}
+
+}  // namespace lineage

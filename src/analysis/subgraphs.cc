@@ -1,0 +1,36 @@
+// Subgraphs cut from the store or from another subgraph.
+#include "lineage/analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace lineage {
+
+Subgraph FlowSubgraph(const Store& store, const FlowReport& flows) {
+  std::map<std::string, int> nodes;
+  for (const auto& f : flows.flows) {
+    for (size_t i = 0; i < f.path.size(); ++i) {
+      auto [it, added] = nodes.emplace(f.path[i], static_cast<int>(i));
+      if (!added) it->second = std::min(it->second, static_cast<int>(i));
+    }
+  }
+  return store.Induced("", {nodes.begin(), nodes.end()});
+}
+
+void LimitDepth(Subgraph* g, int max_depth) {
+  std::map<std::string, int> depth;
+  std::vector<GraphNode> nodes;
+  for (auto& n : g->nodes) {
+    depth[IdKey(n.artifact.id)] = n.depth;
+    if (n.depth <= max_depth) nodes.push_back(std::move(n));
+  }
+  g->nodes = std::move(nodes);
+  std::vector<Edge> edges;
+  for (auto& e : g->edges) {
+    if (depth[IdKey(e.child)] < max_depth) edges.push_back(std::move(e));
+  }
+  g->edges = std::move(edges);
+}
+
+}  // namespace lineage

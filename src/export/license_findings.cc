@@ -1,0 +1,104 @@
+// Licence findings as text, JSON or CSV.
+#include "lineage/export.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "export/internal.h"
+
+namespace lineage {
+
+using export_internal::ordered_json;
+using export_internal::Or;
+using export_internal::EvidenceText;
+using export_internal::EvidenceJson;
+using export_internal::NullIfEmpty;
+using export_internal::Dump;
+
+void WriteLicenseFindings(const std::vector<LicenseFinding>& findings, int64_t edges_checked,
+                          const std::string& format,
+                          const std::function<std::string(const std::string&)>& bloc_of,
+                          std::ostream& out) {
+  std::map<std::string, int64_t> by_rule, by_blocs;
+  for (const auto& f : findings) {
+    ++by_rule[std::string(SeverityName(f.severity)) + " " + f.rule];
+    if (!f.parent.empty()) ++by_blocs[bloc_of(f.parent) + " -> " + bloc_of(f.child)];
+  }
+  if (format == "json") {
+    ordered_json j;
+    j["edges_checked"] = edges_checked;
+    ordered_json a = ordered_json::array();
+    for (const auto& f : findings) {
+      ordered_json x;
+      x["severity"] = SeverityName(f.severity);
+      x["rule"] = f.rule;
+      x["child"] = f.child;
+      x["parent"] = NullIfEmpty(f.parent);
+      x["relation"] = f.parent.empty() ? ordered_json() : ordered_json(RelationName(f.relation));
+      x["child_license"] = NullIfEmpty(f.child_license);
+      x["child_license_id"] = NullIfEmpty(f.child_license_id);
+      x["parent_license"] = NullIfEmpty(f.parent_license);
+      x["parent_license_id"] = NullIfEmpty(f.parent_license_id);
+      x["message"] = f.message;
+      x["license_urls"] = f.urls;
+      ordered_json ev = ordered_json::array();
+      for (const auto& e : f.evidence) ev.push_back(EvidenceJson(e));
+      x["evidence"] = ev;
+      a.push_back(x);
+    }
+    j["findings"] = a;
+    ordered_json r = ordered_json::object();
+    for (const auto& [k, n] : by_rule) r[k] = n;
+    j["by_rule"] = r;
+    ordered_json b = ordered_json::object();
+    for (const auto& [k, n] : by_blocs) b[k] = n;
+    j["by_blocs"] = b;
+    Dump(j, out);
+    return;
+  }
+  if (format == "csv") {
+    out << "severity,rule,child,parent,relation,child_license,child_license_id,parent_license,"
+           "parent_license_id,message,license_urls,evidence\n";
+    for (const auto& f : findings) {
+      std::string urls, ev;
+      for (const auto& u : f.urls) urls += (urls.empty() ? "" : " ") + u;
+      for (const auto& e : f.evidence) ev += (ev.empty() ? "" : "; ") + EvidenceText(e);
+      out << SeverityName(f.severity) << "," << f.rule << "," << CsvField(f.child) << ","
+          << CsvField(f.parent) << "," << (f.parent.empty() ? "" : RelationName(f.relation)) << ","
+          << CsvField(f.child_license) << "," << CsvField(f.child_license_id) << ","
+          << CsvField(f.parent_license) << "," << CsvField(f.parent_license_id) << ","
+          << CsvField(f.message) << "," << CsvField(urls) << "," << CsvField(ev) << "\n";
+    }
+    return;
+  }
+  out << findings.size() << " finding" << (findings.size() == 1 ? "" : "s") << " on "
+      << edges_checked << " edge" << (edges_checked == 1 ? "" : "s") << " checked\n\n";
+  for (const auto& f : findings) {
+    out << SeverityName(f.severity) << " [" << f.rule << "] " << f.child;
+    if (!f.parent.empty()) out << " -(" << RelationName(f.relation) << ")-> " << f.parent;
+    out << "\n    " << f.message << "\n";
+    if (!f.parent.empty()) {
+      out << "    licences: " << Or(f.child_license, "none") << " on the derivative, "
+          << Or(f.parent_license, "none") << " on the base\n";
+    }
+    for (const auto& u : f.urls) out << "    licence text: " << u << "\n";
+    for (const auto& e : f.evidence) out << "    evidence: " << EvidenceText(e) << "\n";
+  }
+  out << "\nBy rule:\n";
+  for (const auto& [k, n] : by_rule) out << "  " << std::right << std::setw(5) << n << "  " << k << "\n";
+  if (!by_blocs.empty()) {
+    out << "By bloc (base -> derivative):\n";
+    for (const auto& [k, n] : by_blocs) out << "  " << std::right << std::setw(5) << n << "  " << k << "\n";
+  }
+}
+
+}  // namespace lineage

@@ -13,10 +13,10 @@ its peak resident set size (os.wait4).  Corpora come from the shared generator
 (default /tmp/lineage-bench), so reruns only pay for the measurements.
 
 For each card corpus, on the same files:
-  ingest      lineage --db X ingest CORPUS --no-progress
+  ingest      lineage --db X ingest CORPUS --no-progress --no-dataset
               vs peers/ingest_sqlite.py --loader c --jobs 1 and --jobs 2 (PyYAML C loader + sqlite3)
 For the Hub dump (gen_hub.py --no-cards --hub-jsonl):
-  ingest      lineage --db X ingest HUB.jsonl --as hub --no-progress
+  ingest      lineage --db X ingest HUB.jsonl --as hub --no-progress --no-dataset
               vs peers/ingest_jsonl_sqlite.py on the generator's flat --jsonl of the same models
 On every store (lineage's and the peer's, built from the same input):
   chain       lineage chain DEEPEST --format json           vs the sqlite3 shell, recursive CTE (best of 5)
@@ -675,7 +675,7 @@ class Bench:
         self.settle()
         self.warm(c, c.cards)
         log("%s: lineage ingest" % c.label)
-        r = lrec = m.run("lineage ingest cards " + c.label, self.lineage(ldb, "ingest", c.cards, "--no-progress"),
+        r = lrec = m.run("lineage ingest cards " + c.label, self.lineage(ldb, "ingest", c.cards, "--no-progress", "--no-dataset"),
                   stderr_path=os.path.join(rd, "lineage-ingest.log"))
         self.lstep(c, "ingest cards", r, ldb, r["stderr_tail"].strip().splitlines()[-1] if r["stderr_tail"].strip() else "")
         lin = r["wall_s"] if r["rc"] == 0 else None
@@ -755,7 +755,7 @@ class Bench:
         self.warm(c, c.hub)
         log("%s: lineage ingest (Hub dump)" % c.label)
         r = lrec = m.run("lineage ingest hub " + c.label,
-                  self.lineage(ldb, "ingest", c.hub, "--as", "hub", "--no-progress"),
+                  self.lineage(ldb, "ingest", c.hub, "--as", "hub", "--no-progress", "--no-dataset"),
                   stderr_path=os.path.join(rd, "lineage-ingest.log"))
         self.lstep(c, "ingest Hub dump", r, ldb, r["stderr_tail"].strip().splitlines()[-1] if r["stderr_tail"].strip() else "")
         lin = r["wall_s"] if r["rc"] == 0 else None

@@ -2,13 +2,12 @@
 // card folder in tests/fixtures/, with a store in a temporary folder, and check
 // stdout, stderr and the exit status against the command-line contract.
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -18,63 +17,20 @@
 
 #include "test_support.h"
 
-extern char** environ;
-
 namespace lineage {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::Contains;
+using testing::Output;
+using testing::RunLineage;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 using Strings = std::vector<std::string>;
 
 const std::string kFixtures = std::string(LINEAGE_SOURCE_DIR) + "/tests/fixtures";
-
-struct Output {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs `lineage ARGS...` without a shell; stdout and stderr go to files in
-// `scratch` and are read back. LINEAGE_DB is removed from the environment so
-// only --db decides the store.
-Output RunLineage(const std::string& scratch, const Strings& args,
-                  const Strings& extra_env = {}) {
-  std::string out_path = scratch + "/stdout.txt", err_path = scratch + "/stderr.txt";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> storage = {LINEAGE_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "LINEAGE_DB=", 11) != 0) env.push_back(*e);
-  }
-  Strings extra = extra_env;
-  for (auto& e : extra) env.push_back(e.data());
-  env.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, LINEAGE_BINARY, &actions, nullptr, argv.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Output o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = ReadFile(out_path);
-  o.err = ReadFile(err_path);
-  return o;
-}
 
 bool OnPath(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -678,27 +634,6 @@ TEST_CASE("lineage show lists the first children of a large base and counts the 
 }
 
 
-// Runs `argv` (found on PATH), stdout to `out_path`; returns the exit status.
-int Spawn(const Strings& args, const std::string& out_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  Strings storage = args;
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST_CASE("report writes an index.html a browser shows with the headline, families and chart",
           "[cli]") {
   // scripts/test.sh installs chromium (scripts/deps.sh --tests); without it this fails.
@@ -717,7 +652,7 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
   json west_cn = s.Json({"flows", "--from", "west", "--to", "cn", "--class", "weights"});
   fs::create_directories(s.path("chrome"));
   std::string dom = s.path("dom.html");
-  int rc = Spawn({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+  int rc = testing::RunProgram({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--user-data-dir=" + s.path("chrome"),
                   "--dump-dom", "file://" + index},

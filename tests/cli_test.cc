@@ -682,3 +682,44 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (issue 14 item 10): `sql` opened a store in a read-only folder by
+// its plain path, where SQLite cannot create the WAL index; the other read
+// commands open it immutable there, and now so does sql.
+TEST_CASE("lineage sql reads a store in a read-only folder", "[cli]") {
+  TempDir dir;
+  std::string folder = dir / "ro";
+  fs::create_directories(folder);
+  WriteFile(dir / "d.jsonl", "{\"id\": \"acme/m\", \"cardData\": {\"base_model\": \"meta/b\"}}\n");
+  REQUIRE(RunLineage(dir.path(), {"--db", folder + "/s.db", "ingest", dir / "d.jsonl",
+                                  "--no-progress"}).code == 0);
+  REQUIRE_FALSE(fs::exists(folder + "/s.db-wal"));
+  fs::permissions(dir.path(), fs::perms::all, fs::perm_options::add);
+  fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  fs::permissions(folder + "/s.db", fs::perms::others_read, fs::perm_options::add);
+  std::string as = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  std::string out = dir / "sql.txt";
+  int rc = std::system((as + LINEAGE_BINARY + std::string(" --db ") + folder +
+                        "/s.db sql \"SELECT display FROM artifact WHERE display = 'acme/m'\" "
+                        "--format csv > " + out + " 2>&1")
+                           .c_str());
+  std::string write_out = dir / "write.txt";
+  int write_rc = std::system((as + LINEAGE_BINARY + std::string(" --db ") + folder +
+                              "/s.db sql \"DELETE FROM artifact\" > " + write_out + " 2>&1")
+                                 .c_str());
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::add);
+  INFO(ReadFile(out));
+  CHECK(rc == 0);
+  CHECK_THAT(ReadFile(out), Catch::Contains("acme/m"));
+  CHECK_FALSE(fs::exists(folder + "/s.db-shm"));
+  CHECK(WEXITSTATUS(write_rc) == 1);
+  CHECK_THAT(ReadFile(write_out), Catch::Contains("read-only"));
+}
+
+}  // namespace
+}  // namespace lineage

@@ -686,6 +686,53 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
 namespace lineage {
 namespace {
 
+// Issue 14: a size cap per input document, with a flag to raise it.
+TEST_CASE("ingest --max-document-size: a larger card or dump record is a diagnostic naming it; "
+          "the rest lands", "[cli]") {
+  TempDir dir;
+  std::string pad(3000, 'x');
+  WriteFile(dir / "cards/acme/small/README.md", "---\nbase_model: meta/base-a\n---\n");
+  WriteFile(dir / "cards/acme/large/README.md", "---\nbase_model: meta/base-b\n---\n" + pad);
+  WriteFile(dir / "dump.jsonl",
+            "{\"id\": \"hub/one\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n"
+            "{\"id\": \"hub/two\", \"cardData\": {\"base_model\": \"meta/base-a\", \"pad\": \"" +
+                pad + "\"}}\n"
+                      "{\"id\": \"hub/three\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n");
+  std::string db = dir / "s.db";
+  Output i = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
+                                     "--no-progress", "--max-document-size", "2000"});
+  REQUIRE(i.code == 0);
+  Output d = RunLineage(dir.path(), {"--db", db, "diagnostics"});
+  REQUIRE(d.code == 0);
+  CHECK_THAT(d.out, Catch::Contains("acme/large/README.md: error: card is 3"));
+  CHECK_THAT(d.out, Catch::Contains("dump.jsonl:2: error: record is 3"));
+  CHECK_THAT(d.out, Catch::Contains("over the limit of 2000 per document") &&
+                        Catch::Contains("--max-document-size"));
+  auto parents = [&](const std::string& id) {
+    Output o = RunLineage(dir.path(), {"--db", db, "show", id, "--format", "json"});
+    return o.out;
+  };
+  CHECK_THAT(parents("acme/small"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("hub/one"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("hub/three"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("acme/large"), !Catch::Contains("meta/base-b"));
+  CHECK(RunLineage(dir.path(), {"--db", db, "show", "hub/two"}).code == 1);
+
+  SECTION("raising the limit reads them") {
+    Output again = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
+                                           "--no-progress", "--max-document-size", "100000"});
+    REQUIRE(again.code == 0);
+    Output d2 = RunLineage(dir.path(), {"--db", db, "diagnostics"});
+    CHECK_THAT(d2.out, !Catch::Contains("over the limit"));
+    CHECK_THAT(parents("acme/large"), Catch::Contains("meta/base-b"));
+    CHECK_THAT(parents("hub/two"), Catch::Contains("meta/base-a"));
+  }
+  SECTION("a limit that is not a positive number is bad usage") {
+    CHECK(RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", "--max-document-size",
+                                  "0"}).code == 2);
+  }
+}
+
 // Regression (issue 14 item 10): `sql` opened a store in a read-only folder by
 // its plain path, where SQLite cannot create the WAL index; the other read
 // commands open it immutable there, and now so does sql.

@@ -59,6 +59,7 @@ struct Options {
   bool mark_licenses = false;
   int threads = 0;
   std::string rev;    // ingest: git revision
+  int64_t max_document_size = kDefaultMaxDocumentSize;  // ingest: bytes per document
   std::string as_of;  // chain: the date to answer for
   bool findings = false;
   double sql_timeout = 30;       // sql: seconds before a query is stopped
@@ -277,6 +278,10 @@ void SetupIngest(CLI::App* app, Options& o) {
   app->add_option("--rev", o.rev, "git repositories: read this branch, tag or commit, not HEAD");
   app->add_flag("--no-progress", o.no_progress, "never show progress");
   app->add_option("--threads", o.threads, "parser threads (default: all cores)");
+  app->add_option("--max-document-size", o.max_document_size,
+                  "read no card, repository config or dump record larger than BYTES "
+                  "(default 16777216)")
+      ->check(CLI::PositiveNumber);
 }
 
 int RunIngest(Options& o, Io& io) {
@@ -291,6 +296,7 @@ int RunIngest(Options& o, Io& io) {
   opts.id = o.id;
   opts.rev = o.rev;
   opts.threads = o.threads;
+  opts.max_document_size = o.max_document_size;
   opts.progress = !o.no_progress && ::isatty(STDERR_FILENO);
   auto summary = Ingest(**store, o.paths, opts, io.err);
   if (!summary.ok()) return Fail(io, summary.status());

@@ -2,7 +2,12 @@
 // (nlohmann_json stays inside ingest).
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <limits>
+#include <set>
+
 #include "ingest/json_signals.h"
+#include "ingest/util.h"
 #include "lineage/infer.h"
 #include "lineage/ingest.h"
 
@@ -16,7 +21,12 @@ int64_t Int(const json& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end()) return 0;
   if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    // A shape past int64 (or NaN) is no shape: casting it would be undefined.
+    double d = it->get<double>();
+    if (!(std::fabs(d) < 9.2e18)) return 0;
+    return static_cast<int64_t>(d);
+  }
   return 0;
 }
 
@@ -56,7 +66,30 @@ ConfigFingerprint FromObject(const json& c) {
 }  // namespace
 
 Result<ConfigFingerprint> ParseConfigFingerprint(std::string_view config_json) {
-  json c = json::parse(config_json.begin(), config_json.end(), nullptr, false);
+  if (ingest_util::JsonNestingDepth(config_json) > ingest_util::kMaxJsonDepth) {
+    return Status::InvalidInput("nested deeper than " +
+                                std::to_string(ingest_util::kMaxJsonDepth) + " levels");
+  }
+  // Only the members FromObject reads are kept, and no array: a config's
+  // size in memory stays that of those few values, whatever else it holds.
+  static const std::set<std::string, std::less<>> kKeys = {
+      "model_type",          "hidden_size",         "intermediate_size",
+      "num_hidden_layers",   "num_attention_heads", "num_key_value_heads",
+      "vocab_size",          "rope_theta",          "max_position_embeddings",
+      "text_config",         "llm_config",          "language_config"};
+  json::parser_callback_t keep = [](int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::key:
+        return parsed.is_string() && kKeys.count(parsed.get_ref<const std::string&>()) > 0;
+      case json::parse_event_t::object_start:
+        return depth <= 1;
+      case json::parse_event_t::array_start:
+        return false;
+      default:
+        return true;
+    }
+  };
+  json c = json::parse(config_json.begin(), config_json.end(), keep, false);
   if (c.is_discarded() || !c.is_object()) return Status::InvalidInput("not a JSON object");
   return FromObject(c);
 }

@@ -872,7 +872,9 @@ TEST_CASE("A large nested config.json costs a small multiple of its size in memo
   repo("big/model", big);
   auto peak_kb = [&](const std::string& path, const std::string& db) {
     long kb = 0;
-    pid_t pid = testing::SpawnLineage({"--db", db, "ingest", path, "--no-progress"}, tmp / "out",
+    pid_t pid = testing::SpawnLineage({"--db", db, "ingest", path, "--no-progress",
+                                       "--max-document-size", "67108864"},
+                                      tmp / "out",
                                       tmp / "err", {"ASAN_OPTIONS=quarantine_size_mb=0"});
     INFO(testing::ReadFile(tmp / "err"));
     REQUIRE(testing::WaitExit(pid, &kb) == 0);

@@ -764,7 +764,7 @@ TEST_CASE("lineage sql reads a store in a read-only folder", "[cli]") {
   CHECK(rc == 0);
   CHECK_THAT(ReadFile(out), Catch::Contains("acme/m"));
   CHECK_FALSE(fs::exists(folder + "/s.db-shm"));
-  CHECK(WEXITSTATUS(write_rc) == 1);
+  CHECK(WEXITSTATUS(write_rc) != 0);
   CHECK_THAT(ReadFile(write_out), Catch::Contains("read-only"));
 }
 

@@ -2,8 +2,6 @@
 // card folder in tests/fixtures/, with a store in a temporary folder, and check
 // stdout, stderr and the exit status against the command-line contract.
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,63 +19,20 @@
 
 #include "test_support.h"
 
-extern char** environ;
-
 namespace lineage {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::Contains;
+using testing::Output;
+using testing::RunLineage;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 using Strings = std::vector<std::string>;
 
 const std::string kFixtures = std::string(LINEAGE_SOURCE_DIR) + "/tests/fixtures";
-
-struct Output {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs `lineage ARGS...` without a shell; stdout and stderr go to files in
-// `scratch` and are read back. LINEAGE_DB is removed from the environment so
-// only --db decides the store.
-Output RunLineage(const std::string& scratch, const Strings& args,
-                  const Strings& extra_env = {}) {
-  std::string out_path = scratch + "/stdout.txt", err_path = scratch + "/stderr.txt";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> storage = {LINEAGE_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "LINEAGE_DB=", 11) != 0) env.push_back(*e);
-  }
-  Strings extra = extra_env;
-  for (auto& e : extra) env.push_back(e.data());
-  env.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, LINEAGE_BINARY, &actions, nullptr, argv.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Output o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = ReadFile(out_path);
-  o.err = ReadFile(err_path);
-  return o;
-}
 
 bool OnPath(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -678,27 +633,6 @@ TEST_CASE("lineage show lists the first children of a large base and counts the 
 }
 
 
-// Runs `argv` (found on PATH), stdout to `out_path`; returns the exit status.
-int Spawn(const Strings& args, const std::string& out_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  Strings storage = args;
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST_CASE("report writes an index.html a browser shows with the headline, families and chart",
           "[cli]") {
   // scripts/test.sh installs chromium (scripts/deps.sh --tests); without it this fails.
@@ -726,7 +660,7 @@ TEST_CASE("report writes an index.html a browser shows with the headline, famili
   json west_cn = s.Json({"flows", "--from", "west", "--to", "cn", "--class", "weights"});
   fs::create_directories(s.path("chrome"));
   std::string dom = s.path("dom.html");
-  int rc = Spawn({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+  int rc = testing::RunProgram({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--user-data-dir=" + s.path("chrome"),
                   "--dump-dom", "file://" + index},
@@ -841,6 +775,94 @@ TEST_CASE("export csv gives the nodes and the edges, each with a header row", "[
     CHECK(ReadFile(s.path("g-edges.csv")).rfind("child,parent,", 0) == 0);
   }
   SECTION("both to stdout is a usage error") { CHECK(s.Run({"export", "csv"}).code == 2); }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Issue 14: a size cap per input document, with a flag to raise it.
+TEST_CASE("ingest --max-document-size: a larger card or dump record is a diagnostic naming it; "
+          "the rest lands", "[cli]") {
+  TempDir dir;
+  std::string pad(3000, 'x');
+  WriteFile(dir / "cards/acme/small/README.md", "---\nbase_model: meta/base-a\n---\n");
+  WriteFile(dir / "cards/acme/large/README.md", "---\nbase_model: meta/base-b\n---\n" + pad);
+  WriteFile(dir / "dump.jsonl",
+            "{\"id\": \"hub/one\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n"
+            "{\"id\": \"hub/two\", \"cardData\": {\"base_model\": \"meta/base-a\", \"pad\": \"" +
+                pad + "\"}}\n"
+                      "{\"id\": \"hub/three\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n");
+  std::string db = dir / "s.db";
+  Output i = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
+                                     "--no-progress", "--max-document-size", "2000"});
+  REQUIRE(i.code == 0);
+  Output d = RunLineage(dir.path(), {"--db", db, "diagnostics"});
+  REQUIRE(d.code == 0);
+  CHECK_THAT(d.out, Catch::Contains("acme/large/README.md: error: card is 3"));
+  CHECK_THAT(d.out, Catch::Contains("dump.jsonl:2: error: record is 3"));
+  CHECK_THAT(d.out, Catch::Contains("over the limit of 2000 per document") &&
+                        Catch::Contains("--max-document-size"));
+  auto parents = [&](const std::string& id) {
+    Output o = RunLineage(dir.path(), {"--db", db, "show", id, "--format", "json"});
+    return o.out;
+  };
+  CHECK_THAT(parents("acme/small"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("hub/one"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("hub/three"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("acme/large"), !Catch::Contains("meta/base-b"));
+  CHECK(RunLineage(dir.path(), {"--db", db, "show", "hub/two"}).code == 1);
+
+  SECTION("raising the limit reads them") {
+    Output again = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
+                                           "--no-progress", "--max-document-size", "100000"});
+    REQUIRE(again.code == 0);
+    Output d2 = RunLineage(dir.path(), {"--db", db, "diagnostics"});
+    CHECK_THAT(d2.out, !Catch::Contains("over the limit"));
+    CHECK_THAT(parents("acme/large"), Catch::Contains("meta/base-b"));
+    CHECK_THAT(parents("hub/two"), Catch::Contains("meta/base-a"));
+  }
+  SECTION("a limit that is not a positive number is bad usage") {
+    CHECK(RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", "--max-document-size",
+                                  "0"}).code == 2);
+  }
+}
+
+// Regression (issue 14 item 10): `sql` opened a store in a read-only folder by
+// its plain path, where SQLite cannot create the WAL index; the other read
+// commands open it immutable there, and now so does sql.
+TEST_CASE("lineage sql reads a store in a read-only folder", "[cli]") {
+  TempDir dir;
+  std::string folder = dir / "ro";
+  fs::create_directories(folder);
+  WriteFile(dir / "d.jsonl", "{\"id\": \"acme/m\", \"cardData\": {\"base_model\": \"meta/b\"}}\n");
+  REQUIRE(RunLineage(dir.path(), {"--db", folder + "/s.db", "ingest", dir / "d.jsonl",
+                                  "--no-progress"}).code == 0);
+  REQUIRE_FALSE(fs::exists(folder + "/s.db-wal"));
+  fs::permissions(dir.path(), fs::perms::all, fs::perm_options::add);
+  fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  fs::permissions(folder + "/s.db", fs::perms::others_read, fs::perm_options::add);
+  std::string as = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  std::string out = dir / "sql.txt";
+  int rc = std::system((as + LINEAGE_BINARY + std::string(" --db ") + folder +
+                        "/s.db sql \"SELECT display FROM artifact WHERE display = 'acme/m'\" "
+                        "--format csv > " + out + " 2>&1")
+                           .c_str());
+  std::string write_out = dir / "write.txt";
+  int write_rc = std::system((as + LINEAGE_BINARY + std::string(" --db ") + folder +
+                              "/s.db sql \"DELETE FROM artifact\" > " + write_out + " 2>&1")
+                                 .c_str());
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::add);
+  INFO(ReadFile(out));
+  CHECK(rc == 0);
+  CHECK_THAT(ReadFile(out), Catch::Contains("acme/m"));
+  CHECK_FALSE(fs::exists(folder + "/s.db-shm"));
+  CHECK(WEXITSTATUS(write_rc) != 0);
+  CHECK_THAT(ReadFile(write_out), Catch::Contains("read-only"));
 }
 
 }  // namespace

@@ -189,3 +189,39 @@ TEST_CASE("A flow list with '?' in an item reads as yaml-cpp reads it", "[ingest
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (found by fuzz_card): "license: apache-2.0---" followed by
+// tab-only lines. yaml-cpp refuses the tab ("illegal tab when looking for
+// indentation") where the fast reader skipped the lines as blank and read the
+// licence; a vertical tab ending a value was dropped by one reader only.
+TEST_CASE("Tab-indented or tab-only lines and vertical tabs read as yaml-cpp reads them",
+          "[ingest]") {
+  const std::vector<std::string> cards = {
+      "---\nlicense: apache-2.0---\n\t\n\t\t\nbase_model: Qwen/Qwen2-7B\n---\n",
+      "---\nlicense: mit\n\t\n---\n",
+      "---\ntags:\n- a\n  \t\n---\n",
+      "---\n\t\nlicense: mit\n---\n",
+      "---\nlicense: mit\v\n---\n",
+      "---\nlicense: mit\f\nlibrary_name: x\n---\n",
+  };
+  for (const std::string& card : cards) {
+    INFO(card);
+    CardFields fast = ParseCardTextWith(card, "c/README.md", true);
+    CardFields slow = ParseCardTextWith(card, "c/README.md", false);
+    CHECK(Describe(fast) == Describe(slow));
+    std::string yaml = card.substr(4, card.rfind("---\n") - 4);
+    CardFields probe;
+    CHECK_FALSE(FastParseFrontMatter(yaml, 2, "c/README.md", &probe));
+  }
+  // The first one is an error diagnostic, not a licence read from half a card.
+  CardFields f = ParseCardTextWith(cards[0], "c/README.md", true);
+  CHECK(f.license.text.empty());
+  REQUIRE_FALSE(f.diagnostics.empty());
+  CHECK(f.diagnostics.back().code == "yaml");
+}
+
+}  // namespace
+}  // namespace lineage

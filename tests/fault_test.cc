@@ -1,9 +1,7 @@
 // Faults and load, end to end: kill -9 in the middle of an ingest, readers
 // during an ingest, two ingests at once. Each runs the built binary.
 #include <catch2/catch.hpp>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,54 +15,15 @@
 
 #include "test_support.h"
 
-extern char** environ;
-
 namespace lineage {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Output;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 using Strings = std::vector<std::string>;
-
-// Starts `lineage ARGS...` with stdout and stderr sent to files; returns its pid.
-pid_t Start(const Strings& args, const std::string& out, const std::string& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> storage = {LINEAGE_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, LINEAGE_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-Run Lineage(const std::string& scratch, const Strings& args) {
-  static int n = 0;
-  std::string out = scratch + "/out" + std::to_string(++n), err = out + ".err";
-  int code = Wait(Start(args, out, err));
-  return {code, ReadFile(out), ReadFile(err)};
-}
 
 // A Hub dump of `n` models in chains under a few bases, ids prefixed `tag`.
 std::string Dump(const std::string& tag, int n) {
@@ -82,7 +41,7 @@ std::string Dump(const std::string& tag, int n) {
 
 // What the store holds, as a string that differs when any fact differs.
 std::string Contents(const std::string& scratch, const std::string& db) {
-  Run r = Lineage(scratch, {"--db", db, "sql",
+  Output r = testing::RunLineage(scratch, {"--db", db, "sql",
                             "SELECT (SELECT count(*) FROM artifact), (SELECT count(*) FROM edge), "
                             "(SELECT count(*) FROM evidence), (SELECT count(*) FROM document), "
                             "(SELECT total(length(display)) FROM artifact), "
@@ -93,7 +52,7 @@ std::string Contents(const std::string& scratch, const std::string& db) {
 }
 
 std::string Integrity(const std::string& scratch, const std::string& db) {
-  Run r = Lineage(scratch, {"--db", db, "sql", "PRAGMA quick_check", "--format", "csv"});
+  Output r = testing::RunLineage(scratch, {"--db", db, "sql", "PRAGMA quick_check", "--format", "csv"});
   return r.code == 0 ? r.out : "error: " + r.err;
 }
 
@@ -103,23 +62,23 @@ TEST_CASE("kill -9 in the middle of an ingest leaves the store as it was before 
   std::string db = dir / "s.db";
   WriteFile(dir / "first.jsonl", Dump("first", 2000));
   WriteFile(dir / "second.jsonl", Dump("second", 40000));
-  REQUIRE(Lineage(dir.path(), {"--db", db, "ingest", dir / "first.jsonl", "--no-progress"}).code == 0);
+  REQUIRE(testing::RunLineage(dir.path(), {"--db", db, "ingest", dir / "first.jsonl", "--no-progress"}).code == 0);
   std::string before = Contents(dir.path(), db);
   // The state after: the same ingest, run to the end on a copy.
   fs::copy_file(db, dir / "after.db");
-  REQUIRE(Lineage(dir.path(), {"--db", dir / "after.db", "ingest", dir / "second.jsonl",
+  REQUIRE(testing::RunLineage(dir.path(), {"--db", dir / "after.db", "ingest", dir / "second.jsonl",
                                "--no-progress"}).code == 0);
   std::string after = Contents(dir.path(), dir / "after.db");
   REQUIRE(before != after);
   std::mt19937 rng(20261201);
   int killed = 0;
   for (int round = 0; round < 6; ++round) {
-    pid_t pid = Start({"--db", db, "ingest", dir / "second.jsonl", "--no-progress"},
+    pid_t pid = testing::SpawnLineage({"--db", db, "ingest", dir / "second.jsonl", "--no-progress"},
                       dir / "k.out", dir / "k.err");
     std::this_thread::sleep_for(std::chrono::milliseconds(
         std::uniform_int_distribution<int>(20, 600)(rng)));
     if (::kill(pid, SIGKILL) == 0) ++killed;
-    Wait(pid);
+    testing::WaitExit(pid);
     INFO("round " << round);
     CHECK_THAT(Integrity(dir.path(), db), Catch::Contains("ok"));
     std::string now = Contents(dir.path(), db);
@@ -135,12 +94,12 @@ TEST_CASE("Readers during an ingest see the store before or after it, never an e
   std::string db = dir / "s.db";
   WriteFile(dir / "first.jsonl", Dump("first", 500));
   WriteFile(dir / "second.jsonl", Dump("second", 30000));
-  REQUIRE(Lineage(dir.path(), {"--db", db, "ingest", dir / "first.jsonl", "--no-progress"}).code == 0);
-  pid_t writer = Start({"--db", db, "ingest", dir / "second.jsonl", "--no-progress"},
+  REQUIRE(testing::RunLineage(dir.path(), {"--db", db, "ingest", dir / "first.jsonl", "--no-progress"}).code == 0);
+  pid_t writer = testing::SpawnLineage({"--db", db, "ingest", dir / "second.jsonl", "--no-progress"},
                        dir / "w.out", dir / "w.err");
   int reads = 0, writer_code = -1;
   for (;;) {
-    Run r = Lineage(dir.path(), {"--db", db, "show", "first/m00100", "--format", "json"});
+    Output r = testing::RunLineage(dir.path(), {"--db", db, "show", "first/m00100", "--format", "json"});
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("first/m00033"));
@@ -160,15 +119,15 @@ TEST_CASE("Two ingests at once both land", "[fault]") {
   std::string db = dir / "s.db";
   WriteFile(dir / "a.jsonl", Dump("a", 15000));
   WriteFile(dir / "b.jsonl", Dump("b", 15000));
-  pid_t a = Start({"--db", db, "ingest", dir / "a.jsonl", "--no-progress"}, dir / "a.out",
+  pid_t a = testing::SpawnLineage({"--db", db, "ingest", dir / "a.jsonl", "--no-progress"}, dir / "a.out",
                   dir / "a.err");
-  pid_t b = Start({"--db", db, "ingest", dir / "b.jsonl", "--no-progress"}, dir / "b.out",
+  pid_t b = testing::SpawnLineage({"--db", db, "ingest", dir / "b.jsonl", "--no-progress"}, dir / "b.out",
                   dir / "b.err");
-  int ca = Wait(a), cb = Wait(b);
+  int ca = testing::WaitExit(a), cb = testing::WaitExit(b);
   INFO(ReadFile(dir / "a.err") << ReadFile(dir / "b.err"));
   CHECK(ca == 0);
   CHECK(cb == 0);
-  Run r = Lineage(dir.path(), {"--db", db, "sql",
+  Output r = testing::RunLineage(dir.path(), {"--db", db, "sql",
                                "SELECT count(*) FROM artifact WHERE declared=1 AND (key LIKE 'a/%' OR key LIKE 'b/%')",
                                "--format", "csv"});
   CHECK_THAT(r.out, Catch::Contains("30000"));

@@ -5,9 +5,6 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 #include <signal.h>
-#include <spawn.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,8 +23,6 @@
 #include "fetch/json_lines.h"
 #include "lineage/fetch.h"
 #include "test_support.h"
-
-extern char** environ;
 
 namespace lineage {
 namespace {
@@ -386,39 +381,6 @@ TEST_CASE("a truncated body is fetched again", "[fetch]") {
   }
 }
 
-// Runs the built binary with `env` added; returns its pid.
-pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> storage = {LINEAGE_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_storage = env;
-  std::vector<char*> envp;
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "HF_", 3) != 0) envp.push_back(*e);
-  }
-  for (auto& e : env_storage) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, LINEAGE_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST_CASE("a fetch killed mid-run resumes with no duplicate and no gap", "[fetch]") {
   TempDir dir;
   StandIn hub;
@@ -431,10 +393,10 @@ TEST_CASE("a fetch killed mid-run resumes with no duplicate and no gap", "[fetch
   std::string out = dir / "m.jsonl";
   std::vector<std::string> args = {"fetch", "--out", out, "--rate", "0", "--no-progress"};
   std::vector<std::string> env = {"HF_ENDPOINT=" + hub.url() + "/"};
-  pid_t pid = Spawn(args, env, dir / "err1.txt");
+  pid_t pid = testing::SpawnLineage(args, "", dir / "err1.txt", env);
   REQUIRE(hub.WaitBlocked());
   REQUIRE(::kill(pid, SIGKILL) == 0);
-  CHECK(Wait(pid) == 128 + SIGKILL);
+  CHECK(testing::WaitExit(pid) == 128 + SIGKILL);
   block = false;
   hub.Release();
   // Two whole pages landed and the checkpoint says so.
@@ -444,14 +406,14 @@ TEST_CASE("a fetch killed mid-run resumes with no duplicate and no gap", "[fetch
   CHECK(cp["records"] == 4);
   CHECK(cp["offset"] == static_cast<int64_t>(fs::file_size(out)));
   SECTION("resumed as it was left") {
-    CHECK(Wait(Spawn(args, env, dir / "err2.txt")) == 0);
+    CHECK(testing::WaitExit(testing::SpawnLineage(args, "", dir / "err2.txt", env)) == 0);
     CHECK(LineIds(out) == expected);
     CHECK(ReadFile(dir / "err2.txt").find("resuming") != std::string::npos);
   }
   SECTION("resumed after a kill that cut a line in half") {
     std::string partial = hub.models()[4].dump().substr(0, 50);
     std::ofstream(out, std::ios::app) << partial;
-    CHECK(Wait(Spawn(args, env, dir / "err2.txt")) == 0);
+    CHECK(testing::WaitExit(testing::SpawnLineage(args, "", dir / "err2.txt", env)) == 0);
     CHECK(LineIds(out) == expected);
   }
   CHECK_FALSE(fs::exists(CheckpointPath(out)));
@@ -469,9 +431,10 @@ TEST_CASE("the token goes out as Authorization: Bearer", "[fetch]") {
     for (const auto& s : hub.seen()) CHECK(s.authorization == "Bearer hf_option");
   }
   SECTION("from HF_TOKEN, with HF_ENDPOINT, in the command") {
-    pid_t pid = Spawn({"fetch", "--out", dir / "m.jsonl", "--rate", "0"},
-                      {"HF_ENDPOINT=" + hub.url(), "HF_TOKEN=hf_env"}, dir / "err.txt");
-    CHECK(Wait(pid) == 0);
+    pid_t pid = testing::SpawnLineage({"fetch", "--out", dir / "m.jsonl", "--rate", "0"}, "",
+                                      dir / "err.txt",
+                                      {"HF_ENDPOINT=" + hub.url(), "HF_TOKEN=hf_env"});
+    CHECK(testing::WaitExit(pid) == 0);
     REQUIRE(hub.requests() == 3);
     for (const auto& s : hub.seen()) CHECK(s.authorization == "Bearer hf_env");
   }

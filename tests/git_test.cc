@@ -22,6 +22,7 @@
 
 #include "lineage/ingest.h"
 #include "lineage/store.h"
+#include "test_support.h"
 
 namespace lineage {
 namespace {
@@ -783,6 +784,155 @@ TEST_CASE("lineage history and chain --as-of on the command line", "[git]") {
     REQUIRE(RunLineage(tmp, "chain x/y --as-of 2023-04-01 --format csv", &out, &err) == 0);
     CHECK(err.find("x/y: no repository history ingested; current edges used") != std::string::npos);
     CHECK(out.find("meta/base-b") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Regression (issue 14): an out-of-range number in a repository's config.json
+// aborted the whole ingest (an uncaught nlohmann out_of_range), and JSON
+// nested 100,000 deep could overflow the stack; one such repository in a
+// folder of several lost them all.
+TEST_CASE("Hostile config.json and adapter_config.json are diagnostics naming the file; the "
+          "other repositories land", "[git]") {
+  TempFolder tmp;
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  struct Hostile {
+    const char* name;
+    const char* file;
+    std::string text;
+    const char* says;
+  };
+  std::vector<Hostile> hostile = {
+      {"overflow", "config.json", "{\n  \"_name_or_path\": \"acme/base\",\n  \"hidden_size\": 1e999\n}\n",
+       "number overflow"},
+      {"negative", "adapter_config.json",
+       "{\"base_model_name_or_path\": \"acme/base\",\n\"r\": -1e400}", "number overflow"},
+      {"deepconfig", "config.json", "{\"_name_or_path\": \"acme/base\", \"x\": " + deep + "}",
+       "nested deeper than 512"},
+      {"deepadapter", "adapter_config.json", "{\"base_model_name_or_path\": " + deep + "}",
+       "nested deeper than 512"},
+      {"toplist", "config.json", deep, "expected a JSON object"},
+  };
+  for (const Hostile& h : hostile) {
+    RepoBuilder b(tmp / (std::string("hub/evil/") + h.name), false);
+    b.Set("README.md", Card("base_model: meta/base-a\n")).Set(h.file, h.text);
+    b.Commit("2024-03-01", "mallory");
+  }
+  for (const char* name : {"good-1", "good-2", "good-3"}) {
+    RepoBuilder b(tmp / (std::string("hub/fine/") + name), false);
+    b.Set("README.md", Card("base_model: meta/base-b\n"))
+        .Set("config.json", "{\"_name_or_path\": \"acme/base\", \"hidden_size\": 4096}");
+    b.Commit("2024-03-02", "olga");
+  }
+  auto store = OpenStore(tmp / "s.db");
+  IngestPaths(*store, {tmp / "hub"});
+
+  auto json = DiagnosticsWith(*store, "json");
+  REQUIRE(json.size() == hostile.size());
+  for (const Hostile& h : hostile) {
+    INFO(h.name);
+    auto it = std::find_if(json.begin(), json.end(), [&](const Diagnostic& d) {
+      return EndsWith(d.source, std::string("evil/") + h.name + "/" + h.file);
+    });
+    REQUIRE(it != json.end());
+    CHECK_THAT(it->message, Catch::Contains(h.says));
+    CHECK(it->severity == std::string("error"));
+    // The hostile repository's card still lands.
+    CHECK(EdgeTo(store->ParentEdges(std::string("evil/") + h.name), "meta/base-a") != nullptr);
+  }
+  CHECK(json[0].line >= 1);
+  for (const char* name : {"good-1", "good-2", "good-3"}) {
+    auto parents = store->ParentEdges(std::string("fine/") + name);
+    CHECK(EdgeTo(parents, "meta/base-b") != nullptr);
+    CHECK(EdgeTo(parents, "acme/base") != nullptr);
+  }
+}
+
+// Regression (issue 14): a nested config.json cost ~37 times its size in
+// memory (nlohmann's document holds each token in a 16-byte value plus its
+// container). The reader now keeps only the top-level members it uses.
+TEST_CASE("A large nested config.json costs a small multiple of its size in memory", "[git]") {
+  TempFolder tmp;
+  auto repo = [&](const std::string& name, const std::string& config) {
+    RepoBuilder b(tmp / ("hub/" + name), false);
+    b.Set("README.md", Card("base_model: meta/base-a\n")).Set("config.json", config);
+    b.Commit("2024-03-01", "olga");
+  };
+  std::string small = "{\"_name_or_path\": \"acme/base\", \"hidden_size\": 4096}";
+  std::string big = "{\"_name_or_path\": \"acme/base\", \"hidden_size\": 4096, \"layers\": [";
+  const size_t kTarget = size_t{24} << 20;
+  while (big.size() < kTarget) big += "{\"a\":[1,[2,[3]],{\"b\":[[4],[5]]}]},";
+  big += "{}]}";
+  repo("small/model", small);
+  repo("big/model", big);
+  auto peak_kb = [&](const std::string& path, const std::string& db) {
+    long kb = 0;
+    pid_t pid = testing::SpawnLineage({"--db", db, "ingest", path, "--no-progress",
+                                       "--max-document-size", "67108864"},
+                                      tmp / "out",
+                                      tmp / "err", {"ASAN_OPTIONS=quarantine_size_mb=0"});
+    INFO(testing::ReadFile(tmp / "err"));
+    REQUIRE(testing::WaitExit(pid, &kb) == 0);
+    return kb;
+  };
+  long base = peak_kb(tmp / "hub/small/model", tmp / "small.db");
+  long nested = peak_kb(tmp / "hub/big/model", tmp / "big.db");
+  long growth_kb = nested - base;
+  INFO("config " << big.size() / 1024 << " KiB; peak RSS " << base << " KiB small, " << nested
+                 << " KiB big");
+  // Reading the blob and its copies cost a few times its size; a parsed
+  // document would cost some 37 times.
+  CHECK(growth_kb < static_cast<long>(big.size() / 1024) * 10);
+  auto store = OpenStore(tmp / "big.db");
+  CHECK(EdgeTo(store->ParentEdges("big/model"), "acme/base") != nullptr);
+}
+
+// `ingest --max-document-size`: a repository's README.md or config.json past
+// the limit is not read; a diagnostic names it and the rest of the
+// repository, and the other repositories, land.
+TEST_CASE("Repository files over the size limit are diagnostics naming them", "[git]") {
+  TempFolder tmp;
+  std::string padding(4000, 'x');
+  {
+    RepoBuilder b(tmp / "hub/big/card", false);
+    b.Set("README.md", Card("base_model: meta/base-a\n") + padding)
+        .Set("config.json", "{\"_name_or_path\": \"acme/base\"}");
+    b.Commit("2024-03-01", "olga");
+  }
+  {
+    RepoBuilder b(tmp / "hub/big/config", false);
+    b.Set("README.md", Card("base_model: meta/base-a\n"))
+        .Set("config.json", "{\"_name_or_path\": \"acme/base\", \"pad\": \"" + padding + "\"}");
+    b.Commit("2024-03-01", "olga");
+  }
+  auto store = OpenStore(tmp / "s.db");
+  IngestOptions limited;
+  limited.max_document_size = 2000;
+  IngestPaths(*store, {tmp / "hub"}, limited);
+  auto large = DiagnosticsWith(*store, "too_large");
+  REQUIRE(large.size() == 2);
+  std::set<std::string> files;
+  for (const auto& d : large) {
+    files.insert(d.source.substr(d.source.find("hub/") + 4));
+    CHECK_THAT(d.message, Catch::Contains("over the limit of 2000") &&
+                              Catch::Contains("--max-document-size"));
+  }
+  CHECK(files == std::set<std::string>{"big/card/README.md", "big/config/config.json"});
+  CHECK(EdgeTo(store->ParentEdges("big/card"), "meta/base-a") == nullptr);
+  CHECK(EdgeTo(store->ParentEdges("big/card"), "acme/base") != nullptr);
+  CHECK(EdgeTo(store->ParentEdges("big/config"), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(store->ParentEdges("big/config"), "acme/base") == nullptr);
+
+  SECTION("a higher limit reads them on the next ingest") {
+    IngestPaths(*store, {tmp / "hub"});
+    CHECK(DiagnosticsWith(*store, "too_large").empty());
+    CHECK(EdgeTo(store->ParentEdges("big/card"), "meta/base-a") != nullptr);
+    CHECK(EdgeTo(store->ParentEdges("big/config"), "acme/base") != nullptr);
   }
 }
 

@@ -4,6 +4,7 @@
 #define LINEAGE_TESTS_TEST_SUPPORT_H_
 
 #include <stdlib.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <fstream>
@@ -139,6 +140,34 @@ inline std::vector<std::string> NodeIds(const Subgraph& g) {
 inline bool Contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
+
+// --- Running the built binary (test_support.cc) ----------------------------------
+// Each runs LINEAGE_BINARY without a shell, stdin from /dev/null, with the
+// test's environment minus LINEAGE_DB and HF_* (so only --db names the store
+// and no test reaches the Hub), plus `env` ("NAME=value" entries).
+
+// Starts `lineage ARGS...` with stdout to `out_path` (empty: inherited) and
+// stderr to `err_path`; returns its pid. Fails the test when it cannot start.
+pid_t SpawnLineage(const std::vector<std::string>& args, const std::string& out_path,
+                   const std::string& err_path, const std::vector<std::string>& env = {});
+
+// Waits for `pid`: its exit status, or 128 + the signal that ended it. Sets
+// `peak_rss_kb`, when given, to the most memory the process held (ru_maxrss).
+int WaitExit(pid_t pid, long* peak_rss_kb = nullptr);
+
+// Runs `argv` (argv[0] found on PATH) to the end, stdout to `out_path` and
+// stderr to /dev/null: its exit status, or -1 when it cannot start.
+int RunProgram(const std::vector<std::string>& argv, const std::string& out_path);
+
+struct Output {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `lineage ARGS...` to the end, its stdout and stderr kept in files under
+// `scratch` and read back.
+Output RunLineage(const std::string& scratch, const std::vector<std::string>& args,
+                  const std::vector<std::string>& env = {});
 
 }  // namespace lineage::testing
 

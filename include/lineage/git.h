@@ -46,6 +46,9 @@ struct GitReadOptions {
   // The repository's id. Empty: from a Hub remote URL
   // (https://huggingface.co/ORG/NAME), else from the folder layout ORG/NAME.
   std::string id;
+  // README.md, config.json and adapter_config.json larger than this are not
+  // read (a diagnostic names each); kDefaultMaxDocumentSize in lineage/ingest.h.
+  int64_t max_document_size = int64_t{16} << 20;
 };
 
 // One repository read at one revision.

@@ -88,6 +88,12 @@ Result<InputKind> ParseInputKind(std::string_view name);
 Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadBlocsFile(
     const std::string& path);
 
+// The largest input document read: a card, a repository's README.md,
+// config.json or adapter_config.json, one record of a Hub dump in JSON lines.
+// A larger one is not read; it becomes an error diagnostic naming the file
+// (and line), and the documents around it still land.
+inline constexpr int64_t kDefaultMaxDocumentSize = int64_t{16} << 20;
+
 struct IngestOptions {
   InputKind as = InputKind::kAuto;
   std::string id;          // for a single card or a single git repository
@@ -95,6 +101,7 @@ struct IngestOptions {
   bool progress = false;   // show progress on the stream (a terminal)
   int threads = 0;         // parser threads; 0 = hardware concurrency
   bool infer = true;       // run inference (lineage/infer.h) after the run
+  int64_t max_document_size = kDefaultMaxDocumentSize;  // bytes; `ingest --max-document-size`
 };
 
 struct IngestSummary {

@@ -63,6 +63,7 @@ struct Options {
   bool mark_licenses = false;
   int threads = 0;
   std::string rev;    // ingest: git revision
+  int64_t max_document_size = kDefaultMaxDocumentSize;  // ingest: bytes per document
   std::string as_of;  // chain: the date to answer for
   bool findings = false;
   double sql_timeout = 30;       // sql: seconds before a query is stopped
@@ -286,6 +287,10 @@ void SetupIngest(CLI::App* app, Options& o) {
   app->add_flag("--no-dataset", o.no_dataset,
                 "a new store without the embedded dataset (real model records, curated edges): "
                 "only what you ingest, over the reference tables");
+  app->add_option("--max-document-size", o.max_document_size,
+                  "read no card, repository config or dump record larger than BYTES "
+                  "(default 16777216)")
+      ->check(CLI::PositiveNumber);
 }
 
 int RunIngest(Options& o, Io& io) {
@@ -300,6 +305,7 @@ int RunIngest(Options& o, Io& io) {
   opts.id = o.id;
   opts.rev = o.rev;
   opts.threads = o.threads;
+  opts.max_document_size = o.max_document_size;
   opts.progress = !o.no_progress && ::isatty(STDERR_FILENO);
   auto summary = Ingest(**store, o.paths, opts, io.err);
   if (!summary.ok()) return Fail(io, summary.status());

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <map>
 
@@ -143,11 +144,18 @@ class GitIngest {
     }
     std::string key = IdKey(*id);
     auto [seen, added] = read_.emplace(key, path);
-    if (added && store_.DocumentUnchanged("git:" + key, git::SnapshotHash(commit->id, *id, path))) {
+    if (added && store_.DocumentUnchanged("git:" + key, git::SnapshotHash(commit->id, *id, path,
+                                                                          options_.max_document_size))) {
       ++counts_.unchanged;
       return Status::Ok();
     }
-    RepoSnapshot snap = git::ReadOpened(**repo, path, *commit, *id, how);
+    RepoSnapshot snap;
+    try {
+      snap = git::ReadOpened(**repo, path, *commit, *id, how, options_.max_document_size);
+    } catch (const std::exception& e) {
+      // A last guard: whatever one repository holds, the others still land.
+      return fail("git_read", std::string("cannot read the repository: ") + e.what());
+    }
     if (!added) {
       snap.facts.diagnostics.push_back(Diagnostic{path, 0, "warning", "duplicate_repository",
                                                   "this is also the repository of '" + *id +

@@ -57,12 +57,16 @@ std::string HashHex(std::string_view data);
 // --- Reading (reader.cc) -------------------------------------------------------------
 // Reads an opened repository at `commit` (already resolved and read), with the
 // id already chosen. Never fails: problems are diagnostics in the result.
+// Metadata files larger than `max_size` bytes are not read: at the commit
+// read each is an error diagnostic, in the history a skipped state.
 RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitInfo& commit,
-                        const std::string& id, const std::string& id_source);
+                        const std::string& id, const std::string& id_source, int64_t max_size);
 
 // The content hash of a repository document: the same commit, id and path
-// read by the same version of this reader give the same facts.
-std::string SnapshotHash(const std::string& commit, const std::string& id, const std::string& path);
+// read by the same version of this reader, under the same size limit, give
+// the same facts.
+std::string SnapshotHash(const std::string& commit, const std::string& id, const std::string& path,
+                         int64_t max_size);
 
 // The id of the repository at `path`: `explicit_id`, else a Hub remote, else
 // the folder layout. Sets `how` to "--id", "remote URL" or "folder ORG/NAME".

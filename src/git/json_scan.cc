@@ -1,11 +1,15 @@
-// config.json and adapter_config.json through nlohmann_json. The library
-// parses; this file only finds the line of each top-level value for
-// `file:line` evidence, which a parsed document does not keep.
+// config.json and adapter_config.json through nlohmann_json's SAX parser: the
+// library tokenizes, this file keeps only the top-level strings and arrays of
+// strings (a repository's config can nest thousands of levels and megabytes
+// that no fact needs, and a parsed document would cost ~40 bytes a token),
+// and finds the line of each top-level member for `file:line` evidence.
 #include "git/json_scan.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstring>
+
+#include "ingest/util.h"
 
 namespace lineage::git_json {
 
@@ -46,70 +50,212 @@ std::string WithoutNonFinite(std::string_view text) {
   return out;
 }
 
-// The 1-based line where the top-level member `key` is written: the first
-// line holding `"key"` followed by a colon.
-int LineOfKey(std::string_view text, const std::string& key) {
-  std::string quoted = json(key).dump();
-  size_t pos = 0;
-  while ((pos = text.find(quoted, pos)) != std::string_view::npos) {
-    size_t after = pos + quoted.size();
-    while (after < text.size() && (text[after] == ' ' || text[after] == '\t' ||
-                                   text[after] == '\r' || text[after] == '\n')) {
-      ++after;
+int LineAt(std::string_view text, size_t offset) {
+  int line = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) line += text[i] == '\n';
+  return line;
+}
+
+// The 1-based line of every top-level member's key, in one pass: a string at
+// depth 1 of the outer object followed by a colon. A repeated key keeps the
+// line of its last occurrence, as its value does.
+std::map<std::string, int> TopLevelKeyLines(std::string_view text) {
+  std::map<std::string, int> lines;
+  int depth = 0, line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      size_t start = i;
+      bool escaped = false;
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\n') ++line;
+        if (text[i] == '\\') {
+          escaped = true;
+          ++i;
+        } else if (text[i] == '"') {
+          break;
+        }
+      }
+      if (depth != 1 || i >= text.size()) continue;
+      size_t after = i + 1;
+      while (after < text.size() && std::strchr(" \t\r\n", text[after]) != nullptr) ++after;
+      if (after >= text.size() || text[after] != ':') continue;
+      std::string_view token = text.substr(start, i + 1 - start);
+      std::string key(token.substr(1, token.size() - 2));
+      if (escaped) {
+        json decoded = json::parse(token.begin(), token.end(), nullptr, false);
+        if (!decoded.is_string()) continue;
+        key = decoded.get<std::string>();
+      }
+      lines[key] = line;
     }
-    if (after < text.size() && text[after] == ':') {
-      int line = 1;
-      for (size_t i = 0; i < pos; ++i) line += text[i] == '\n';
-      return line;
+  }
+  return lines;
+}
+
+// The offset of the bracket that opens one level more than kMaxJsonDepth.
+size_t TooDeepOffset(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > ingest_util::kMaxJsonDepth) return i;
+    } else if (c == '}' || c == ']') {
+      --depth;
     }
-    pos = after;
   }
   return 0;
 }
 
+// Keeps the top-level members of one object; stops at the first error.
+class TopLevel {
+ public:
+  explicit TopLevel(Object* out) : out_(out) {}
+
+  bool null() { return Scalar(); }
+  bool boolean(bool) { return Scalar(); }
+  bool number_integer(json::number_integer_t) { return Scalar(); }
+  bool number_unsigned(json::number_unsigned_t) { return Scalar(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return Scalar(); }
+  bool binary(json::binary_t&) { return Scalar(); }
+  bool string(json::string_t& s) {
+    if (depth_ == 0) return NotObject();
+    if (depth_ == 1) {
+      Member m;
+      m.kind = Member::Kind::kString;
+      m.text = std::move(s);
+      Put(std::move(m));
+    } else if (depth_ == 2 && in_array_ && all_strings_) {
+      array_.items.push_back(std::move(s));
+    }
+    return true;
+  }
+  bool start_object(std::size_t) {
+    if (depth_ == 1) Put(Member{});
+    if (depth_ == 2) all_strings_ = false;
+    return Deeper();
+  }
+  bool start_array(std::size_t) {
+    if (depth_ == 0) return NotObject();
+    if (depth_ == 1) {
+      in_array_ = true;
+      all_strings_ = true;
+      array_ = Member{};
+    }
+    if (depth_ == 2) all_strings_ = false;
+    return Deeper();
+  }
+  bool key(json::string_t& k) {
+    if (depth_ == 1) key_ = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    --depth_;
+    return true;
+  }
+  bool end_array() {
+    if (--depth_ == 1) {
+      in_array_ = false;
+      if (all_strings_ && !array_.items.empty()) {
+        array_.kind = Member::Kind::kStringArray;
+      } else {
+        array_.items.clear();
+      }
+      Put(std::move(array_));
+      array_ = Member{};
+    }
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    error_offset_ = position > 0 ? position - 1 : 0;
+    syntax_ = true;
+    std::string what = e.what();
+    size_t at = what.find("syntax error");
+    if (at == std::string::npos) at = what.find("] ");
+    error_ = at == std::string::npos ? what : what.substr(what[at] == ']' ? at + 2 : at);
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+  size_t error_offset() const { return error_offset_; }
+  bool syntax_error() const { return syntax_; }
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool Scalar() {
+    if (depth_ == 0) return NotObject();
+    if (depth_ == 1) Put(Member{});
+    if (depth_ == 2) all_strings_ = false;
+    return true;
+  }
+  bool NotObject() {
+    error_ = "expected a JSON object";
+    return false;
+  }
+  bool Deeper() {
+    if (++depth_ > ingest_util::kMaxJsonDepth) {
+      too_deep_ = true;
+      error_ = "nested deeper than " + std::to_string(ingest_util::kMaxJsonDepth) + " levels";
+      return false;
+    }
+    return true;
+  }
+  void Put(Member m) { out_->members[key_] = std::move(m); }
+
+  Object* out_;
+  int depth_ = 0;
+  std::string key_;
+  bool in_array_ = false, all_strings_ = false;
+  Member array_;
+  std::string error_;
+  size_t error_offset_ = 0;
+  bool syntax_ = false, too_deep_ = false;
+};
+
 }  // namespace
 
 bool ParseObject(std::string_view text, Object* out, std::string* error, int* line) {
-  json doc = json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded()) doc = json::parse(WithoutNonFinite(text), nullptr, false);
-  if (doc.is_discarded()) {
-    try {
-      (void)json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-      size_t upto = std::min<size_t>(e.byte, text.size());
-      int l = 1;
-      for (size_t i = 0; i + 1 < upto; ++i) l += text[i] == '\n';
-      *line = l;
-      std::string what = e.what();
-      size_t at = what.find("syntax error");
-      *error = at == std::string::npos ? what : what.substr(at);
-      return false;
+  Object first;
+  TopLevel reader(&first);
+  bool ok = json::sax_parse(text.begin(), text.end(), &reader);
+  if (!ok && reader.syntax_error() &&
+      (text.find("NaN") != std::string_view::npos ||
+       text.find("Infinity") != std::string_view::npos)) {
+    // Perhaps only NaN or Infinity: read again without them (same lines).
+    std::string finite = WithoutNonFinite(text);
+    Object second;
+    TopLevel again(&second);
+    if (json::sax_parse(finite.begin(), finite.end(), &again)) {
+      first = std::move(second);
+      ok = true;
     }
-    *error = "not valid JSON";
-    *line = 1;
+  }
+  if (!ok) {
+    *error = reader.error().empty() ? "not valid JSON" : reader.error();
+    *line = LineAt(text, reader.too_deep() ? TooDeepOffset(text) : reader.error_offset());
     return false;
   }
-  if (!doc.is_object()) {
-    *error = "expected a JSON object";
-    *line = 1;
-    return false;
+  std::map<std::string, int> lines = TopLevelKeyLines(text);
+  for (auto& [key, member] : first.members) {
+    auto it = lines.find(key);
+    member.line = it == lines.end() ? 0 : it->second;
   }
-  for (const auto& [key, value] : doc.items()) {
-    Member m;
-    m.line = LineOfKey(text, key);
-    if (value.is_string()) {
-      m.kind = Member::Kind::kString;
-      m.text = value.get<std::string>();
-    } else if (value.is_array() && !value.empty()) {
-      bool all_strings = true;
-      for (const auto& item : value) all_strings = all_strings && item.is_string();
-      if (all_strings) {
-        m.kind = Member::Kind::kStringArray;
-        for (const auto& item : value) m.items.push_back(item.get<std::string>());
-      }
-    }
-    out->members[key] = std::move(m);
-  }
+  out->members = std::move(first.members);
   return true;
 }
 

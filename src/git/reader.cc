@@ -7,6 +7,7 @@
 
 #include "git/internal.h"
 #include "lineage/infer.h"
+#include "lineage/ingest.h"
 
 namespace lineage {
 
@@ -30,8 +31,13 @@ Diagnostic Diag(const std::string& source, int line, const char* severity, const
 
 // The metadata files of one commit. Returns false when one that exists cannot
 // be read; `error` then names it.
-bool ReadMetaFiles(const Repo& repo, const CommitInfo& c, const std::string& path, MetaInput* in,
-                   std::array<std::string, 3>* blobs, std::string* error) {
+std::string TooLarge(int64_t size, int64_t cap) {
+  return std::to_string(size) + " bytes, over the limit of " + std::to_string(cap) +
+         " per document; not read (raise it with ingest --max-document-size BYTES)";
+}
+
+bool ReadMetaFiles(const Repo& repo, const CommitInfo& c, const std::string& path, int64_t max_size,
+                   MetaInput* in, std::array<std::string, 3>* blobs, std::string* error) {
   std::optional<std::string>* slots[] = {&in->readme, &in->config, &in->adapter};
   for (int i = 0; i < 3; ++i) {
     auto blob = repo.BlobAt(c.tree, kMetaFiles[i]);
@@ -41,6 +47,11 @@ bool ReadMetaFiles(const Repo& repo, const CommitInfo& c, const std::string& pat
     }
     (*blobs)[i] = *blob;
     if (blob->empty()) continue;
+    auto size = repo.BlobSize(*blob);
+    if (size.ok() && *size > max_size) {
+      *error = path + "/" + kMetaFiles[i] + ": " + TooLarge(*size, max_size);
+      return false;
+    }
     auto text = repo.ReadBlob(*blob);
     if (!text.ok()) {
       *error = path + "/" + kMetaFiles[i] + ": " + text.status().message();
@@ -63,7 +74,7 @@ bool IsLicenseFile(const std::string& file) {
 // The files at the commit read: metadata facts, LFS pointers of weight files,
 // LICENSE files. Problems become diagnostics; the rest is still read.
 Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, const std::string& id,
-              std::vector<LfsObject>* lfs) {
+              int64_t max_size, std::vector<LfsObject>* lfs) {
   MetaInput in;
   in.id = id;
   in.repo_path = path;
@@ -79,6 +90,11 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, co
       continue;
     }
     if (blob->empty()) continue;
+    auto size = repo.BlobSize(*blob);
+    if (size.ok() && *size > max_size) {
+      diags.push_back(Diag(source, 0, "error", "too_large", TooLarge(*size, max_size)));
+      continue;
+    }
     auto text = repo.ReadBlob(*blob);
     if (!text.ok()) {
       diags.push_back(Diag(source, 0, "error", "git_object",
@@ -223,15 +239,16 @@ std::vector<CommitInfo> FirstParentChain(const Repo& repo, const CommitInfo& hea
 
 }  // namespace
 
-std::string SnapshotHash(const std::string& commit, const std::string& id,
-                         const std::string& path) {
+std::string SnapshotHash(const std::string& commit, const std::string& id, const std::string& path,
+                         int64_t max_size) {
   // Bump the version when what is read from a commit changes, so re-ingesting
   // the same commit picks up the new facts.
-  return HashHex("git-v1\n" + commit + "\n" + id + "\n" + path);
+  std::string limit = max_size == kDefaultMaxDocumentSize ? "" : "\nmax " + std::to_string(max_size);
+  return HashHex("git-v1\n" + commit + "\n" + id + "\n" + path + limit);
 }
 
 RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitInfo& commit,
-                        const std::string& id, const std::string& id_source) {
+                        const std::string& id, const std::string& id_source, int64_t max_size) {
   RepoSnapshot snap;
   snap.path = path;
   snap.id = id;
@@ -248,7 +265,7 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
   rec.commit = commit.id;
   rec.commit_date = commit.date;
 
-  Meta head = ReadHead(repo, path, commit, id, &rec.lfs);
+  Meta head = ReadHead(repo, path, commit, id, max_size, &rec.lfs);
   std::vector<Diagnostic> history_diags;
   std::vector<CommitInfo> chain =
       FirstParentChain(repo, commit, path, &rec.history_complete, &history_diags);
@@ -267,7 +284,7 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
     in.commit = c.id;
     std::array<std::string, 3> blobs;
     std::string error;
-    if (!ReadMetaFiles(repo, c, path, &in, &blobs, &error)) {
+    if (!ReadMetaFiles(repo, c, path, max_size, &in, &blobs, &error)) {
       // An unreadable state is skipped rather than read as "files removed".
       if (unreadable++ == 0) first_error = "commit " + Short(c.id) + ": " + error;
       continue;
@@ -295,7 +312,7 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
   DocumentFacts& facts = snap.facts;
   facts = std::move(head.facts);
   facts.origin = rec.origin;
-  facts.content_hash = SnapshotHash(commit.id, id, path);
+  facts.content_hash = SnapshotHash(commit.id, id, path, max_size);
   if (facts.artifact) {
     // A dataset repository (its remote is huggingface.co/datasets/ORG/NAME).
     if (IdKey(id).rfind("datasets/", 0) == 0) {
@@ -328,7 +345,7 @@ Result<RepoSnapshot> ReadRepository(const std::string& path, const GitReadOption
   std::string how;
   auto id = git::ChooseId(**repo, path, options.id, &how);
   if (!id.ok()) return id.status();
-  return git::ReadOpened(**repo, path, *commit, *id, how);
+  return git::ReadOpened(**repo, path, *commit, *id, how, options.max_document_size);
 }
 
 }  // namespace lineage

@@ -165,6 +165,18 @@ bool FastParseFrontMatter(std::string_view yaml, int first_line, const std::stri
   for (size_t cr = yaml.find('\r'); cr != std::string_view::npos; cr = yaml.find('\r', cr + 1)) {
     if (cr + 1 >= yaml.size() || yaml[cr + 1] != '\n') return false;
   }
+  // yaml-cpp refuses a tab in a line's indentation after some values and not
+  // after others ("illegal tab when looking for indentation"), a tab-only line
+  // included; and it keeps a vertical tab or form feed that ends a value,
+  // which Trim drops. Leave such text to it (found by fuzz_card).
+  if (yaml.find_first_of("\v\f") != std::string_view::npos) return false;
+  for (size_t at = 0; at < yaml.size();) {
+    size_t first = yaml.find_first_not_of(' ', at);
+    if (first != std::string_view::npos && yaml[first] == '\t') return false;
+    size_t nl = yaml.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
   std::vector<std::string_view> lines;
   size_t pos = 0;
   while (pos <= yaml.size()) {

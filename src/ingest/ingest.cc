@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <set>
 #include <ostream>
 #include <thread>
@@ -106,10 +107,24 @@ bool ReadSmallFile(const std::string& path, std::string* out) {
 }
 
 // Facts of one card; `present` is false when the folder has no README.md.
-DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
+std::string SizeCapMessage(int64_t size, int64_t cap) {
+  return std::to_string(size) + " bytes, over the limit of " + std::to_string(cap) +
+         " per document; not read (raise it with ingest --max-document-size BYTES)";
+}
+
+DocumentFacts ParseCardFile(const CardFile& card, int64_t max_size, bool* present = nullptr) {
   std::string text;
   DocumentFacts facts;
   if (present) *present = true;
+  struct stat st;
+  if (::stat(card.path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > max_size) {
+    // The hash names the size and the limit, so raising the limit reads it.
+    facts.origin = "card:" + IdKey(card.id);
+    facts.content_hash = "oversize:" + std::to_string(st.st_size) + ":" + std::to_string(max_size);
+    facts.diagnostics.push_back(
+        {card.path, 0, "error", "too_large", "card is " + SizeCapMessage(st.st_size, max_size)});
+    return facts;
+  }
   if (!ReadSmallFile(card.path, &text)) {
     if (errno == ENOENT && present) {
       *present = false;
@@ -146,6 +161,37 @@ DocumentFacts ParseCardFile(const CardFile& card, bool* present = nullptr) {
   hash.Update(card.id);
   facts.content_hash = hash.Hex();
   return facts;
+}
+
+// A JSON-lines dump with every line longer than `cap` emptied (so the other
+// records keep their line numbers), each one reported in `diags`. Returns
+// nullptr, copying nothing, when no line is too long or the dump is a JSON
+// array (whose records the dump reader splits).
+std::unique_ptr<std::string> WithoutOversizeLines(const std::string& path, const std::string& text,
+                                                  int64_t cap, std::vector<Diagnostic>* diags) {
+  size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (first == std::string::npos || text[first] == '[') return nullptr;
+  std::unique_ptr<std::string> out;
+  size_t pos = 0, kept = 0;
+  int line = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    ++line;
+    if (static_cast<int64_t>(eol - pos) > cap) {
+      if (!out) {
+        out = std::make_unique<std::string>();
+        out->reserve(text.size());
+      }
+      out->append(text, kept, pos - kept);
+      kept = eol;
+      diags->push_back({path, line, "error", "too_large",
+                        "record is " + SizeCapMessage(static_cast<int64_t>(eol - pos), cap)});
+    }
+    pos = eol + 1;
+  }
+  if (out) out->append(text, kept, std::string::npos);
+  return out;
 }
 
 // True when `path` is a git repository or holds some within two levels. A
@@ -214,7 +260,8 @@ class Runner {
     unsigned threads = options_.threads > 0 ? options_.threads
                                              : std::max(1u, std::thread::hardware_concurrency());
     constexpr size_t kBatch = 2048;
-    auto parse_batch = [&cards, threads](size_t begin) {
+    int64_t max_size = options_.max_document_size;
+    auto parse_batch = [&cards, threads, max_size](size_t begin) {
       size_t end = std::min(cards.size(), begin + kBatch);
       std::vector<DocumentFacts> out(end - begin);
       std::vector<std::thread> pool;
@@ -223,7 +270,7 @@ class Runner {
         pool.emplace_back([&, t] {
           for (size_t i = begin + t; i < end; i += n) {
             bool present = true;
-            out[i - begin] = ParseCardFile(cards[i], &present);
+            out[i - begin] = ParseCardFile(cards[i], max_size, &present);
             if (!present) out[i - begin].origin.clear();
           }
         });
@@ -267,7 +314,7 @@ class Runner {
       return Status::InvalidInput(path + ": a single card needs --id NAMESPACE/NAME" +
                                   (id.empty() ? "" : " ('" + id + "' is not one)"));
     }
-    return Apply(ParseCardFile({path, ref->id}));
+    return Apply(ParseCardFile({path, ref->id}, options_.max_document_size));
   }
 
   Status File(const std::string& path, InputKind kind) {
@@ -328,6 +375,10 @@ class Runner {
   Status Text(const std::string& path, const std::string& canonical, const std::string& origin,
               const std::string& raw, InputKind kind) {
     std::string hash = ingest_util::HashHex(raw);
+    // A dump read under another size limit may hold other records.
+    if (kind == InputKind::kHub && options_.max_document_size != kDefaultMaxDocumentSize) {
+      hash += ":max" + std::to_string(options_.max_document_size);
+    }
     if (store_.DocumentUnchanged(origin, hash)) {
       ++skipped_files_;
       return Status::Ok();
@@ -362,7 +413,8 @@ class Runner {
           f.origin += tag;
           sink(std::move(f));
         };
-        readers::ReadHubDump(path, text, owned, &diags);
+        auto capped = WithoutOversizeLines(path, text, options_.max_document_size, &diags);
+        readers::ReadHubDump(path, capped ? *capped : text, owned, &diags);
         break;
       }
       case InputKind::kOrgs: readers::ReadOrganizations(store_, path, origin, text, &diags); break;
@@ -394,7 +446,8 @@ class Runner {
 
   // A git repository or a folder of them (lineage/git.h).
   Status Git(const std::string& path) {
-    auto counts = IngestGit(store_, path, GitReadOptions{options_.rev, options_.id});
+    auto counts = IngestGit(store_, path,
+                            GitReadOptions{options_.rev, options_.id, options_.max_document_size});
     if (!counts.ok()) return counts.status();
     skipped_files_ += counts->unchanged;
     return Status::Ok();

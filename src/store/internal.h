@@ -275,6 +275,10 @@ constexpr const char* kHistorySelect =
     "SELECT a.display, c.commit_id, c.date, c.author, c.file, c.field, c.old_value, "
     "c.new_value, c.finding FROM git_change c JOIN artifact a ON a.id = c.artifact ";
 
+// "file:" URI of `path` with the immutable flag (open.cc): how a store in a
+// folder the reader cannot write is opened.
+std::string ImmutableUri(const std::string& path);
+
 }  // namespace store_detail
 
 using namespace store_detail;  // NOLINT: private to src/store/

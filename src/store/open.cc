@@ -3,10 +3,9 @@
 
 namespace lineage {
 
-namespace {
+namespace store_detail {
 
-// "file:" URI of `path` with the immutable flag, percent-encoding what a URI
-// path cannot hold.
+// Percent-encodes what a URI path cannot hold.
 std::string ImmutableUri(const std::string& path) {
   std::string abs = std::filesystem::absolute(path).string();
   std::string uri = "file:";
@@ -23,7 +22,7 @@ std::string ImmutableUri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
-}  // namespace
+}  // namespace store_detail
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() {

@@ -53,8 +53,15 @@ Status Store::QueryEach(const std::string& sql, const QueryLimits& limits,
   if (truncated) *truncated = false;
   // A separate read-only connection: even a statement SQLite misjudges as
   // read-only cannot write through it.
+  // It opens the file as the store's own connection did: immutable when that
+  // one had to be (a folder the reader cannot write, where SQLite cannot
+  // create the WAL index and no writer can be at work).
+  const char* main_file = sqlite3_db_filename(impl_->db->getHandle(), "main");
+  bool immutable = main_file && sqlite3_uri_boolean(main_file, "immutable", 0);
+  std::string target = immutable ? ImmutableUri(impl_->path) : impl_->path;
+  int flags = SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0);
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(impl_->path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(target.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close(raw);
     return Status::IoError("cannot open store read-only: " + msg);

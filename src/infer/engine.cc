@@ -246,7 +246,9 @@ struct Inferer::Impl {
   }
 
   // What a name says of the model it is: size, variant, version, context.
-  Desc Describe(const std::string& lower, const NameTokens& t, int family) const {
+  // `hit_end`: where the family's match ends in `lower`, when the caller knows.
+  Desc Describe(const std::string& lower, const NameTokens& t, int family,
+                size_t hit_end = std::string::npos) const {
     Desc d;
     d.size = t.size;
     d.context = t.context;
@@ -257,7 +259,9 @@ struct Inferer::Impl {
       else d.special.push_back(v);
     }
     std::sort(d.special.begin(), d.special.end());
-    if (family >= 0) {
+    if (hit_end != std::string::npos) {
+      d.version = VersionAfter(lower, hit_end);
+    } else if (family >= 0) {
       for (const Hit& h : Match(lower)) {
         if (h.family == family) {
           d.version = VersionAfter(lower, h.pos + h.len);
@@ -316,10 +320,10 @@ struct Inferer::Impl {
   // one base agrees on size, variant, special variant (coder, math, vision),
   // the version after the family name, the context length and its "v0.x" tag.
   Pick PickBase(int family, const std::string& lower, const NameTokens& tokens,
-                const std::string& exclude_key) const {
+                const std::string& exclude_key, size_t hit_end = std::string::npos) const {
     Pick out;
     if (family < 0 || tokens.size.empty()) return out;
-    Desc d = Describe(lower, tokens, family);
+    Desc d = Describe(lower, tokens, family, hit_end);
     int best_score = -1, agreeing = 0, agreeing_base = -1;
     for (size_t i : families[family].bases) {
       const KnownBase& b = bases[i];
@@ -368,7 +372,7 @@ struct Inferer::Impl {
     for (char& c : dashed) {
       if (c == '_' || c == ' ') c = '-';
     }
-    Desc subject = Describe(lower, ReadNameTokens(lower), family);
+    Desc subject = Describe(lower, ReadNameTokens(lower), family, hit_end);
     std::vector<size_t> starts{0}, ends;
     for (size_t i = 0; i < dashed.size(); ++i) {
       if (dashed[i] == '-') {
@@ -584,7 +588,7 @@ struct Inferer::Impl {
       p.named = true;
       p.exact = named.exact && (!unsloth || IdKey(NamespaceOf(inside)) == "unsloth");
     } else {
-      Pick pick = PickBase(h.family, name, tokens, IdKey(s.id));
+      Pick pick = PickBase(h.family, name, tokens, IdKey(s.id), h.pos + h.len);
       if (pick.base >= 0) p.parent = bases[pick.base].id;
       p.exact = pick.exact && !unsloth;
     }
@@ -641,7 +645,7 @@ struct Inferer::Impl {
     piece.kind = kind;
     piece.p = p;
     piece.family = h.family;
-    Pick pick = PickBase(h.family, tail, tokens, self_key);
+    Pick pick = PickBase(h.family, tail, tokens, self_key, h.len);
     if (pick.base >= 0) piece.parent = bases[pick.base].id;
     piece.exact = pick.exact;
     piece.source = sig.source;

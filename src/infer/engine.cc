@@ -402,10 +402,13 @@ struct Inferer::Impl {
       bool whole = a == 0 && b == dashed.size();
       std::vector<std::string> cands;
       const std::string& pub = families[family].family.publisher;
+      // A name many uploaders hold is a common name, not one model: only a
+      // known base among them counts (and the check stays cheap).
+      bool crowded = it->second.size() > 8;
       for (const auto& id : it->second) {
         std::string key = IdKey(id);
         bool known = base_by_key.count(key) > 0;
-        if (key == self_key) continue;
+        if (key == self_key || (crowded && !known)) continue;
         if (!known && std::find(unseen.begin(), unseen.end(), key) != unseen.end()) continue;
         // The same name elsewhere is a sibling or a copy, not a parent; a
         // quantized upload is rarely fine-tuned from.

@@ -390,6 +390,28 @@ TEST_CASE("ComputeFlows breaks models down by the kinds of dependence on their p
   }
 }
 
+TEST_CASE("ComputeFlows counts a reused architecture apart from the weights", "[analysis]") {
+  World w;
+  WriteCard(w.cards(), "deepseek-ai/own-design", "---\nlicense: mit\n---\n");
+  WriteFile(w.path("data/arch_edges.csv"),
+            "child,parent,relation,source,note\n"
+            "deepseek-ai/own-design,meta-llama/Llama-3-8B,architecture,https://example.org/a,"
+            "same design new weights\n");
+  w.Ingest({w.cards(), w.orgs(), w.aliases(), w.blocs(), w.path("data/arch_edges.csv")});
+  FlowReport all = w.Flows("west", "cn");
+  std::map<std::string, int64_t> by_class;
+  for (const auto& row : all.by_class) by_class[row.key] = row.models;
+  CHECK(by_class["architecture"] == 1);
+  Strings models = Models(all);
+  REQUIRE(std::find(models.begin(), models.end(), "deepseek-ai/own-design") != models.end());
+  // Its path holds no weights edge, so the weights count leaves it out.
+  CHECK(by_class["weights"] == all.models - 1);
+  FlowOptions o;
+  o.filter = ClassFilter({RelationClass::kWeights});
+  Strings weights = Models(w.Flows("west", "cn", o));
+  CHECK(std::find(weights.begin(), weights.end(), "deepseek-ai/own-design") == weights.end());
+}
+
 TEST_CASE("ComputeTimeline counts weights derivatives unless told other classes", "[analysis]") {
   TempDir dir;
   std::string dump = dir / "hub.jsonl";

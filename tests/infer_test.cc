@@ -187,17 +187,68 @@ TEST_CASE("Hub dump records give config, parameter, GGUF and baseModels signals"
 TEST_CASE("each evidence kind proposes a parent from real-shaped input", "[infer]") {
   auto inf = MakeInferer();
   SECTION("name.pattern picks the exact base from family, size and variant") {
-    auto p = inf->Propose(Subject("hfl/chinese-llama-2-7b"));
-    REQUIRE_FALSE(p.empty());
-    CHECK(p[0].parent == "meta-llama/Llama-2-7b-hf");
-    CHECK_FALSE(p[0].family_level);
-    CHECK(HasKind(p[0], "name.pattern"));
     auto q = inf->Propose(Subject("someone/Qwen2.5-7B-Instruct-abliterated"));
     REQUIRE_FALSE(q.empty());
     CHECK(q[0].parent == "Qwen/Qwen2.5-7B-Instruct");
+    CHECK_FALSE(q[0].family_level);
+    CHECK(HasKind(q[0], "name.pattern"));
+    auto base = inf->Propose(Subject("someone/Meta-Llama-3-8B-base-zh"));
+    REQUIRE_FALSE(base.empty());
+    CHECK(base[0].parent == "meta-llama/Meta-Llama-3-8B");
+    CHECK_FALSE(base[0].family_level);
     auto chat = inf->Propose(Subject("shenzhi-wang/Llama3-8B-Chinese-Chat"));
     REQUIRE_FALSE(chat.empty());
     CHECK(chat[0].parent == "meta-llama/Meta-Llama-3-8B-Instruct");
+  }
+  SECTION("a name that leaves the variant unsaid gives the closest base, family-level") {
+    auto p = inf->Propose(Subject("hfl/chinese-llama-2-7b"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "meta-llama/Llama-2-7b-hf");
+    CHECK(p[0].family_level);
+    CHECK(testing::Contains(p[0].evidence[0].detail, "closest known base"));
+    // "sft" says how this model was tuned, not which base it started from.
+    auto sft = inf->Propose(Subject("someone/Meta-Llama-3-8B-SFT"));
+    REQUIRE_FALSE(sft.empty());
+    CHECK(sft[0].family_level);
+  }
+  SECTION("a version, context or special variant no known base has is not exact") {
+    auto coder = inf->Propose(Subject("someone/Qwen2.5-Coder-7B-Instruct-x"));
+    REQUIRE_FALSE(coder.empty());
+    CHECK(coder[0].family_level);
+    auto ctx = inf->Propose(Subject("someone/Meta-Llama-3-8B-Instruct-262k"));
+    REQUIRE_FALSE(ctx.empty());
+    CHECK(ctx[0].family_level);
+  }
+  SECTION("a stored model's name inside the name is that model, exactly") {
+    inf->AddModel("hfl/llama-3-chinese-8b");
+    inf->AddModel("someone/llama3");  // a namesake: nothing but the family
+    auto p = inf->Propose(Subject("hfl/llama-3-chinese-8b-v2"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "hfl/llama-3-chinese-8b");
+    CHECK_FALSE(p[0].family_level);
+    auto q = inf->Propose(Subject("other/llama3-8b-instruct-x"));
+    REQUIRE_FALSE(q.empty());
+    CHECK(q[0].parent == "meta-llama/Meta-Llama-3-8B-Instruct");
+    // The same whole name elsewhere is a sibling, and "unseen" ids are absent.
+    auto sib = inf->Propose(Subject("other/llama-3-chinese-8b"));
+    REQUIRE_FALSE(sib.empty());
+    CHECK(sib[0].parent != "hfl/llama-3-chinese-8b");
+    auto hidden = inf->Propose(Subject("x/llama-3-chinese-8b-v2"), "", {"hfl/llama-3-chinese-8b"});
+    REQUIRE_FALSE(hidden.empty());
+    CHECK(hidden[0].parent != "hfl/llama-3-chinese-8b");
+  }
+  SECTION("a model trained with Unsloth is not given the original base exactly") {
+    InferenceSubject s = Subject("someone/Qwen2.5-7B-Instruct-sft");
+    s.tags = {"transformers", "unsloth", "qwen2"};
+    auto p = inf->Propose(s);
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "Qwen/Qwen2.5-7B-Instruct");
+    CHECK(p[0].family_level);
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct");
+    auto q = inf->Propose(s);
+    REQUIRE_FALSE(q.empty());
+    CHECK(q[0].parent == "unsloth/Qwen2.5-7B-Instruct");
+    CHECK_FALSE(q[0].family_level);
   }
   SECTION("an unknown size falls back to the family's canonical base, marked family-level") {
     auto p = inf->Propose(Subject("someone/llama-2-chinese-3b"));
@@ -428,8 +479,8 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
 
 TEST_CASE("leave-one-out evaluation scores hidden declared parents", "[infer]") {
   Fixture f;
-  WriteCard(f.cards, "a/Llama-3-8B-zh",
-            "---\nbase_model: meta-llama/Meta-Llama-3-8B\nlicense: llama3\n---\n");
+  WriteCard(f.cards, "a/Llama-3-8B-Instruct-zh",
+            "---\nbase_model: meta-llama/Meta-Llama-3-8B-Instruct\nlicense: llama3\n---\n");
   WriteCard(f.cards, "b/qwen2.5-7b-law",
             "---\nbase_model: Qwen/Qwen2.5-7B\nlicense: apache-2.0\n---\n");
   WriteCard(f.cards, "c/mystery", "---\nbase_model: Qwen/Qwen2.5-7B\nlicense: mit\n---\n");
@@ -438,8 +489,14 @@ TEST_CASE("leave-one-out evaluation scores hidden declared parents", "[infer]") 
   REQUIRE(r.ok());
   CHECK(r->models == 3);
   CHECK(r->overall.proposed == 2);
-  CHECK(r->overall.exact_correct == 2);
-  CHECK(r->overall.ExactRecall() == Approx(2.0 / 3));
+  // "qwen2.5-7b-law" does not say base or instruct: family-level, right at
+  // the family level and never counted as an exact hit, though its closest
+  // base is the declared one.
+  CHECK(r->overall.family_level == 1);
+  CHECK(r->overall.family_correct == 2);
+  CHECK(r->overall.exact_correct == 1);
+  CHECK(r->overall.ExactPrecision() == Approx(1.0));
+  CHECK(r->overall.ExactRecall() == Approx(1.0 / 3));
   std::ostringstream text;
   WriteEvalText(*r, text);
   CHECK(testing::Contains(text.str(), "name.pattern"));

@@ -51,6 +51,8 @@ std::vector<Signal> CardBodySignals(std::string_view card_text, const std::strin
 struct NameTokens {
   std::string size;                   // lower case, "" when none
   std::vector<std::string> variants;  // instruct, chat, base, coder, math, vision
+  std::string context;                // a context-length token after the size: "32k", "1m"
+  std::vector<std::string> versions;  // "v0.3" tokens
 };
 NameTokens ReadNameTokens(std::string_view name);
 
@@ -64,7 +66,10 @@ struct Proposal {
   std::string parent;  // display id
   Relation relation = Relation::kFinetune;
   double confidence = 0;
-  bool family_level = false;  // no evidence named the exact model: the family's canonical base
+  // No evidence named the exact model, or pinned it down by size, variant,
+  // version and context: the parent is the family's closest known base (else
+  // its canonical base), and only the family is claimed.
+  bool family_level = false;
   std::string family;         // family slug, "" when the parent's family is unknown
   std::vector<Evidence> evidence;
 };
@@ -99,8 +104,11 @@ class Inferer {
   // Every parent hypothesis for `subject`, best first (at most one per
   // family), ignoring its declared parents. `only_kind` non-empty: evidence
   // of that kind alone (for calibration and per-kind evaluation).
+  // `unseen`: id keys to treat as absent from the store (leave-one-out: the
+  // stubs that only the hidden declared edges brought into it).
   std::vector<Proposal> Propose(const InferenceSubject& subject,
-                                const std::string& only_kind = "") const;
+                                const std::string& only_kind = "",
+                                const std::vector<std::string>& unseen = {}) const;
 
   // The evidence kinds Propose can give.
   static const std::vector<std::string>& EvidenceKinds();
@@ -141,15 +149,22 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options);
 struct EvalOptions {
   int64_t sample = 0;  // models evaluated (0: every model with a declared parent)
   double threshold = 0.5;
+  int64_t max_mistakes = 20;  // confusion list length (0: every mistake)
 };
 
 struct EvalCounts {
   std::string kind;              // evidence kind, or "all"
   int64_t proposed = 0;          // models given a parent at or above the threshold
-  int64_t exact_correct = 0;     // ... which is one of the declared parents
+  int64_t family_level = 0;      // ... of which only a family (Proposal::family_level)
+  int64_t exact_correct = 0;     // ... naming an exact parent that is one of the declared ones
   int64_t family_correct = 0;    // ... whose root publisher is a declared parent's
   int64_t models = 0;            // models evaluated (the recall denominator)
-  double ExactPrecision() const { return proposed ? double(exact_correct) / proposed : 0; }
+  // Proposals that name an exact parent; a family-level one claims only the
+  // family, so it is never an exact hit and not in the exact denominator.
+  int64_t ExactProposed() const { return proposed - family_level; }
+  double ExactPrecision() const {
+    return ExactProposed() ? double(exact_correct) / ExactProposed() : 0;
+  }
   double FamilyPrecision() const { return proposed ? double(family_correct) / proposed : 0; }
   double ExactRecall() const { return models ? double(exact_correct) / models : 0; }
   double FamilyRecall() const { return models ? double(family_correct) / models : 0; }

@@ -72,6 +72,7 @@ struct Options {
   std::string fetch_repo;  // fetch --repo ID
   InferredFilter inferred;  // --declared-only, --min-confidence
   int64_t sample = 0;       // eval: models evaluated
+  int64_t mistakes = 20;    // eval: confusion list length (0: all)
   double threshold = 0.5;   // infer, eval: the confidence an inferred edge needs
 };
 
@@ -1089,11 +1090,12 @@ void SetupEval(CLI::App* app, Options& o) {
   app->add_option("what", o.id, "what to evaluate: inference")->required();
   app->add_option("--sample", o.sample, "evaluate N models (default: every declared one)");
   app->add_option("--threshold", o.threshold, "the confidence a proposal needs (default 0.5)");
+  app->add_option("--mistakes", o.mistakes, "list at most N mistakes (default 20, 0: all)");
   AddFormat(app, o, false);
 }
 
 int RunEval(Options& o, Io& io) {
-  return RunEvalCommand(o.db, o.id, o.sample, o.threshold, o.format, io.out, io.err);
+  return RunEvalCommand(o.db, o.id, o.sample, o.threshold, o.mistakes, o.format, io.out, io.err);
 }
 
 const std::vector<Command>& Commands() {

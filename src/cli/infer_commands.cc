@@ -76,7 +76,7 @@ int RunInferCommand(const std::string& db, double threshold, std::ostream& out,
 }
 
 int RunEvalCommand(const std::string& db, const std::string& what, int64_t sample,
-                   double threshold, const std::string& format, std::ostream& out,
+                   double threshold, int64_t mistakes, const std::string& format, std::ostream& out,
                    std::ostream& err) {
   if (what != "inference") {
     err << "lineage: unknown evaluation '" << what << "' (only 'inference')\n";
@@ -90,6 +90,7 @@ int RunEvalCommand(const std::string& db, const std::string& what, int64_t sampl
   EvalOptions opts;
   opts.sample = sample;
   opts.threshold = threshold;
+  opts.max_mistakes = mistakes;
   auto r = EvaluateInference(**store, opts);
   if (!r.ok()) {
     err << "lineage: " << r.status().message() << "\n";

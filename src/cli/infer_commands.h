@@ -30,9 +30,9 @@ int64_t FlowsOnInferred(const Store& store, const FlowReport& report);
 // lineage infer [--threshold T]
 int RunInferCommand(const std::string& db, double threshold, std::ostream& out,
                     std::ostream& err);
-// lineage eval inference [--sample N] [--format text|json]
+// lineage eval inference [--sample N] [--mistakes N] [--format text|json]
 int RunEvalCommand(const std::string& db, const std::string& what, int64_t sample,
-                   double threshold, const std::string& format, std::ostream& out,
+                   double threshold, int64_t mistakes, const std::string& format, std::ostream& out,
                    std::ostream& err);
 
 }  // namespace lineage::cli

@@ -23,6 +23,8 @@ nlohmann::ordered_json CountsJson(const EvalCounts& c) {
   j["kind"] = c.kind;
   j["models"] = c.models;
   j["proposed"] = c.proposed;
+  j["family_level"] = c.family_level;
+  j["exact_proposed"] = c.ExactProposed();
   j["exact_correct"] = c.exact_correct;
   j["family_correct"] = c.family_correct;
   j["exact_precision"] = std::round(c.ExactPrecision() * 1000) / 1000;
@@ -38,18 +40,20 @@ void WriteEvalText(const EvalReport& r, std::ostream& os) {
   os << "Leave-one-out on " << r.models << " models with declared parents (threshold "
      << Fixed(r.threshold) << ")\n\n";
   os << std::left << std::setw(22) << "evidence" << std::right << std::setw(9) << "proposed"
-     << std::setw(11) << "exact P" << std::setw(10) << "exact R" << std::setw(11) << "family P"
+     << std::setw(8) << "family" << std::setw(11) << "exact P" << std::setw(10) << "exact R" << std::setw(11) << "family P"
      << std::setw(10) << "family R" << "\n";
   auto row = [&os](const EvalCounts& c) {
     os << std::left << std::setw(22) << c.kind << std::right << std::setw(9) << c.proposed
-       << std::setw(11) << Fixed(c.ExactPrecision()) << std::setw(10) << Fixed(c.ExactRecall())
+       << std::setw(8) << c.family_level << std::setw(11) << Fixed(c.ExactPrecision()) << std::setw(10) << Fixed(c.ExactRecall())
        << std::setw(11) << Fixed(c.FamilyPrecision()) << std::setw(10) << Fixed(c.FamilyRecall())
        << "\n";
   };
   row(r.overall);
   for (const auto& c : r.by_kind) row(c);
   os << "\n(\"all\" combines every kind at the threshold; each kind alone is counted without "
-        "one. Family = publisher of the root base.)\n";
+        "one. \"family\": proposals naming only a family (its canonical base), never counted "
+        "as exact hits; exact P is over the other proposals, exact R over all models. Family = "
+        "publisher of the root base.)\n";
   if (!r.mistakes.empty()) {
     os << "\nWorst mistakes:\n";
     for (const auto& m : r.mistakes) {

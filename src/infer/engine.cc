@@ -131,6 +131,7 @@ struct Piece {
   std::string detail, source;
   int line = 0;
   bool named = false;  // the evidence names `parent` itself (not only its size and variant)
+  bool exact = false;  // `parent` is pinned down (named, or size, variant, version all stated)
 };
 
 const char* kKinds[] = {"hub.base_models",    "gguf.metadata",   "card.body_phrase",
@@ -168,6 +169,15 @@ struct Inferer::Impl {
   std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
   Reliability reliability = DefaultReliability();
   std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
+  // Stored model names with '_' and ' ' read as '-', for names inside names.
+  std::unordered_map<std::string, std::vector<std::string>> models_by_dashed;
+  struct Desc {
+    std::string size, context, version;  // version: the number right after the family
+    int tuned = -1;                      // -1 unstated, 0 base, 1 instruct or chat
+    std::vector<std::string> special;    // coder, math, vision (sorted)
+    std::vector<std::string> versions;   // "v0.3" tokens
+  };
+  std::vector<Desc> base_desc;  // parallel to bases
 
   double P(const std::string& kind) const {
     auto it = reliability.find(kind);
@@ -220,33 +230,235 @@ struct Inferer::Impl {
     return out;
   }
 
-  // The known base of `family` with the size and variants of `tokens`; -1
-  // when the size is unknown or no base of that size is known.
-  int PickBase(int family, const NameTokens& tokens, const std::string& exclude_key) const {
-    if (family < 0 || tokens.size.empty()) return -1;
-    int best = -1, best_score = -1;
-    auto has = [&tokens](const char* v) {
-      return std::find(tokens.variants.begin(), tokens.variants.end(), v) != tokens.variants.end();
-    };
-    bool tuned = has("instruct") || has("chat");
-    for (size_t i : families[family].bases) {
-      const KnownBase& b = bases[i];
-      if (LowerAscii(b.params) != tokens.size || IdKey(b.id) == exclude_key) continue;
-      std::string v = LowerAscii(b.variant);
-      int score = 1;
-      if (std::find(tokens.variants.begin(), tokens.variants.end(), v) != tokens.variants.end()) {
-        score = 4;
-      } else if (tuned && (v == "instruct" || v == "chat")) {
-        score = 3;
-      } else if (!tuned && (v == "base" || v.empty())) {
-        score = 3;
-      }
-      if (score > best_score) {
-        best_score = score;
-        best = static_cast<int>(i);
+  // The version written right after a family match: "olmo-2-1124-7b" -> "2",
+  // "yi-1.5-9b" -> "1.5"; "" when a size or a word follows.
+  static std::string VersionAfter(const std::string& lower, size_t end) {
+    size_t i = end;
+    if (i < lower.size() && (lower[i] == '-' || lower[i] == '_' || lower[i] == ' ')) ++i;
+    size_t start = i;
+    while (i < lower.size() && (std::isdigit(static_cast<unsigned char>(lower[i])) ||
+                                (lower[i] == '.' && i > start))) {
+      ++i;
+    }
+    if (i == start) return "";
+    if (i < lower.size() && std::isalnum(static_cast<unsigned char>(lower[i]))) return "";
+    return lower.substr(start, i - start);
+  }
+
+  // What a name says of the model it is: size, variant, version, context.
+  // `hit_end`: where the family's match ends in `lower`, when the caller knows.
+  Desc Describe(const std::string& lower, const NameTokens& t, int family,
+                size_t hit_end = std::string::npos) const {
+    Desc d;
+    d.size = t.size;
+    d.context = t.context;
+    d.versions = t.versions;
+    for (const auto& v : t.variants) {
+      if (v == "instruct" || v == "chat") d.tuned = 1;
+      else if (v == "base") d.tuned = d.tuned < 0 ? 0 : d.tuned;
+      else d.special.push_back(v);
+    }
+    std::sort(d.special.begin(), d.special.end());
+    if (hit_end != std::string::npos) {
+      d.version = VersionAfter(lower, hit_end);
+    } else if (family >= 0) {
+      for (const Hit& h : Match(lower)) {
+        if (h.family == family) {
+          d.version = VersionAfter(lower, h.pos + h.len);
+          break;
+        }
       }
     }
-    return best;
+    return d;
+  }
+
+  // True when a name says nothing but its family, version, size, variant
+  // and context ("llama3.1", "Qwen2-7B-Instruct", "Mistral-7B-v0.3").
+  bool GenericName(const std::string& lower, int family) const {
+    std::string rest = lower;
+    for (const Hit& h : Match(lower)) {
+      if (h.family == family) {
+        rest = lower.substr(0, h.pos) + "-" + lower.substr(h.pos + h.len);
+        break;
+      }
+    }
+    static const std::set<std::string> kWords = {"instruct", "it", "chat", "base", "coder",
+                                                 "code", "math", "vl", "vision", "hf", "v"};
+    std::string tok;
+    auto descriptive = [](const std::string& t) {
+      if (t.empty() || kWords.count(t)) return true;
+      size_t i = t[0] == 'v' ? 1 : 0;
+      size_t digits = 0;
+      for (; i < t.size(); ++i) {
+        char c = t[i];
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') ++digits;
+        else break;
+      }
+      if (digits == 0) return false;
+      std::string unit = t.substr(i);
+      return unit.empty() || unit == "b" || unit == "m" || unit == "k" ||
+             (unit[0] == 'x' && unit.back() == 'b');
+    };
+    for (char c : rest + "-") {
+      if (c == '-' || c == '_' || c == ' ') {
+        if (!descriptive(tok)) return false;
+        tok.clear();
+      } else {
+        tok += c;
+      }
+    }
+    return true;
+  }
+
+  struct Pick {
+    int base = -1;       // the closest known base, -1 when none has the size
+    bool exact = false;  // the only one whose size, variant, version and context all agree
+  };
+
+  // The known base of `family` that a name with `tokens` describes. Exact
+  // only when the name states the variant (instruct, chat, base) and exactly
+  // one base agrees on size, variant, special variant (coder, math, vision),
+  // the version after the family name, the context length and its "v0.x" tag.
+  Pick PickBase(int family, const std::string& lower, const NameTokens& tokens,
+                const std::string& exclude_key, size_t hit_end = std::string::npos) const {
+    Pick out;
+    if (family < 0 || tokens.size.empty()) return out;
+    Desc d = Describe(lower, tokens, family, hit_end);
+    int best_score = -1, agreeing = 0, agreeing_base = -1;
+    for (size_t i : families[family].bases) {
+      const KnownBase& b = bases[i];
+      const Desc& bd = base_desc[i];
+      if (bd.size != tokens.size || IdKey(b.id) == exclude_key) continue;
+      bool version_ok = bd.version == d.version;
+      bool vtag_ok = true;
+      for (const auto& v : bd.versions) {
+        if (std::find(d.versions.begin(), d.versions.end(), v) == d.versions.end()) vtag_ok = false;
+      }
+      bool special_ok = bd.special == d.special;
+      bool context_ok = bd.context == d.context;
+      bool tuned_ok = d.tuned >= 0 && bd.tuned == d.tuned;
+      int score = (special_ok ? 16 : 0) + (version_ok ? 8 : 0) + (vtag_ok ? 4 : 0) +
+                  (tuned_ok || (d.tuned < 0 && bd.tuned <= 0) ? 2 : 0) + (context_ok ? 1 : 0);
+      if (score > best_score) {
+        best_score = score;
+        out.base = static_cast<int>(i);
+      }
+      if (version_ok && vtag_ok && special_ok && context_ok && tuned_ok) {
+        ++agreeing;
+        agreeing_base = static_cast<int>(i);
+      }
+    }
+    if (agreeing == 1) {
+      out.base = agreeing_base;
+      out.exact = true;
+    }
+    return out;
+  }
+
+  // The longest stored model name written inside `lower` (whole '-'-separated
+  // words, '_' read as '-'), of the same family: "qwen2.5-7b-instruct" in
+  // "krx-qwen2.5-7b-instruct-it-v6". Ties between namespaces: the subject's
+  // own, then unsloth's when the model was trained with Unsloth (its tag),
+  // then a known base; "" when still ambiguous.
+  struct Named {
+    std::string id;      // "" when none
+    bool exact = false;  // the name says no less than the model it holds
+  };
+  Named NamedInside(const std::string& lower, size_t hit_pos, size_t hit_end, int family,
+                          const std::string& self_key,
+                          const std::string& own_ns, bool unsloth,
+                          const std::vector<std::string>& unseen) const {
+    std::string dashed = lower;
+    for (char& c : dashed) {
+      if (c == '_' || c == ' ') c = '-';
+    }
+    Desc subject = Describe(lower, ReadNameTokens(lower), family, hit_end);
+    std::vector<size_t> starts{0}, ends;
+    for (size_t i = 0; i < dashed.size(); ++i) {
+      if (dashed[i] == '-') {
+        ends.push_back(i);
+        starts.push_back(i + 1);
+      }
+    }
+    ends.push_back(dashed.size());
+    if (starts.size() > 16) return {};
+    // Longest span first.
+    std::vector<std::pair<size_t, size_t>> spans;
+    for (size_t a = 0; a < starts.size(); ++a) {
+      for (size_t b = a; b < ends.size(); ++b) {
+        // The span holds the family's name.
+        if (ends[b] > starts[a] && starts[a] <= hit_pos && ends[b] >= hit_end) {
+          spans.emplace_back(starts[a], ends[b]);
+        }
+      }
+    }
+    std::stable_sort(spans.begin(), spans.end(), [](const auto& x, const auto& y) {
+      return x.second - x.first > y.second - y.first;
+    });
+    for (const auto& [a, b] : spans) {
+      if (b - a < 4) break;
+      auto it = models_by_dashed.find(dashed.substr(a, b - a));
+      if (it == models_by_dashed.end()) continue;
+      bool whole = a == 0 && b == dashed.size();
+      std::vector<std::string> cands;
+      const std::string& pub = families[family].family.publisher;
+      // A name many uploaders hold is a common name, not one model: only a
+      // known base among them counts (and the check stays cheap).
+      bool crowded = it->second.size() > 8;
+      for (const auto& id : it->second) {
+        std::string key = IdKey(id);
+        bool known = base_by_key.count(key) > 0;
+        if (key == self_key || (crowded && !known)) continue;
+        if (!known && std::find(unseen.begin(), unseen.end(), key) != unseen.end()) continue;
+        // The same name elsewhere is a sibling or a copy, not a parent; a
+        // quantized upload is rarely fine-tuned from.
+        if (whole && !known) continue;
+        if (!known && !StripFormatSuffix(NameOf(id)).empty()) continue;
+        // A name of nothing but the family, size and variant ("llama3.1",
+        // "Qwen2-7B") from anyone but the publisher (or unsloth, for a model
+        // trained with it) is a namesake, not a known model.
+        std::string ns = IdKey(NamespaceOf(id));
+        if (!known && ns != IdKey(pub) && !(unsloth && ns == "unsloth") &&
+            GenericName(LowerAscii(NameOf(id)), family)) {
+          continue;
+        }
+        cands.push_back(id);
+      }
+      if (cands.empty()) continue;
+      if (FamilyOfId(cands[0]) != family) continue;
+      // The name must not say otherwise than the model it holds: "Yi-6B-Chat"
+      // holds "Yi-6B" but is a chat model, "Yi-34B-200K" a long-context one.
+      {
+        std::string cand_lower = LowerAscii(NameOf(cands[0]));
+        Desc cd = Describe(cand_lower, ReadNameTokens(cand_lower), family);
+        if (subject.tuned == 1 && cd.tuned != 1) continue;
+        if (!std::includes(cd.special.begin(), cd.special.end(), subject.special.begin(),
+                           subject.special.end())) {
+          continue;
+        }
+        if (!subject.context.empty() && cd.context != subject.context) continue;
+        if (!subject.size.empty() && !cd.size.empty() && cd.size != subject.size) continue;
+        if (!subject.version.empty() && !cd.version.empty() && cd.version != subject.version) {
+          continue;
+        }
+      }
+      auto narrow = [&cands](auto pred) {
+        std::vector<std::string> kept;
+        for (const auto& c : cands) {
+          if (pred(c)) kept.push_back(c);
+        }
+        if (!kept.empty()) cands = std::move(kept);
+      };
+      narrow([&](const std::string& c) { return IdKey(NamespaceOf(c)) == own_ns; });
+      if (unsloth) narrow([](const std::string& c) { return IdKey(NamespaceOf(c)) == "unsloth"; });
+      narrow([&](const std::string& c) { return base_by_key.count(IdKey(c)) > 0; });
+      if (cands.size() != 1) return {};
+      // "FinancialAdvice-Qwen2.5-7B" holds "Qwen2.5-7B" but does not say
+      // whether the base or the instruct model was tuned: not exact.
+      bool vague = subject.tuned < 0 && GenericName(LowerAscii(NameOf(cands[0])), family);
+      return {cands[0], !vague};
+    }
+    return {};
   }
 
   int FamilyOfId(const std::string& id) const {
@@ -292,7 +504,7 @@ struct Inferer::Impl {
 
   // Name pieces: the family whose weights the name says it carries.
   void NamePieces(const InferenceSubject& s, std::vector<Piece>* out,
-                  std::vector<Piece>* architecture) const {
+                  std::vector<Piece>* architecture, const std::vector<std::string>& unseen) const {
     std::string name = LowerAscii(NameOf(s.id));
     // Software and tools named after a family (llama-cpp-tools, llama-factory).
     for (const char* trap : {"cpp", "tools", "toolkit", "webui", "index", "factory", "recipes"}) {
@@ -362,10 +574,30 @@ struct Inferer::Impl {
     p.p = P("name.pattern") * (weights.size() > 1 ? 0.8 : 1.0);
     p.family = h.family;
     p.source = s.id;
-    int base = PickBase(h.family, tokens, IdKey(s.id));
-    if (base >= 0) p.parent = bases[base].id;
+    // Trained with Unsloth (its tag): the weights came from one of unsloth's
+    // uploads more often than from the original, so only an upload named in
+    // the name is exact.
+    bool unsloth = IdKey(NamespaceOf(s.id)) != "unsloth" &&
+                   std::find(s.tags.begin(), s.tags.end(), "unsloth") != s.tags.end();
+    size_t hit_pos = h.pos;
+    while (hit_pos < name.size() && !std::isalnum(static_cast<unsigned char>(name[hit_pos]))) {
+      ++hit_pos;
+    }
+    Named named = NamedInside(name, hit_pos, h.pos + h.len, h.family, IdKey(s.id),
+                              IdKey(NamespaceOf(s.id)), unsloth, unseen);
+    const std::string& inside = named.id;
+    if (!inside.empty()) {
+      p.parent = inside;
+      p.named = true;
+      p.exact = named.exact && (!unsloth || IdKey(NamespaceOf(inside)) == "unsloth");
+    } else {
+      Pick pick = PickBase(h.family, name, tokens, IdKey(s.id), h.pos + h.len);
+      if (pick.base >= 0) p.parent = bases[pick.base].id;
+      p.exact = pick.exact && !unsloth;
+    }
     p.detail = "name '" + NameOf(s.id) + "': " + fr.family.name + " ('" +
                name.substr(h.pos, h.len) + "')";
+    if (!inside.empty()) p.detail += ", holds the name of " + inside;
     if (!tokens.size.empty()) p.detail += ", size " + tokens.size;
     for (const auto& v : tokens.variants) p.detail += ", " + v;
     for (size_t i = 1; i < weights.size(); ++i) {
@@ -382,6 +614,7 @@ struct Inferer::Impl {
     piece.p = p;
     piece.parent = id;
     piece.named = true;
+    piece.exact = true;
     piece.family = FamilyOfId(id);
     piece.source = sig.source;
     piece.line = sig.line;
@@ -415,8 +648,9 @@ struct Inferer::Impl {
     piece.kind = kind;
     piece.p = p;
     piece.family = h.family;
-    int base = PickBase(h.family, tokens, self_key);
-    if (base >= 0) piece.parent = bases[base].id;
+    Pick pick = PickBase(h.family, tail, tokens, self_key, h.len);
+    if (pick.base >= 0) piece.parent = bases[pick.base].id;
+    piece.exact = pick.exact;
     piece.source = sig.source;
     piece.line = sig.line;
     *out = std::move(piece);
@@ -459,6 +693,22 @@ Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& famil
     auto f = im.family_by_slug.find(IdKey(b.family));
     if (f != im.family_by_slug.end()) im.families[f->second].bases.push_back(i);
   }
+  for (size_t i = 0; i < im.bases.size(); ++i) {
+    const KnownBase& b = im.bases[i];
+    std::string lower = LowerAscii(NameOf(b.id));
+    auto f = im.family_by_slug.find(IdKey(b.family));
+    Impl::Desc d = im.Describe(lower, ReadNameTokens(lower), f == im.family_by_slug.end() ? -1 : f->second);
+    d.size = LowerAscii(b.params);
+    std::string v = LowerAscii(b.variant);
+    if (v == "instruct" || v == "chat") d.tuned = 1;
+    else if (d.tuned < 0) d.tuned = 0;  // a base checkpoint unless its name or row says otherwise
+    if ((v == "coder" || v == "math" || v == "vision") &&
+        std::find(d.special.begin(), d.special.end(), v) == d.special.end()) {
+      d.special.push_back(v);
+      std::sort(d.special.begin(), d.special.end());
+    }
+    im.base_desc.push_back(std::move(d));
+  }
   for (FamilyRec& r : im.families) {
     auto it = im.base_by_key.find(IdKey(r.family.canonical_base));
     if (it != im.base_by_key.end()) r.canonical = static_cast<int>(it->second);
@@ -479,7 +729,12 @@ std::string Inferer::FamilyPublisher(const std::string& id) const {
 }
 
 void Inferer::AddModel(const std::string& id) {
-  impl_->models_by_name[LowerAscii(NameOf(id))].push_back(id);
+  std::string lower = LowerAscii(NameOf(id));
+  impl_->models_by_name[lower].push_back(id);
+  for (char& c : lower) {
+    if (c == '_' || c == ' ') c = '-';
+  }
+  impl_->models_by_dashed[lower].push_back(id);
 }
 
 void Inferer::set_reliability(const Reliability& r) {
@@ -491,8 +746,8 @@ bool Inferer::IsKnownBase(const std::string& id) const {
   return impl_->base_by_key.count(IdKey(id)) > 0;
 }
 
-std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
-                                       const std::string& only_kind) const {
+std::vector<Proposal> Inferer::Propose(const InferenceSubject& s, const std::string& only_kind,
+                                       const std::vector<std::string>& unseen) const {
   const Impl& im = *impl_;
   std::string self_key = IdKey(s.id);
   std::string own_ns = IdKey(NamespaceOf(s.id));
@@ -501,7 +756,7 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
 
   if (want("name.pattern") || want("config.architecture")) {
     std::vector<Piece> names;
-    im.NamePieces(s, &names, &architecture);
+    im.NamePieces(s, &names, &architecture, unseen);
     if (want("name.pattern")) pieces.insert(pieces.end(), names.begin(), names.end());
     if (!want("config.architecture")) architecture.clear();
   }
@@ -512,7 +767,10 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
     if (it != im.models_by_name.end()) {
       std::vector<std::string> same_ns, others;
       for (const auto& id : it->second) {
-        if (IdKey(id) == self_key) continue;
+        if (IdKey(id) == self_key ||
+            std::find(unseen.begin(), unseen.end(), IdKey(id)) != unseen.end()) {
+          continue;
+        }
         (IdKey(NamespaceOf(id)) == own_ns ? same_ns : others).push_back(id);
       }
       const auto& pick = !same_ns.empty() ? same_ns : others;
@@ -621,6 +879,7 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
       p.family = *fams.begin();
       if (it->second.size() == 1 && IdKey(im.bases[it->second[0]].id) != self_key) {
         p.parent = im.bases[it->second[0]].id;
+        p.exact = true;
       }
       p.detail = sig.detail + " identical to " + im.bases[it->second[0]].id + "'s (" +
                  sig.value.substr(0, 19) + ")";
@@ -641,7 +900,10 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
       p.kind = "hub.parameters";
       p.p = im.P("hub.parameters");
       p.family = f->second;
-      if (others.size() == 1) p.parent = im.bases[others[0]].id;
+      if (others.size() == 1) {
+        p.parent = im.bases[others[0]].id;
+        p.exact = true;
+      }
       p.detail = "safetensors.parameters " + sig.value + " = " + im.bases[others[0]].id + "'s";
       p.source = sig.source;
       pieces.push_back(std::move(p));
@@ -682,19 +944,28 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
         p.family = *fams.begin();
         NameTokens tokens = ReadNameTokens(s.id);
         // Several bases share a shape (base and instruct): the name's variant decides.
+        // Exact only when one base has the shape and vocabulary, or the
+        // name's stated variant picks one of those that do.
         size_t pick = hit[0];
+        bool exact = !same_vocab.empty() && hit.size() == 1;
+        bool tuned = std::find(tokens.variants.begin(), tokens.variants.end(), "instruct") !=
+                         tokens.variants.end() ||
+                     std::find(tokens.variants.begin(), tokens.variants.end(), "chat") !=
+                         tokens.variants.end();
+        bool based = std::find(tokens.variants.begin(), tokens.variants.end(), "base") !=
+                     tokens.variants.end();
+        int agreeing = 0;
         for (size_t b : hit) {
-          std::string v = LowerAscii(im.bases[b].variant);
-          bool tuned = std::find(tokens.variants.begin(), tokens.variants.end(), "instruct") !=
-                           tokens.variants.end() ||
-                       std::find(tokens.variants.begin(), tokens.variants.end(), "chat") !=
-                           tokens.variants.end();
-          if ((tuned && (v == "instruct" || v == "chat")) || (!tuned && v == "base")) {
-            pick = b;
-            break;
+          int bt = im.base_desc[b].tuned;
+          if ((tuned && bt == 1) || (!tuned && bt == 0)) {
+            if (agreeing++ == 0) pick = b;
           }
         }
+        if (!same_vocab.empty() && hit.size() > 1 && (tuned || based) && agreeing == 1) {
+          exact = true;
+        }
         p.parent = im.bases[pick].id;
+        p.exact = exact;
         p.detail = "config.json shape (hidden " + std::to_string(config.hidden_size) +
                    ", layers " + std::to_string(config.num_hidden_layers) + ", intermediate " +
                    std::to_string(config.intermediate_size) + ") is " + im.bases[pick].id + "'s" +
@@ -763,19 +1034,27 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
     Proposal pr;
     pr.confidence = o / total;
     // The exact parent: the one its pieces name most strongly.
-    std::map<std::string, std::pair<double, std::string>> by_parent;  // key -> score, display
+    struct ParentScore {
+      double score = 0;
+      std::string display;
+      bool exact = false;
+    };
+    std::map<std::string, ParentScore> by_parent;  // key ->
     for (const Piece* p : h.all) {
       if (p->parent.empty()) continue;
       auto& slot = by_parent[IdKey(p->parent)];
-      // A model named outright beats one picked by size and variant.
-      slot.first += Logit(p->p) + (p->named ? 20 : 10);
-      slot.second = p->parent;
+      // A model named outright beats one picked by size and variant, which
+      // beats the closest base of a name that leaves something unsaid.
+      slot.score += Logit(p->p) + (p->named ? 30 : p->exact ? 20 : 10);
+      slot.display = p->parent;
+      slot.exact = slot.exact || p->exact;
     }
     if (!by_parent.empty()) {
       auto best = std::max_element(by_parent.begin(), by_parent.end(), [](auto& a, auto& b) {
-        return a.second.first < b.second.first;
+        return a.second.score < b.second.score;
       });
-      pr.parent = best->second.second;
+      pr.parent = best->second.display;
+      pr.family_level = !best->second.exact;
     } else if (h.family >= 0 && im.families[h.family].canonical >= 0) {
       pr.parent = im.bases[im.families[h.family].canonical].id;
       pr.family_level = true;
@@ -799,9 +1078,9 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s,
       if (!p->parent.empty() && IdKey(p->parent) != IdKey(pr.parent)) {
         ev.detail += " (names " + p->parent + ")";
       }
-      if (pr.family_level && i == 0) {
+      if (pr.family_level && i == 0 && h.family >= 0) {
         ev.detail += " [family-level: " + im.families[h.family].family.name +
-                     ", canonical base]";
+                     (by_parent.empty() ? ", canonical base]" : ", closest known base]");
       }
       ev.confidence = p->p;
       ev.relation = pr.relation;

@@ -36,7 +36,9 @@ class RootIndex {
  public:
   void Add(const InferenceSubject& s) {
     std::vector<std::string> ps;
+    declared_.insert(IdKey(s.id));
     for (const Edge& e : s.declared_parents) {
+      ++references_[IdKey(e.parent)];
       if (BlocksInference(e.relation)) ps.push_back(IdKey(e.parent));
     }
     std::sort(ps.begin(), ps.end());
@@ -44,6 +46,18 @@ class RootIndex {
   }
   // The namespace of the root reached by following each first declared parent.
   explicit RootIndex(const Inferer& inf) : inf_(inf) {}
+  // The parents of `s` that are in the store only because `s` declared them:
+  // no record of their own and no other model naming them. Leave-one-out
+  // must not find them by name either.
+  std::vector<std::string> OnlyThrough(const InferenceSubject& s) const {
+    std::vector<std::string> out;
+    for (const Edge& e : s.declared_parents) {
+      std::string key = IdKey(e.parent);
+      auto it = references_.find(key);
+      if (!declared_.count(key) && it != references_.end() && it->second <= 1) out.push_back(key);
+    }
+    return out;
+  }
   // A root that is not a known base (a stub nobody described, an upload that
   // declares nothing) is given the publisher of the family its name matches.
   std::string RootPublisher(const std::string& id) const {
@@ -64,6 +78,8 @@ class RootIndex {
  private:
   const Inferer& inf_;
   std::unordered_map<std::string, std::vector<std::string>> parents_;
+  std::unordered_set<std::string> declared_;
+  std::unordered_map<std::string, int> references_;
 };
 
 Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store) {
@@ -171,7 +187,7 @@ std::map<std::string, Store::Calibration> Calibrate(const Inferer& inf, const Ro
     Store::Calibration c;
     for (size_t i = 0; i < sample.size(); ++i) {
       const InferenceSubject& s = sample[i];
-      auto props = inf.Propose(hidden[i], kind);
+      auto props = inf.Propose(hidden[i], kind, roots.OnlyThrough(s));
       if (props.empty() || props[0].relation == Relation::kArchitecture) continue;
       ++c.models;
       if (Judge(roots, s, props[0].parent).family) ++c.correct;
@@ -285,15 +301,20 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
   }
   for (const InferenceSubject& s : subjects) {
     InferenceSubject h = Hidden(s);
-    auto props = inferer.Propose(h);
+    std::vector<std::string> unseen = roots.OnlyThrough(s);
+    auto props = inferer.Propose(h, "", unseen);
     if (!props.empty() && props[0].confidence >= options.threshold &&
         props[0].relation != Relation::kArchitecture) {
       const Proposal& p = props[0];
       Judged j = Judge(roots, s, p.parent);
+      // A family-level proposal claims the family only: never an exact hit,
+      // even when the family's canonical base happens to be the declared parent.
+      bool exact = j.exact && !p.family_level;
       ++r.overall.proposed;
-      r.overall.exact_correct += j.exact;
+      r.overall.family_level += p.family_level;
+      r.overall.exact_correct += exact;
       r.overall.family_correct += j.family;
-      if (!j.exact) {
+      if (!j.family || (!exact && !p.family_level)) {
         EvalMistake m;
         m.model = s.id;
         m.proposed = p.parent + (p.family_level ? " (family-level)" : "");
@@ -310,11 +331,12 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
     }
     // Each kind on its own, at its own word (no threshold).
     for (auto& [kind, c] : per_kind) {
-      auto kp = inferer.Propose(h, kind);
+      auto kp = inferer.Propose(h, kind, unseen);
       if (kp.empty() || kp[0].relation == Relation::kArchitecture) continue;
       Judged j = Judge(roots, s, kp[0].parent);
       ++c.proposed;
-      c.exact_correct += j.exact;
+      c.family_level += kp[0].family_level;
+      c.exact_correct += j.exact && !kp[0].family_level;
       c.family_correct += j.family;
     }
   }
@@ -327,7 +349,9 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
     return IdKey(a.model) < IdKey(b.model);
   });
-  if (r.mistakes.size() > 20) r.mistakes.resize(20);
+  if (options.max_mistakes > 0 && r.mistakes.size() > static_cast<size_t>(options.max_mistakes)) {
+    r.mistakes.resize(static_cast<size_t>(options.max_mistakes));
+  }
   return r;
 }
 

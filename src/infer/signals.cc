@@ -283,11 +283,26 @@ NameTokens ReadNameTokens(std::string_view name) {
     if (x != std::string::npos) return digits(num.substr(0, x)) && digits(num.substr(x + 1));
     return digits(num);
   };
+  auto is_context = [](const std::string& s) {
+    // 32k, 200k, 128k, 1m: digits then k or m.
+    if (s.size() < 2 || (s.back() != 'k' && s.back() != 'm')) return false;
+    return std::all_of(s.begin(), s.end() - 1,
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
   for (const auto& tok : tokens) {
-    if (t.size.empty() && is_size(tok)) t.size = tok;
+    if (t.size.empty() && is_size(tok)) {
+      t.size = tok;
+      continue;
+    }
+    if (!t.size.empty() && t.context.empty() && is_context(tok)) t.context = tok;
+    if (tok.size() >= 2 && tok[0] == 'v' && std::isdigit(static_cast<unsigned char>(tok[1])) &&
+        tok.find('.') != std::string::npos) {
+      t.versions.push_back(tok);
+    }
     // "llama3-8b" or "qwen2.5-7b" keep the size in its own token; "llama3.1-8b-it" too.
     std::string v;
-    if (tok == "instruct" || tok == "it" || tok == "sft" || tok == "rlhf" || tok == "dpo") {
+    // "sft", "dpo", "rlhf" say how this model was tuned, not which base it started from.
+    if (tok == "instruct" || tok == "it") {
       v = "instruct";
     } else if (tok == "chat") {
       v = "chat";

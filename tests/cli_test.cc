@@ -795,14 +795,22 @@ TEST_CASE("ingest --max-document-size: a larger card or dump record is a diagnos
             "{\"id\": \"hub/two\", \"cardData\": {\"base_model\": \"meta/base-a\", \"pad\": \"" +
                 pad + "\"}}\n"
                       "{\"id\": \"hub/three\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n");
+  // The same inside a JSON-array dump.
+  WriteFile(dir / "array.json",
+            "[\n{\"id\": \"arr/one\", \"cardData\": {\"base_model\": \"meta/base-a\"}},\n"
+            "{\"id\": \"arr/two\", \"cardData\": {\"base_model\": \"meta/base-a\", \"pad\": \"" +
+                pad + "\"}},\n"
+                      "{\"id\": \"arr/three\", \"cardData\": {\"base_model\": \"meta/base-a\"}}\n]\n");
   std::string db = dir / "s.db";
   Output i = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
-                                     "--no-progress", "--max-document-size", "2000"});
+                                     dir / "array.json", "--no-progress", "--max-document-size",
+                                     "2000"});
   REQUIRE(i.code == 0);
   Output d = RunLineage(dir.path(), {"--db", db, "diagnostics"});
   REQUIRE(d.code == 0);
   CHECK_THAT(d.out, Catch::Contains("acme/large/README.md: error: card is 3"));
   CHECK_THAT(d.out, Catch::Contains("dump.jsonl:2: error: record is 3"));
+  CHECK_THAT(d.out, Catch::Contains("array.json:3: error: record 2: record is 3"));
   CHECK_THAT(d.out, Catch::Contains("over the limit of 2000 per document") &&
                         Catch::Contains("--max-document-size"));
   auto parents = [&](const std::string& id) {
@@ -814,15 +822,20 @@ TEST_CASE("ingest --max-document-size: a larger card or dump record is a diagnos
   CHECK_THAT(parents("hub/three"), Catch::Contains("meta/base-a"));
   CHECK_THAT(parents("acme/large"), !Catch::Contains("meta/base-b"));
   CHECK(RunLineage(dir.path(), {"--db", db, "show", "hub/two"}).code == 1);
+  CHECK_THAT(parents("arr/one"), Catch::Contains("meta/base-a"));
+  CHECK_THAT(parents("arr/three"), Catch::Contains("meta/base-a"));
+  CHECK(RunLineage(dir.path(), {"--db", db, "show", "arr/two"}).code == 1);
 
   SECTION("raising the limit reads them") {
     Output again = RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", dir / "dump.jsonl",
-                                           "--no-progress", "--max-document-size", "100000"});
+                                           dir / "array.json", "--no-progress",
+                                           "--max-document-size", "100000"});
     REQUIRE(again.code == 0);
     Output d2 = RunLineage(dir.path(), {"--db", db, "diagnostics"});
     CHECK_THAT(d2.out, !Catch::Contains("over the limit"));
     CHECK_THAT(parents("acme/large"), Catch::Contains("meta/base-b"));
     CHECK_THAT(parents("hub/two"), Catch::Contains("meta/base-a"));
+    CHECK_THAT(parents("arr/two"), Catch::Contains("meta/base-a"));
   }
   SECTION("a limit that is not a positive number is bad usage") {
     CHECK(RunLineage(dir.path(), {"--db", db, "ingest", dir / "cards", "--max-document-size",

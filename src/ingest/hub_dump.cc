@@ -380,6 +380,17 @@ void ReadStream(const std::string& path, const ByteSource& source, const readers
         Batch b;
         b.items.reserve(records.size());
         for (const RecordRef& r : records) {
+          if (options.max_record > 0 && r.text.size() > options.max_record) {
+            Parsed big;
+            big.diag = Diagnostic{
+                path, r.line, "error", "too_large",
+                (r.array ? ArrayPrefix(r.facts_line) : std::string()) + "record is " +
+                    std::to_string(r.text.size()) + " bytes, over the limit of " +
+                    std::to_string(options.max_record) +
+                    " per document; not read (raise it with ingest --max-document-size BYTES)"};
+            b.items.push_back(std::move(big));
+            continue;
+          }
           b.items.push_back(options.reference ? ReferenceParse(r, path) : parser.Parse(r, path));
         }
         push(std::move(b));
@@ -484,7 +495,8 @@ void ReadHubDump(const std::string& path, const std::string& text, const Sink& s
       sink, diags, o);
 }
 
-Status ReadHubDumpFile(const std::string& path, const Sink& sink, std::vector<Diagnostic>* diags) {
+Status ReadHubDumpFile(const std::string& path, const Sink& sink, std::vector<Diagnostic>* diags,
+                       const HubReadOptions& options) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot read '" + path + "': " + std::strerror(errno));
   ReadStream(
@@ -502,7 +514,7 @@ Status ReadHubDumpFile(const std::string& path, const Sink& sink, std::vector<Di
         }
         return static_cast<long>(filled);
       },
-      sink, diags, {});
+      sink, diags, options);
   ::close(fd);
   return Status::Ok();
 }

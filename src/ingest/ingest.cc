@@ -337,6 +337,10 @@ class Runner {
     std::string origin = "file:" + canonical;
     auto hash = readers::HashFile(path);
     if (!hash.ok()) return hash.status();
+    // A dump read under another size limit may hold other records.
+    if (options_.max_document_size != kDefaultMaxDocumentSize) {
+      *hash += ":max" + std::to_string(options_.max_document_size);
+    }
     if (store_.DocumentUnchanged(origin, *hash)) {
       ++skipped_files_;
       return Status::Ok();
@@ -353,7 +357,7 @@ class Runner {
           Status s = Apply(std::move(f));
           if (!s.ok() && sink_status.ok()) sink_status = s;
         },
-        &diags);
+        &diags, HubOptions());
     if (!st.ok()) return st;
     if (!sink_status.ok()) return sink_status;
     for (const auto& d : diags) {
@@ -366,6 +370,12 @@ class Runner {
   // A model's record is owned by the dump it came from, so two dumps (or a
   // stub and a full record) each keep theirs and the store merges them. The
   // tag must stay the same across versions: it names stored origins.
+  readers::HubReadOptions HubOptions() const {
+    readers::HubReadOptions o;
+    if (options_.max_document_size > 0) o.max_record = static_cast<size_t>(options_.max_document_size);
+    return o;
+  }
+
   static std::string HubTag(const std::string& canonical) {
     return "@" + ingest_util::Fnv1aHex(canonical).substr(0, 8);
   }
@@ -414,7 +424,7 @@ class Runner {
           sink(std::move(f));
         };
         auto capped = WithoutOversizeLines(path, text, options_.max_document_size, &diags);
-        readers::ReadHubDump(path, capped ? *capped : text, owned, &diags);
+        readers::ReadHubDump(path, capped ? *capped : text, owned, &diags, HubOptions());
         break;
       }
       case InputKind::kOrgs: readers::ReadOrganizations(store_, path, origin, text, &diags); break;

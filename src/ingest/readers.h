@@ -24,13 +24,14 @@ using Sink = std::function<void(DocumentFacts&&)>;
 struct HubReadOptions {
   bool reference = false;  // every record through nlohmann_json (the tests' oracle)
   size_t block = 0;        // bytes read at a time (0: 4 MiB)
+  size_t max_record = 0;   // a record larger than this is a too_large diagnostic (0: no cap)
 };
 void ReadHubDump(const std::string& path, const std::string& text, const Sink& sink,
                  std::vector<Diagnostic>* file_diags, const HubReadOptions& options = {});
 // The same, streaming the file at `path` (memory stays bounded by the largest
 // record, not the file). IoError when it cannot be opened.
 Status ReadHubDumpFile(const std::string& path, const Sink& sink,
-                       std::vector<Diagnostic>* file_diags);
+                       std::vector<Diagnostic>* file_diags, const HubReadOptions& options = {});
 // ingest_util::HashHex of a whole file, read as a stream.
 Result<std::string> HashFile(const std::string& path);
 

@@ -477,6 +477,32 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
   }
 }
 
+// Regression: Qwen/Qwen2-VL-2B got its own instruct model, which declares it
+// as base, as an inferred parent, and the graph had a cycle.
+TEST_CASE("an inferred parent that derives from its child is not stored", "[infer]") {
+  Fixture f;
+  WriteCard(f.cards, "Qwen/Qwen2-VL-2B-Instruct",
+            "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2-VL-2B\n---\n# instruct\n");
+  f.IngestCards();
+  REQUIRE(f.store->BeginRun("test").ok());
+  Edge proposal;
+  proposal.child = "Qwen/Qwen2-VL-2B";
+  proposal.parent = "Qwen/Qwen2-VL-2B-Instruct";
+  proposal.confidence = 0.97;
+  proposal.inferred = true;
+  proposal.evidence.push_back({});
+  proposal.evidence.back().kind = "name.pattern";
+  proposal.evidence.back().source = "Qwen/Qwen2-VL-2B";
+  Edge other = proposal;
+  other.child = "acme/vl-tuned";
+  int64_t written = -1;
+  REQUIRE(f.store->PutInferred({proposal, other}, &written).ok());
+  REQUIRE(f.store->CommitRun(nullptr).ok());
+  CHECK(written == 1);
+  CHECK(f.store->ParentEdges("Qwen/Qwen2-VL-2B").empty());
+  CHECK(f.store->ParentEdges("acme/vl-tuned").size() == 1);
+}
+
 TEST_CASE("leave-one-out evaluation scores hidden declared parents", "[infer]") {
   Fixture f;
   WriteCard(f.cards, "a/Llama-3-8B-Instruct-zh",

@@ -197,11 +197,18 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     SQLite::Statement ins(db,
                           "INSERT INTO edge(child, parent, relation, inferred, confidence, "
                           "inferred_edge) VALUES(?,?,?,1,?,1) ON CONFLICT(child, parent) DO NOTHING");
+    // A proposed parent that itself derives from the child (a base named like
+    // its own instruct model) would close a cycle: the declared edge wins.
+    SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
     auto& ev_st = *im.insert_evidence;
     for (const Edge& e : edges) {
       if (IdKey(e.child) == IdKey(e.parent)) continue;
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
       int64_t parent = im.GetOrCreate(e.parent, ArtifactKind::kModel);
+      reverse.reset();
+      reverse.bind(1, parent);
+      reverse.bind(2, child);
+      if (reverse.executeStep()) continue;
       ins.reset();
       ins.bind(1, child);
       ins.bind(2, parent);

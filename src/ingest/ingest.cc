@@ -467,7 +467,7 @@ class Runner {
 
  private:
   Store& store_;
-  const IngestOptions& options_;
+  const IngestOptions options_;  // a copy: callers may pass a temporary
   std::ostream& log_;
   Clock::time_point start_;
   int64_t done_ = 0, total_ = 0, skipped_files_ = 0;

@@ -931,6 +931,23 @@ TEST_CASE("Records of one model from several documents merge and never erase eac
     Run(*store, {dir / "stub.jsonl", dir / "full.jsonl"});
     CHECK(store->GetArtifact("deepseek-ai/DeepSeek-R1")->license == "mit");
   }
+  SECTION("a date that only says less is no conflict; another day is") {
+    WriteFile(dir / "month.jsonl",
+              "{\"id\": \"deepseek-ai/DeepSeek-R1\", \"createdAt\": \"2025-01\"}\n");
+    WriteFile(dir / "other.jsonl",
+              "{\"id\": \"deepseek-ai/DeepSeek-R1\", \"createdAt\": \"2025-01-22\"}\n");
+    auto conflicts = [&] {
+      int n = 0;
+      for (const auto& d : store->Diagnostics()) {
+        if (d.code == "conflict" && d.message.find("creation date") != std::string::npos) ++n;
+      }
+      return n;
+    };
+    Run(*store, {dir / "full.jsonl", dir / "month.jsonl"});
+    CHECK(conflicts() == 0);
+    Run(*store, {dir / "other.jsonl"});
+    CHECK(conflicts() == 1);
+  }
   SECTION("the owner's card outranks a Hub record, and a conflict names both sources") {
     std::filesystem::create_directories(dir / "cards/deepseek-ai/DeepSeek-R1");
     WriteFile(dir / "cards/deepseek-ai/DeepSeek-R1/README.md",

@@ -173,7 +173,10 @@ void Store::Impl::MergeRecords(int64_t artifact) {
   }
   for (const Record& r : records) {
     if (r.created_at.empty() || m.created_at.empty()) continue;
-    if (r.created_at.substr(0, 10) == m.created_at.substr(0, 10)) continue;
+    // "2023-07" and "2023-07-18" agree: the shorter date only says less.
+    std::string a = r.created_at.substr(0, 10), b = m.created_at.substr(0, 10);
+    if (a.size() > b.size()) std::swap(a, b);
+    if (b.compare(0, a.size(), a) == 0) continue;
     const Record* from = nullptr;
     for (const Record& x : records) {
       if (x.created_at == m.created_at) {

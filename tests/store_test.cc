@@ -11,6 +11,7 @@
 #include "lineage/graph.h"
 #include "lineage/store.h"
 #include "store/schema.h"
+#include "raw_sql.h"
 #include "test_support.h"
 
 namespace lineage {
@@ -26,17 +27,7 @@ using testing::Parents;
 using testing::TempDir;
 using Strings = std::vector<std::string>;
 
-// Runs one SQL statement on a store file behind the Store's back.
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  INFO((err ? err : ""));
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
+using testing::RawExec;
 
 int64_t Count(const Store& store, const std::string& table) {
   auto rows = store.Query("SELECT count(*) FROM " + table);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lineage/store.h"
+#include "raw_sql.h"
 #include "test_support.h"
 
 namespace lineage {
@@ -24,16 +25,7 @@ using testing::OpenStore;
 using testing::TempDir;
 using Strings = std::vector<std::string>;
 
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  INFO((err ? err : ""));
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
+using testing::RawExec;
 
 int64_t Count(const Store& store, const std::string& sql) {
   auto rows = store.Query(sql);

@@ -112,7 +112,24 @@ const std::set<std::string>& CountryCodes() {
   return kCodes;
 }
 
-// Every model id with a record in data/models/, keyed by IdKey.
+// IdKey, with a renamed namespace (data/aliases.csv, THUDM -> zai-org) read
+// as its new name, as the store resolves it.
+std::string ModelKey(std::string_view id) {
+  static const std::map<std::string, std::string> renamed = [] {
+    std::map<std::string, std::string> m;
+    for (auto& [line, row] : Rows("aliases.csv")) {
+      m[IdKey(row["old_namespace"])] = IdKey(row["new_namespace"]);
+    }
+    return m;
+  }();
+  std::string key = IdKey(id);
+  auto slash = key.find('/');
+  if (slash == std::string::npos) return key;
+  auto it = renamed.find(key.substr(0, slash));
+  return it == renamed.end() ? key : it->second + key.substr(slash);
+}
+
+// Every model id with a record in data/models/, keyed by ModelKey.
 std::set<std::string> ModelRecords() {
   std::set<std::string> ids;
   for (const auto& e : fs::directory_iterator(kData + "/models")) {
@@ -122,7 +139,7 @@ std::set<std::string> ModelRecords() {
       if (line.empty()) continue;
       auto j = nlohmann::json::parse(line, nullptr, false);
       if (j.is_object() && j.contains("id") && j["id"].is_string()) {
-        ids.insert(IdKey(j["id"].get<std::string>()));
+        ids.insert(ModelKey(j["id"].get<std::string>()));
       }
     }
   }
@@ -198,26 +215,26 @@ TEST_CASE("Every model record and curated edge names the page it was read from",
 
 TEST_CASE("Every curated edge's base has a record of its own, or is a listed gap", "[data]") {
   std::set<std::string> models = ModelRecords();
-  for (auto& [line, m] : Rows("known_bases.csv")) models.insert(IdKey(m["id"]));
+  for (auto& [line, m] : Rows("known_bases.csv")) models.insert(ModelKey(m["id"]));
   std::map<std::string, std::string> renamed;
-  for (auto& [line, m] : Rows("model_aliases.csv")) renamed[IdKey(m["old_id"])] = IdKey(m["new_id"]);
+  for (auto& [line, m] : Rows("model_aliases.csv")) renamed[ModelKey(m["old_id"])] = ModelKey(m["new_id"]);
   // The known gaps: each must still be a gap, so the list only shrinks.
   std::set<std::string> gaps;
   std::ifstream in(kData + "/bases_without_record.txt");
   for (std::string l; std::getline(in, l);) {
     if (l.empty() || l[0] == '#') continue;
     INFO("data/bases_without_record.txt: " << l);
-    CHECK_FALSE(models.count(IdKey(l)));
-    gaps.insert(IdKey(l));
+    CHECK_FALSE(models.count(ModelKey(l)));
+    gaps.insert(ModelKey(l));
   }
   std::set<std::string> used;
   for (auto& [line, m] : Rows("curated_edges.csv")) {
     if (m["relation"] == "trained_on" || m["relation"] == "depends_on") continue;
-    std::string key = IdKey(m["parent"]);
+    std::string key = ModelKey(m["parent"]);
     if (renamed.count(key)) key = renamed[key];
     INFO("data/curated_edges.csv:" << line << ": base " << m["parent"]);
-    CHECK((models.count(key) || gaps.count(IdKey(m["parent"]))));
-    used.insert(IdKey(m["parent"]));
+    CHECK((models.count(key) || gaps.count(ModelKey(m["parent"]))));
+    used.insert(ModelKey(m["parent"]));
   }
   for (const auto& g : gaps) {
     INFO("data/bases_without_record.txt lists " << g << ", which no curated edge names");

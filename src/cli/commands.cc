@@ -65,6 +65,8 @@ struct Options {
   std::string rev;    // ingest: git revision
   int64_t max_document_size = kDefaultMaxDocumentSize;  // ingest: bytes per document
   std::string as_of;  // chain: the date to answer for
+  bool shares = false;    // timeline: the adoption shares instead of counts
+  std::string share_svg;  // timeline: the shares chart
   bool findings = false;
   double sql_timeout = 30;       // sql: seconds before a query is stopped
   int64_t sql_max_rows = 100000;  // sql: rows printed at most
@@ -501,16 +503,15 @@ Result<FlowReport> Flows(const Store& store, const Options& o, const std::string
                          const std::string& to_name, const CompactGraph& g) {
   auto table = Blocs(store, o);
   if (!table.ok()) return table.status();
-  auto from = ResolveBloc(*table, from_name);
-  if (!from.ok()) return from.status();
-  auto to = ResolveBloc(*table, to_name);
-  if (!to.ok()) return to.status();
+  // An unknown bloc is reported before a bad --relation or --class.
+  for (const std::string* name : {&from_name, &to_name}) {
+    if (auto b = ResolveBloc(*table, *name); !b.ok()) return b.status();
+  }
   FlowOptions fo;
   fo.direct = o.direct;
-  if (auto families = store.Families(); families.ok()) fo.families = std::move(families.value());
   Status st = FilterFromOptions(o, &fo.filter);
   if (!st.ok()) return st;
-  return ComputeFlows(g, *from, *to, fo);
+  return ComputeFlowsBetween(store, g, *table, from_name, to_name, fo);
 }
 
 int RunFlows(Options& o, Io& io) {
@@ -532,8 +533,12 @@ int RunFlows(Options& o, Io& io) {
 void SetupTimeline(CLI::App* app, Options& o) {
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   app->add_option("--svg", o.output, "also draw the timeline as an SVG chart into FILE");
+  app->add_flag("--shares", o.shares,
+                "each bloc's share of the month's new derivatives, monthly and cumulative, "
+                "counted and weighted by downloads and likes where Hub records give them");
+  app->add_option("--share-svg", o.share_svg, "also draw the shares as an SVG chart into FILE");
   AddClassOption(app, o);
-  app->add_option("--format", o.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+  AddFormat(app, o);
 }
 
 int RunTimeline(Options& o, Io& io) {
@@ -546,15 +551,48 @@ int RunTimeline(Options& o, Io& io) {
   if (!classes.ok()) return Fail(io, classes.status());
   if (!classes->empty()) to.classes = *classes;
   auto g = CompactGraph::Load(**store);
+  auto popularity = (*store)->ScanPopularity();
+  if (!popularity.ok()) return Fail(io, popularity.status());
+  to.popularity = &*popularity;
   Timeline t = ComputeTimeline(*g, *table, to);
-  if (o.format == "csv") WriteTimelineCsv(t, io.out);
-  else WriteTimelineText(t, io.out);
-  if (!o.output.empty()) {
-    Status st = WriteAtomically(o, o.output, [&t](std::ostream& f) {
-      WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+  if (o.format == "json") {
+    WriteTimelineJson(t, io.out);
+  } else if (o.shares) {
+    auto rows = AdoptionTable(t, o.format == "text");
+    if (o.format == "csv") {
+      WriteTableCsv(rows, io.out);
+    } else {
+      // On a terminal the shares alone: month, measure, total, then the
+      // share_ and cumulative_share_ columns.
+      const std::vector<std::string> header = rows[0];
+      for (auto& row : rows) {
+        std::vector<std::string> kept;
+        for (size_t c = 0; c < row.size(); ++c) {
+          const std::string& h = header[c];
+          if (c < 3 || (h.rfind("share_", 0) == 0 || h.rfind("cumulative_share_", 0) == 0)) {
+            kept.push_back(row[c]);
+          }
+        }
+        row = std::move(kept);
+      }
+      io.out << "Share of new derivatives per month, by the bloc of their root bases\n\n";
+      WriteTableText(rows, io.out);
+      io.out << "\n" << AdoptionWeightsNote(t) << "\n";
+    }
+  } else if (o.format == "csv") {
+    WriteTimelineCsv(t, io.out);
+  } else {
+    WriteTimelineText(t, io.out);
+  }
+  if (o.format != "text" && o.shares) io.err << "lineage: " << AdoptionWeightsNote(t) << "\n";
+  for (const auto& [file, shares] : {std::pair{o.output, false}, {o.share_svg, true}}) {
+    if (file.empty()) continue;
+    Status st = WriteAtomically(o, file, [&t, shares = shares](std::ostream& f) {
+      if (shares) WriteAdoptionSvg(t, "New derivatives by bloc of their root bases: shares", f);
+      else WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
     });
     if (!st.ok()) return Fail(io, st);
-    io.err << "wrote " << o.output << "\n";
+    io.err << "wrote " << file << "\n";
   }
   return kExitOk;
 }
@@ -645,19 +683,7 @@ int RunExport(Options& o, Io& io) {
       return Fail(io, Status::NotFound("--licenses needs the licence catalogue; ingest "
                                        "data/licenses.csv and data/license_aliases.csv first"));
     }
-    std::map<std::string, const Artifact*> arts;
-    for (const auto& n : g.nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
-    for (const auto& e : g.edges) {
-      auto c = arts.find(IdKey(e.child));
-      auto p = arts.find(IdKey(e.parent));
-      if (c == arts.end() || p == arts.end()) continue;
-      std::string rules;
-      for (const auto& f : CheckEdge(cat, *c->second, *p->second, e)) {
-        if (f.severity == Severity::kInfo) continue;
-        rules += (rules.empty() ? "" : ", ") + f.rule;
-      }
-      if (!rules.empty()) dot.marked_edges[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
-    }
+    dot.marked_edges = LicenseMarks(cat, g);
   }
   if (o.export_format == "csv") {
     auto write = [&](const std::string& what, std::ostream& os) {
@@ -902,17 +928,22 @@ int RunReport(Options& o, Io& io) {
   fs::create_directories(o.out_dir, ec);
   if (ec) return Fail(io, Status::IoError("cannot create '" + o.out_dir + "': " + ec.message()));
   bool rendered_any = false, missing_dot = false;
-  ReportModel model;
-  model.stats = s;
-  Options headline_o = o;
-  if (headline_o.classes.empty()) headline_o.classes = {"weights"};
-  Options all_o = o;
-  all_o.classes = {"weights", "redistribution", "knowledge", "component", "architecture"};
-  for (auto [from, to] : {std::pair<const char*, const char*>{"west", "cn"}, {"cn", "west"}}) {
-    auto r = Flows(**store, headline_o, from, to, *g);
-    if (!r.ok()) return Fail(io, r.status());
-    auto all = Flows(**store, all_o, from, to, *g);
-    if (!all.ok()) return Fail(io, all.status());
+  ReportOptions ro;
+  ro.blocs = *table;
+  auto classes = ClassesFromOptions(o);
+  if (!classes.ok()) return Fail(io, classes.status());
+  ro.classes = *classes;
+  ro.inferred = o.inferred;
+  ro.data_version = BuiltinDataVersion();
+  auto built = BuildReportModel(**store, *g, ro);
+  if (!built.ok()) return Fail(io, built.status());
+  const ReportModel& model = *built;
+  // BuildReportModel gives west -> cn, then cn -> west.
+  const char* const kSlugs[] = {"flows-west-cn", "flows-cn-west"};
+  for (size_t d = 0; d < model.directions.size() && d < 2; ++d) {
+    const ReportDirection& dir = model.directions[d];
+    const FlowReport* r = &dir.weights;
+    const FlowReport* all = &dir.all;
     Headline(*r, **store, io);
     if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
       io.out << "(" << n << " of these " << r->flows.size()
@@ -922,39 +953,13 @@ int RunReport(Options& o, Io& io) {
            << "):";
     for (const auto& row : all->by_class) io.out << " " << row.key << " " << row.models << ";";
     io.out << " any kind " << all->models << "\n\n";
-    ReportDirection dir;
-    dir.weights = *r;
-    dir.all = *all;
-    std::set<std::string> seen;
-    for (const auto& f : r->flows) {
-      if (dir.examples.size() >= 3) break;
-      if (f.path.size() < 2 || !seen.insert(f.base).second) continue;
-      std::vector<ReportDirection::Hop> chain;
-      for (size_t i = 0; i < f.path.size(); ++i) {
-        ReportDirection::Hop h;
-        h.id = f.path[i];
-        auto a = (*store)->GetArtifact(f.path[i]);
-        if (a.ok()) h.country = a->country;
-        if (i) {
-          h.relation = RelationName(f.relations[i - 1]);
-          auto ev = (*store)->EdgeEvidence(f.path[i - 1], f.path[i]);
-          if (!ev.empty()) {
-            h.evidence_kind = ev[0].kind;
-            h.evidence_source = ev[0].source;
-          }
-        }
-        chain.push_back(std::move(h));
-      }
-      dir.examples.push_back(std::move(chain));
-    }
-    model.directions.push_back(std::move(dir));
     Subgraph sg = FlowSubgraph(**store, *r);
     DotOptions dot;
     dot.blocs = *table;
     dot.max_children = o.max_children;
     dot.cluster_by_organization = true;
     dot.title = "Models in " + r->to + " built on bases from " + r->from;
-    std::string base = (fs::path(o.out_dir) / (std::string("flows-") + from + "-" + to)).string();
+    std::string base = (fs::path(o.out_dir) / kSlugs[d]).string();
     std::ofstream f(base + ".dot", std::ios::binary);
     WriteDot(sg, dot, f);
     f.close();
@@ -969,30 +974,7 @@ int RunReport(Options& o, Io& io) {
       io.err << "lineage: " << st.message() << "\n";
     }
   }
-  TimelineOptions topt;
-  auto classes = ClassesFromOptions(o);
-  if (!classes.ok()) return Fail(io, classes.status());
-  if (!classes->empty()) topt.classes = *classes;
-  Timeline t = ComputeTimeline(*g, *table, topt);
-  model.timeline = t;
-  model.inferred_edges = s.inferred_relations;
-  auto runs = (*store)->Query("SELECT count(*), coalesce(max(started), '') FROM run");
-  // The reference data the binary embeds; the snapshot is the last ingest.
-  model.data_version = BuiltinDataVersion();
-  if (runs.ok() && runs->size() > 1) model.snapshot_date = (*runs)[1][1];
-  auto inferred = (*store)->Query(
-      "SELECT count(DISTINCT edge) FROM evidence WHERE inferred = 1 OR kind LIKE 'infer%'");
-  if (inferred.ok() && inferred->size() > 1) {
-    model.inferred_edges = std::stoll((*inferred)[1][0]);
-  }
-  auto lic = CheckLicenses(**store, "", Severity::kWarning, o.inferred);
-  if (lic.ok()) {
-    model.license_catalogue = true;
-    model.license_edges_checked = lic->edges_checked;
-    std::map<std::string, int64_t> by_rule;
-    for (const auto& f : lic->findings) ++by_rule[f.rule];
-    model.license_by_rule.assign(by_rule.begin(), by_rule.end());
-  }
+  const Timeline& t = model.timeline;
   for (const auto& [stem, tab] : ReportTables(model)) {
     std::ofstream csv(fs::path(o.out_dir) / (stem + ".csv"), std::ios::binary);
     WriteTableCsv(tab, csv);
@@ -1013,8 +995,10 @@ int RunReport(Options& o, Io& io) {
     WriteTimelineCsv(t, csv);
     std::ofstream svg(tl + ".svg", std::ios::binary);
     WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", svg);
+    std::ofstream shares((fs::path(o.out_dir) / "adoption.svg"), std::ios::binary);
+    WriteAdoptionSvg(t, "Share of new derivatives by bloc of their roots (weights edges)", shares);
   }
-  io.err << "wrote " << tl << ".csv and " << tl << ".svg\n";
+  io.err << "wrote " << tl << ".csv, " << tl << ".svg and adoption.svg\n";
   if (missing_dot && !rendered_any) {
     io.err << "note: Graphviz 'dot' is not installed; open the .dot files with any Graphviz "
               "viewer or install graphviz to get .svg\n";

@@ -121,6 +121,7 @@ std::vector<std::pair<std::string, Table>> ReportTables(const ReportModel& m) {
     out.emplace_back("families-" + Slug(d), FamilyTable(d.weights));
   }
   out.emplace_back("adoption", AdoptionTable(m.timeline));
+  out.emplace_back("adoption-shares", lineage::AdoptionTable(m.timeline, true));
   Table lic{{"rule", "findings"}};
   for (const auto& [rule, n] : m.license_by_rule) lic.push_back({rule, std::to_string(n)});
   out.emplace_back("licenses", lic);
@@ -197,6 +198,22 @@ void WriteReportHtml(const ReportModel& m, std::ostream& out) {
          "roots from two blocs counts once for each, in the total too). "
          "docs/adoption.md relates this to published measures.</p>\n";
   HtmlTable(find("adoption"), "adoption", "lineage timeline --class weights", out, 1000);
+  out << "<h3 id=\"adoption-weighted\">Shares counted and weighted by popularity</h3>\n";
+  std::ostringstream shares_svg;
+  WriteAdoptionSvg(m.timeline, "Share of new derivatives by bloc of their roots (weights edges)",
+                   shares_svg);
+  out << "<figure id=\"adoption-chart\">" << shares_svg.str()
+      << "<figcaption class=\"src\">Source: lineage timeline --shares --class weights; "
+         "bars are each month's shares, dashed lines the cumulative share since the first "
+         "month. Data: <a href=\"adoption-shares.csv\">adoption-shares.csv</a>."
+         "</figcaption></figure>\n";
+  out << "<p id=\"weights-note\">" << E(AdoptionWeightsNote(m.timeline)) << "</p>\n";
+  if (!m.timeline.weighted.empty()) {
+    HtmlTable(find("adoption-shares"), "adoption-shares",
+              "lineage timeline --shares --class weights; downloads, downloadsAllTime and likes "
+              "from the Hub records ingested",
+              out, 1000);
+  }
   out << "<h2 id=\"licenses\">Licence findings</h2>\n";
   if (m.license_catalogue) {
     out << "<p>" << m.license_edges_checked << " edges checked against the licence "

@@ -89,8 +89,10 @@ void WriteTimelineJson(const Timeline& t, std::ostream& out);
 // One row per month and measure (count, then the weights present): the total,
 // each bloc's value, its share, the cumulative total and each bloc's
 // cumulative share; shares as fractions with 4 decimals, or with `percent` as
-// "12.5%" (empty when the total is 0).
-std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool percent);
+// "12.5%" (empty when the total is 0). Without `with_values`, only month,
+// measure, total and the share columns.
+std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool percent,
+                                                    bool with_values = true);
 // One 100%-stacked panel per measure of each month's shares, with the
 // cumulative share of every known bloc as a dashed line.
 void WriteAdoptionSvg(const Timeline& t, const std::string& title, std::ostream& out);

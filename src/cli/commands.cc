@@ -642,23 +642,11 @@ int RunTimeline(TimelineCommand& o, Io& io) {
   if (o.format == "json") {
     WriteTimelineJson(t, io.out);
   } else if (o.shares) {
-    auto rows = AdoptionTable(t, o.format == "text");
     if (o.format == "csv") {
-      WriteTableCsv(rows, io.out);
+      WriteTableCsv(AdoptionTable(t, false), io.out);
     } else {
-      // On a terminal the shares alone: month, measure, total, then the
-      // share_ and cumulative_share_ columns.
-      const std::vector<std::string> header = rows[0];
-      for (auto& row : rows) {
-        std::vector<std::string> kept;
-        for (size_t c = 0; c < row.size(); ++c) {
-          const std::string& h = header[c];
-          if (c < 3 || (h.rfind("share_", 0) == 0 || h.rfind("cumulative_share_", 0) == 0)) {
-            kept.push_back(row[c]);
-          }
-        }
-        row = std::move(kept);
-      }
+      // On a terminal the shares alone.
+      auto rows = AdoptionTable(t, true, false);
       io.out << "Share of new derivatives per month, by the bloc of their root bases\n\n";
       WriteTableText(rows, io.out);
       io.out << "\n" << AdoptionWeightsNote(t) << "\n";

@@ -31,6 +31,12 @@ std::string Percent(int64_t part, int64_t whole) {
   return buf;
 }
 
+// The dash pattern of the cumulative line of the bloc at `index`.
+const char* Dashes(size_t index) {
+  static const char* const kDashes[] = {"6,3", "2,2", "10,3,2,3", "1,4"};
+  return kDashes[index % 4];
+}
+
 std::vector<std::string> Measures(const Timeline& t) {
   std::vector<std::string> m{"count"};
   for (const auto& w : t.weighted) m.push_back(w.measure);
@@ -63,7 +69,8 @@ std::string AdoptionWeightsNote(const Timeline& t) {
   return s + " (a derivative without the figure weighs 0).";
 }
 
-std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool percent) {
+std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool percent,
+                                                    bool with_values) {
   auto fmt = [percent](int64_t part, int64_t whole) {
     return percent ? Percent(part, whole) : Fraction(part, whole);
   };
@@ -72,12 +79,11 @@ std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool perc
   for (const auto& b : t.blocs) out[0].push_back("share_" + b);
   out[0].push_back("cumulative_total");
   for (const auto& b : t.blocs) out[0].push_back("cumulative_share_" + b);
-  if (t.blocs.empty()) return out;
   std::vector<AdoptionShare> shares = AdoptionShares(t);
   const size_t n = t.blocs.size();
   // AdoptionShares gives each measure's months in order, blocs within.
   std::vector<std::vector<std::string>> rows;
-  for (size_t i = 0; i + n <= shares.size(); i += n) {
+  for (size_t i = 0; n > 0 && i + n <= shares.size(); i += n) {
     const AdoptionShare& first = shares[i];
     std::vector<std::string> row{first.month, first.measure, std::to_string(first.total)};
     for (size_t j = 0; j < n; ++j) row.push_back(std::to_string(shares[i + j].value));
@@ -96,6 +102,20 @@ std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool perc
            std::find(measures.begin(), measures.end(), b[1]);
   });
   for (auto& r : rows) out.push_back(std::move(r));
+  if (!with_values) {
+    // month, measure, total, then the share_ and cumulative_share_ columns.
+    const std::vector<std::string> header = out[0];
+    for (auto& row : out) {
+      std::vector<std::string> kept;
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (c < 3 || header[c].rfind("share_", 0) == 0 ||
+            header[c].rfind("cumulative_share_", 0) == 0) {
+          kept.push_back(std::move(row[c]));
+        }
+      }
+      row = std::move(kept);
+    }
+  }
   return out;
 }
 
@@ -207,9 +227,12 @@ void WriteAdoptionSvg(const Timeline& t, const std::string& title, std::ostream&
         points += (points.empty() ? "" : " ") + p.str();
       }
       if (points.empty()) continue;
+      // A white halo under the line keeps it legible over the bars.
+      out << "  <polyline points=\"" << points << "\" fill=\"none\" stroke=\"white\" "
+          << "stroke-width=\"3.5\"/>\n";
       out << "  <polyline points=\"" << points << "\" fill=\"none\" stroke=\"#212529\" "
-          << "stroke-width=\"1.5\" stroke-dasharray=\"" << (j % 2 ? "2,2" : "6,3")
-          << "\"><title>" << XmlEscape("cumulative share of " + t.blocs[j]) << "</title></polyline>\n";
+          << "stroke-width=\"1.5\" stroke-dasharray=\"" << Dashes(j) << "\"><title>"
+          << XmlEscape("cumulative share of " + t.blocs[j]) << "</title></polyline>\n";
     }
     out << "  </g>\n";
   }
@@ -230,10 +253,10 @@ void WriteAdoptionSvg(const Timeline& t, const std::string& title, std::ostream&
   }
   for (size_t j = 0; j < n; ++j) {
     if (t.blocs[j] == "unknown") continue;
-    out << "  <line x1=\"" << lx << "\" y1=\"" << ly + 6 << "\" x2=\"" << lx + 12 << "\" y2=\""
+    out << "  <line x1=\"" << lx << "\" y1=\"" << ly + 6 << "\" x2=\"" << lx + 26 << "\" y2=\""
         << ly + 6 << "\" stroke=\"#212529\" stroke-width=\"1.5\" stroke-dasharray=\""
-        << (j % 2 ? "2,2" : "6,3") << "\"/>\n  <text x=\"" << lx + 18 << "\" y=\"" << ly + 10
-        << "\">" << XmlEscape("cumulative, " + t.blocs[j]) << "</text>\n";
+        << Dashes(j) << "\"/>\n  <text x=\"" << lx + 32 << "\" y=\"" << ly + 10
+        << "\">" << XmlEscape("cumulative share, " + t.blocs[j]) << "</text>\n";
     ly += 18;
   }
   out << "</svg>\n";

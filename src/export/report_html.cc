@@ -210,7 +210,11 @@ void WriteReportHtml(const ReportModel& m, std::ostream& out) {
       << "lineage timeline --class weights; creation dates from Hub records and cards. "
       << m.timeline.undated << " derivatives have no creation date and are not drawn. Data: "
       << "<a href=\"timeline.csv\">timeline.csv</a>.</figcaption></figure>\n";
-  out << "<h3 id=\"adoption-weighted\">Shares counted and weighted by popularity</h3>\n";
+  out << "<h3 id=\"adoption-weighted\">"
+      << (m.timeline.weighted.empty() ? "Shares of new derivatives by bloc (counted; no "
+                                        "popularity data to weigh by)"
+                                      : "Shares counted and weighted by popularity")
+      << "</h3>\n";
   std::ostringstream shares_svg;
   WriteAdoptionSvg(m.timeline, "Share of new derivatives by bloc of their roots (weights edges)",
                    shares_svg);

@@ -481,3 +481,175 @@ TEST_CASE("FamilyName groups a root by canonical base, or by name pattern and pu
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// A Hub dump with popularity, described once: the test writes the dump from
+// it and works out the expected shares from it on its own.
+struct PopRecord {
+  std::string id, relation, parents, created;  // parents: ';'-separated
+  int64_t downloads, all_time, likes;          // -1: absent from the record
+};
+
+const std::vector<PopRecord> kPopDump = {
+    {"meta-llama/Llama-3-8B", "", "", "2024-04-18", 1000000, 9000000, 5000},
+    {"Qwen/Qwen2-7B", "", "", "2024-04-20", 2000000, 8000000, 4000},
+    {"a/ft1", "finetune", "meta-llama/Llama-3-8B", "2024-05-03", 100, 1000, 5},
+    {"a/ft2", "finetune", "a/ft1", "2024-05-20", 50, -1, 2},
+    {"b/ft3", "finetune", "Qwen/Qwen2-7B", "2024-05-25", 300, 600, 1},
+    {"c/mix", "merge", "meta-llama/Llama-3-8B;Qwen/Qwen2-7B", "2024-06-11", 40, 80, 0},
+    {"b/ft4", "finetune", "Qwen/Qwen2-7B", "2024-06-15", -1, -1, -1},
+    {"q/ft3-GGUF", "quantized", "b/ft3", "2024-06-20", 9999, 99999, 99},
+    {"d/undated", "finetune", "meta-llama/Llama-3-8B", "", 7777, 7777, 77},
+    {"e/orphan", "finetune", "nobody/root", "2024-08-01", 10, -1, 3},
+};
+
+std::string PopDumpText() {
+  std::string out;
+  for (const auto& r : kPopDump) {
+    std::string line = "{\"id\":\"" + r.id + "\"";
+    if (!r.parents.empty()) {
+      line += ",\"tags\":[";
+      std::stringstream ss(r.parents);
+      std::string p;
+      bool first = true;
+      while (std::getline(ss, p, ';')) {
+        line += std::string(first ? "" : ",") + "\"base_model:" + r.relation + ":" + p + "\"";
+        first = false;
+      }
+      line += "]";
+    }
+    if (!r.created.empty()) line += ",\"createdAt\":\"" + r.created + "T00:00:00.000Z\"";
+    if (r.downloads >= 0) line += ",\"downloads\":" + std::to_string(r.downloads);
+    if (r.all_time >= 0) line += ",\"downloadsAllTime\":" + std::to_string(r.all_time);
+    if (r.likes >= 0) line += ",\"likes\":" + std::to_string(r.likes);
+    out += line + "}\n";
+  }
+  return out;
+}
+
+// The blocs of the roots `id` reaches through weights edges, from the table
+// above: meta-llama is west, Qwen cn, anything else unknown.
+std::set<std::string> ExpectedRootBlocs(const std::string& id) {
+  for (const auto& r : kPopDump) {
+    if (r.id != id || r.parents.empty()) continue;
+    std::set<std::string> out;
+    std::stringstream ss(r.parents);
+    std::string p;
+    while (std::getline(ss, p, ';')) {
+      auto up = ExpectedRootBlocs(p);
+      out.insert(up.begin(), up.end());
+    }
+    return out;
+  }
+  if (id.rfind("meta-llama/", 0) == 0) return {"west"};
+  if (id.rfind("Qwen/", 0) == 0) return {"cn"};
+  return {"unknown"};
+}
+
+TEST_CASE("Adoption shares are counted and weighted by each derivative's downloads and likes",
+          "[analysis]") {
+  TempDir dir;
+  WriteFile(dir / "hub.jsonl", PopDumpText());
+  WriteFile(dir / "orgs.csv", std::string("namespace,organization,country,kind,source\n") +
+                                  "meta-llama,Meta,US,company,https://about.meta.com/\n"
+                                  "Qwen,Alibaba Cloud,CN,company,https://www.alibabacloud.com/\n");
+  WriteFile(dir / "blocs.json", R"({"west": ["US"], "cn": ["CN"]})");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  REQUIRE(Ingest(*store, {dir / "hub.jsonl", dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
+  auto g = CompactGraph::Load(*store);
+  auto popularity = store->ScanPopularity();
+  REQUIRE(popularity.ok());
+  TimelineOptions options;
+  options.popularity = &*popularity;
+  Timeline t = ComputeTimeline(*g, store->Blocs(), options);
+
+  // Expected, from the table: weights derivatives (not the quantized copy)
+  // with a date, each measure summed by month and root bloc.
+  std::map<std::string, std::map<std::string, std::map<std::string, int64_t>>> want;  // measure, month, bloc
+  std::map<std::string, int64_t> carrying;
+  int64_t dated = 0;
+  for (const auto& r : kPopDump) {
+    if (r.parents.empty() || r.relation == "quantized" || r.created.empty()) continue;
+    ++dated;
+    std::string month = r.created.substr(0, 7);
+    for (auto [measure, value] : {std::pair<std::string, int64_t>{"count", 1},
+                                  {"downloads", r.downloads},
+                                  {"downloads_all_time", r.all_time},
+                                  {"likes", r.likes}}) {
+      if (value < 0) continue;
+      ++carrying[measure];
+      for (const auto& b : ExpectedRootBlocs(r.id)) want[measure][month][b] += value;
+    }
+  }
+  CHECK(t.dated == dated);
+  REQUIRE(t.weighted.size() == 3);
+  CHECK(t.weighted[0].measure == "downloads");
+  CHECK(t.weighted[1].measure == "downloads_all_time");
+  CHECK(t.weighted[2].measure == "likes");
+  for (const auto& w : t.weighted) {
+    INFO(w.measure);
+    CHECK(w.models_with == carrying[w.measure]);
+  }
+
+  std::vector<AdoptionShare> shares = AdoptionShares(t);
+  CHECK(shares.size() == 4 * t.months.size() * t.blocs.size());
+  std::map<std::string, std::map<std::string, int64_t>> cumulative;  // measure, bloc
+  std::map<std::string, int64_t> cumulative_total;
+  std::map<std::string, std::string> last_month;
+  for (const auto& s : shares) {
+    INFO(s.measure << " " << s.month << " " << s.bloc);
+    const auto& month = want[s.measure][s.month];
+    int64_t total = 0;
+    for (const auto& [b, v] : month) total += v;
+    if (last_month[s.measure] != s.month) {
+      cumulative_total[s.measure] += total;
+      last_month[s.measure] = s.month;
+    }
+    int64_t value = month.count(s.bloc) ? month.at(s.bloc) : 0;
+    cumulative[s.measure][s.bloc] += value;
+    CHECK(s.value == value);
+    CHECK(s.total == total);
+    CHECK(s.cumulative_value == cumulative[s.measure][s.bloc]);
+    CHECK(s.cumulative_total == cumulative_total[s.measure]);
+    if (total > 0) CHECK(s.share() == Approx(static_cast<double>(value) / total));
+  }
+  SECTION("a spot check by hand: May's downloads are 450, 300 of them on Qwen") {
+    auto may = std::find_if(shares.begin(), shares.end(), [](const AdoptionShare& s) {
+      return s.month == "2024-05" && s.measure == "downloads" && s.bloc == "cn";
+    });
+    REQUIRE(may != shares.end());
+    CHECK(may->total == 450);
+    CHECK(may->share() == Approx(300.0 / 450));
+  }
+  SECTION("the merge weighs its whole weight in each bloc of its roots") {
+    CHECK(t.weighted[0].sums["2024-06"]["cn"] == 40);
+    CHECK(t.weighted[0].sums["2024-06"]["west"] == 40);
+  }
+}
+
+TEST_CASE("Without popularity data the timeline has no weighted measures", "[analysis]") {
+  TempDir dir;
+  WriteFile(dir / "hub.jsonl",
+            R"({"id":"a/ft1","tags":["base_model:finetune:x/root"],"createdAt":"2024-11-03"})" "\n");
+  auto store = OpenStore(dir / "s.db");
+  std::ostringstream log;
+  REQUIRE(Ingest(*store, {dir / "hub.jsonl"}, {}, log).ok());
+  auto g = CompactGraph::Load(*store);
+  auto popularity = store->ScanPopularity();
+  REQUIRE(popularity.ok());
+  CHECK(popularity->empty());
+  TimelineOptions options;
+  options.popularity = &*popularity;
+  Timeline t = ComputeTimeline(*g, {}, options);
+  CHECK(t.weighted.empty());
+  std::vector<AdoptionShare> shares = AdoptionShares(t);
+  REQUIRE(shares.size() == 1);
+  CHECK(shares[0].measure == "count");
+  CHECK(shares[0].share() == 1.0);
+}
+
+}  // namespace
+}  // namespace lineage

@@ -711,7 +711,8 @@ TEST_CASE("The demo's graphs are no wider than three times their height", "[cli]
   Output rep = RunLineage(dir.path(), {"--db", db, "report", "--out", dir / "rep"});
   INFO(rep.err);
   REQUIRE(rep.code == 0);
-  for (const char* name : {"flows-west-cn.svg", "flows-cn-west.svg", "timeline.svg"}) {
+  for (const char* name :
+       {"flows-west-cn.svg", "flows-cn-west.svg", "timeline.svg", "adoption.svg"}) {
     INFO(name);
     REQUIRE(fs::exists(dir / ("rep/" + std::string(name))));
     double aspect = AspectOf(dir / ("rep/" + std::string(name)));
@@ -876,6 +877,89 @@ TEST_CASE("lineage sql reads a store in a read-only folder", "[cli]") {
   CHECK_FALSE(fs::exists(folder + "/s.db-shm"));
   CHECK(WEXITSTATUS(write_rc) != 0);
   CHECK_THAT(ReadFile(write_out), Catch::Contains("read-only"));
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("timeline and report weigh the adoption shares by popularity, or say there is none",
+          "[cli]") {
+  Session s;
+  s.Ingest();
+  SECTION("the fixture cards carry no popularity: the shares are counts, and the text says so") {
+    Output o = s.Run({"timeline", "--shares"});
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(Contains(o.out, "No derivative counted here carries downloads or likes"));
+    CHECK_FALSE(Contains(o.out, "downloads_all_time"));
+    json j = s.Json({"timeline"});
+    CHECK(j["weighted_by"].empty());
+    for (const auto& row : j["shares"]) CHECK(row["measure"] == "count");
+    Output rep = s.Run({"report", "--out", s.path("rep")});
+    REQUIRE(rep.code == 0);
+    std::string html = ReadFile(s.path("rep/index.html"));
+    CHECK(Contains(html, "id=\"adoption-chart\""));
+    CHECK(Contains(html, "No derivative counted here carries downloads or likes"));
+    CHECK_FALSE(Contains(html, "id=\"share-downloads\""));
+    CHECK_FALSE(Contains(html, "<table class=\"t\" id=\"adoption-shares\""));
+  }
+  SECTION("a Hub dump with downloads and likes weighs each derivative by its own") {
+    // id, base, month, downloads, likes: Qwen is cn and meta-llama west in the fixtures.
+    struct Row {
+      const char* id;
+      const char* base;
+      const char* month;
+      int64_t downloads, likes;
+    };
+    const std::vector<Row> rows = {{"pop/a", "Qwen/Qwen2-7B", "2031-01", 30, 3},
+                                   {"pop/b", "meta-llama/Llama-2-7b-hf", "2031-01", 10, 9},
+                                   {"pop/c", "Qwen/Qwen2-7B", "2031-02", 5, 0}};
+    std::string dump;
+    for (const auto& r : rows) {
+      dump += std::string("{\"id\":\"") + r.id + "\",\"tags\":[\"base_model:finetune:" + r.base +
+              "\"],\"createdAt\":\"" + r.month + "-02T00:00:00.000Z\",\"downloads\":" +
+              std::to_string(r.downloads) + ",\"likes\":" + std::to_string(r.likes) + "}\n";
+    }
+    WriteFile(s.path("pop.jsonl"), dump);
+    Output in = s.Run({"ingest", s.path("pop.jsonl"), "--no-progress"});
+    INFO(in.err);
+    REQUIRE(in.code == 0);
+    json j = s.Json({"timeline"});
+    Strings measures;
+    for (const auto& w : j["weighted_by"]) measures.push_back(w["measure"]);
+    CHECK(measures == Strings{"downloads", "likes"});
+    // January 2031 by downloads, worked out from the rows above.
+    int64_t jan_total = 0, jan_cn = 0;
+    for (const auto& r : rows) {
+      if (std::string(r.month) != "2031-01") continue;
+      jan_total += r.downloads;
+      if (std::string(r.base).rfind("Qwen/", 0) == 0) jan_cn += r.downloads;
+    }
+    bool seen = false;
+    for (const auto& row : j["shares"]) {
+      if (row["month"] != "2031-01" || row["measure"] != "downloads" || row["bloc"] != "cn") continue;
+      seen = true;
+      CHECK(row["value"] == jan_cn);
+      CHECK(row["total"] == jan_total);
+      CHECK(row["share"].get<double>() == Approx(static_cast<double>(jan_cn) / jan_total));
+    }
+    CHECK(seen);
+    Output csv = s.Run({"timeline", "--shares", "--format", "csv", "--share-svg",
+                        s.path("shares.svg")});
+    REQUIRE(csv.code == 0);
+    CHECK(Contains(csv.out, "month,measure,total,"));
+    CHECK(Contains(csv.out, "\n2031-01,likes,12,"));
+    CHECK(Contains(ReadFile(s.path("shares.svg")), "id=\"share-likes\""));
+    Output rep = s.Run({"report", "--out", s.path("rep2")});
+    REQUIRE(rep.code == 0);
+    std::string html = ReadFile(s.path("rep2/index.html"));
+    CHECK(Contains(html, "id=\"share-downloads\""));
+    CHECK(Contains(html, "<table class=\"t\" id=\"adoption-shares\""));
+    CHECK(Contains(html, "downloads known for"));
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,12 +17,15 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fetch/json_lines.h"
 #include "lineage/fetch.h"
+#include "lineage/ingest.h"
+#include "lineage/store.h"
 #include "test_support.h"
 
 namespace lineage {
@@ -137,8 +141,19 @@ class StandIn {
     size_t start = req.has_param("cursor") ? std::stoul(req.get_param_value("cursor")) : 0;
     size_t size = page_size;
     if (req.has_param("limit")) size = std::min<size_t>(size, std::stoul(req.get_param_value("limit")));
+    // As the Hub does, popularity fields come only when expand asks for them.
+    std::set<std::string> expanded;
+    for (auto [it, end] = req.params.equal_range("expand"); it != end; ++it) {
+      expanded.insert(it->second);
+    }
     json page = json::array();
-    for (size_t i = start; i < v.size() && i < start + size; ++i) page.push_back(v[i]);
+    for (size_t i = start; i < v.size() && i < start + size; ++i) {
+      json m = v[i];
+      for (const char* f : {"downloads", "downloadsAllTime", "likes", "lastModified"}) {
+        if (!expanded.count(f)) m.erase(f);
+      }
+      page.push_back(std::move(m));
+    }
     if (start + size < v.size()) {
       std::string next = url() + "/api/models?cursor=" + std::to_string(start + size);
       for (const auto& [k, val] : req.params) {
@@ -215,6 +230,32 @@ TEST_CASE("fetch pages the listing by its Link header into one line per model", 
       CHECK(expand.count(f));
     }
     CHECK(first.authorization.empty());
+  }
+  SECTION("it asks for the popularity fields, as huggingface_hub names them, and they land in "
+          "the store") {
+    auto first = hub.seen().front();
+    std::set<std::string> expand;
+    for (auto [it, end] = first.params.equal_range("expand"); it != end; ++it) expand.insert(it->second);
+    for (const char* f : {"downloads", "downloadsAllTime", "likes", "lastModified"}) {
+      INFO(f);
+      CHECK(expand.count(f));
+    }
+    auto store = testing::OpenStore(dir / "s.db");
+    std::ostringstream log;
+    REQUIRE(Ingest(*store, {out}, {}, log).ok());
+    for (const auto& m : hub.models()) {
+      std::string id = m["id"];
+      INFO(id);
+      auto a = store->GetArtifact(id);
+      // The fixture's one id with non-ASCII letters is no Hub id and is not stored.
+      bool ascii = std::all_of(id.begin(), id.end(), [](char c) { return (c & 0x80) == 0; });
+      REQUIRE(a.ok() == ascii);
+      if (!ascii) continue;
+      CHECK(a->downloads == m["downloads"].get<int64_t>());
+      CHECK(a->downloads_all_time == m["downloadsAllTime"].get<int64_t>());
+      CHECK(a->likes == m["likes"].get<int64_t>());
+      CHECK(a->last_modified == m["lastModified"].get<std::string>());
+    }
   }
   SECTION("the request rate is limited") {
     StandIn paced;

@@ -73,6 +73,13 @@ struct FlowReport {
 FlowReport ComputeFlows(const CompactGraph& graph, const Bloc& from, const Bloc& to,
                         const FlowOptions& options);
 
+// ComputeFlows between two blocs named as ResolveBloc reads them (NotFound
+// for an unknown name), with `options.families` filled from the store's
+// families when the store has them.
+Result<FlowReport> ComputeFlowsBetween(const Store& store, const CompactGraph& graph,
+                                       const BlocTable& blocs, const std::string& from,
+                                       const std::string& to, FlowOptions options);
+
 // New derivatives per month, by the bloc of their root bases.
 struct Timeline {
   std::vector<std::string> months;  // "YYYY-MM", ascending
@@ -84,14 +91,45 @@ struct Timeline {
   // key = RelationClassName; shown beside the counted classes.
   std::map<std::string, int64_t> by_class;
   std::vector<std::string> classes;  // the classes counted, by name
+  int64_t dated = 0;  // derivatives counted in a month (each once, whatever its blocs)
+  // The same derivatives weighted by their own popularity (docs/adoption.md):
+  // per measure, the sum of each month's derivatives' values by bloc. Only the
+  // measures that at least one dated derivative carries are present, in the
+  // order downloads, downloads_all_time, likes; empty when no derivative
+  // carries any popularity (or none was given).
+  struct Weighted {
+    std::string measure;  // "downloads", "downloads_all_time" or "likes"
+    std::map<std::string, std::map<std::string, int64_t>> sums;  // [month][bloc]
+    int64_t models_with = 0;  // dated derivatives carrying the measure (others weigh 0)
+  };
+  std::vector<Weighted> weighted;
 };
 struct TimelineOptions {
   // A model counts as a new derivative when it has a direct parent through one
   // of these classes; its roots follow weights edges plus these classes.
   std::vector<RelationClass> classes = {RelationClass::kWeights};
+  // Popularity by store row id (Store::ScanPopularity); may be null.
+  const std::vector<Popularity>* popularity = nullptr;
 };
 Timeline ComputeTimeline(const CompactGraph& graph, const BlocTable& blocs,
                          const TimelineOptions& options = {});
+
+// The timeline as shares: one row per month, measure and bloc (months
+// ascending; measures "count" first, then Timeline::weighted in order; blocs
+// as Timeline::blocs). A merge whose roots lie in two blocs counts (with its
+// whole weight) for each, in the month's total too.
+struct AdoptionShare {
+  std::string month, measure, bloc;
+  int64_t value = 0;             // this bloc's count or weight in the month
+  int64_t total = 0;             // all blocs' in the month
+  int64_t cumulative_value = 0;  // from the first month through this one
+  int64_t cumulative_total = 0;
+  double share() const { return total > 0 ? static_cast<double>(value) / total : 0; }
+  double cumulative_share() const {
+    return cumulative_total > 0 ? static_cast<double>(cumulative_value) / cumulative_total : 0;
+  }
+};
+std::vector<AdoptionShare> AdoptionShares(const Timeline& t);
 
 // An edge filter that follows only the relations of `classes`.
 EdgeFilter ClassFilter(const std::vector<RelationClass>& classes);

@@ -80,6 +80,27 @@ void WriteFlowsCsv(const FlowReport& r, std::ostream& out);
 void WriteTimelineText(const Timeline& t, std::ostream& out);
 void WriteTimelineCsv(const Timeline& t, std::ostream& out);
 void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream& out);
+// Everything ComputeTimeline found, with AdoptionShares as "shares" (share
+// null when a month has no derivative) and the measures present as
+// "weighted_by" (docs/adoption.md).
+void WriteTimelineJson(const Timeline& t, std::ostream& out);
+
+// --- Adoption shares (docs/adoption.md) --------------------------------------------
+// One row per month and measure (count, then the weights present): the total,
+// each bloc's value, its share, the cumulative total and each bloc's
+// cumulative share; shares as fractions with 4 decimals, or with `percent` as
+// "12.5%" (empty when the total is 0). Without `with_values`, only month,
+// measure, total and the share columns.
+std::vector<std::vector<std::string>> AdoptionTable(const Timeline& t, bool percent,
+                                                    bool with_values = true);
+// One 100%-stacked panel per measure of each month's shares, with the
+// cumulative share of every known bloc as a dashed line.
+void WriteAdoptionSvg(const Timeline& t, const std::string& title, std::ostream& out);
+// "counted (each new derivative once)", "weighted by likes", ...
+std::string AdoptionMeasureLabel(const std::string& measure);
+// A sentence on what the weighted shares rest on: for each measure, how many
+// dated derivatives carry it; or, plainly, that none carries any popularity.
+std::string AdoptionWeightsNote(const Timeline& t);
 
 // --- Licence findings ---------------------------------------------------------------
 // `format` is text, json or csv. `bloc_of` names the bloc of an artifact id,

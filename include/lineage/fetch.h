@@ -22,7 +22,9 @@ namespace lineage {
 
 // Fields requested with `expand` on every listing, as huggingface_hub names
 // them: what /api/models?full=true&cardData=true returns (config included)
-// plus what inference reads (safetensors, gguf, transformersInfo, baseModels).
+// plus what inference reads (safetensors, gguf, transformersInfo, baseModels)
+// and the popularity the adoption shares weigh by (downloads, downloadsAllTime,
+// likes, lastModified; the Hub gives downloadsAllTime only when asked).
 const std::vector<std::string>& DefaultExpandFields();
 
 struct FetchOptions {

@@ -48,6 +48,8 @@ class CompactGraph {
   std::string_view created_at(Vertex v) const;
   ArtifactKind kind(Vertex v) const;
   Vertex Find(std::string_view id) const;  // case-insensitive; kNone if absent
+  // The vertex of a store row id (NodeRow::id, Popularity::artifact); kNone if absent.
+  Vertex FromRow(int64_t row) const;
 
   // A path from a vertex up to an ancestor, and the relation of each hop.
   struct Reach {

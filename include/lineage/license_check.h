@@ -4,6 +4,7 @@
 #define LINEAGE_LICENSE_CHECK_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct LicenseCheckResult {
 // rule, child and parent. NotFound when the store has no licence catalogue.
 Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
                                          Severity min_severity, const InferredFilter& filter);
+
+// The edges of `g` that break a licence obligation (a finding worse than
+// info), as "child-key\tparent-key" -> the rules broken, comma-separated:
+// DotOptions::marked_edges for `export dot --licenses`.
+std::map<std::string, std::string> LicenseMarks(const LicenseCatalogue& catalogue,
+                                                const Subgraph& g);
 
 }  // namespace lineage
 

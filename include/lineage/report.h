@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "lineage/analysis.h"
+#include "lineage/graph.h"
+#include "lineage/infer.h"
 #include "lineage/store.h"
 
 namespace lineage {
@@ -40,6 +42,24 @@ struct ReportModel {
   int64_t license_edges_checked = 0;
   bool license_catalogue = false;
 };
+
+struct ReportOptions {
+  BlocTable blocs;  // must hold "west" and "cn"
+  // The kinds of dependence the headline and the timeline follow (empty:
+  // weights); the breakdown always follows every kind between models.
+  std::vector<RelationClass> classes;
+  InferredFilter inferred;  // --declared-only, --min-confidence
+  std::string data_version;  // the reference data built in (BuiltinDataVersion())
+};
+
+// Everything the report shows, computed from the store: the flows west -> cn
+// and cn -> west with up to three example chains each (one per base, with the
+// first evidence of each hop), the timeline weighted by the store's
+// popularity, the licence findings at warning or worse by rule (none when the
+// store has no licence catalogue), coverage, and the snapshot date (the
+// start of the last ingest run). Fails as ResolveBloc or Store reads do.
+Result<ReportModel> BuildReportModel(const Store& store, const CompactGraph& graph,
+                                     const ReportOptions& options);
 
 // The tables of the report, by file stem ("headline", "families-west-cn", ...).
 std::vector<std::pair<std::string, Table>> ReportTables(const ReportModel& m);

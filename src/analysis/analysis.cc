@@ -1,6 +1,7 @@
 #include "lineage/analysis.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <regex>
@@ -198,6 +199,20 @@ Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs,
                                 RelationClass::kArchitecture});
   any.max_depth = 1;
   for (auto c : options.classes) t.classes.emplace_back(RelationClassName(c));
+  // Popularity by vertex: downloads, downloads_all_time, likes (-1: not known).
+  constexpr int kMeasures = 3;
+  static const char* const kMeasureNames[kMeasures] = {"downloads", "downloads_all_time",
+                                                       "likes"};
+  std::vector<std::array<int64_t, kMeasures>> pop;
+  if (options.popularity && !options.popularity->empty()) {
+    pop.assign(g.vertex_count(), {-1, -1, -1});
+    for (const auto& p : *options.popularity) {
+      CompactGraph::Vertex v = g.FromRow(p.artifact);
+      if (v != CompactGraph::kNone) pop[v] = {p.downloads, p.downloads_all_time, p.likes};
+    }
+  }
+  std::array<Timeline::Weighted, kMeasures> weighted;
+  for (int i = 0; i < kMeasures; ++i) weighted[i].measure = kMeasureNames[i];
   std::function<bool(CompactGraph::Vertex)> first = [](CompactGraph::Vertex) { return true; };
   std::set<std::string> months, names;
   for (CompactGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
@@ -234,10 +249,22 @@ Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs,
       root_blocs.insert(b.empty() ? "unknown" : b);
     }
     months.insert(month);
+    ++t.dated;
     for (const auto& b : root_blocs) {
       names.insert(b);
       ++t.counts[month][b];
     }
+    if (!pop.empty()) {
+      for (int i = 0; i < kMeasures; ++i) {
+        int64_t value = pop[v][i];
+        if (value < 0) continue;
+        ++weighted[i].models_with;
+        for (const auto& b : root_blocs) weighted[i].sums[month][b] += value;
+      }
+    }
+  }
+  for (auto& w : weighted) {
+    if (w.models_with > 0) t.weighted.push_back(std::move(w));
   }
   // Every month from the first to the last, so gaps show as zero on a chart.
   if (!months.empty()) {
@@ -260,6 +287,32 @@ Timeline ComputeTimeline(const CompactGraph& g, const BlocTable& blocs,
   }
   if (names.count("unknown")) t.blocs.push_back("unknown");
   return t;
+}
+
+std::vector<AdoptionShare> AdoptionShares(const Timeline& t) {
+  std::vector<AdoptionShare> out;
+  auto add = [&](const std::string& measure,
+                 const std::map<std::string, std::map<std::string, int64_t>>& values) {
+    std::map<std::string, int64_t> cumulative;
+    int64_t cumulative_total = 0;
+    static const std::map<std::string, int64_t> kNone;
+    for (const auto& m : t.months) {
+      auto row_it = values.find(m);
+      const auto& row = row_it == values.end() ? kNone : row_it->second;
+      int64_t total = 0;
+      for (const auto& [b, v] : row) total += v;
+      cumulative_total += total;
+      for (const auto& b : t.blocs) {
+        auto it = row.find(b);
+        int64_t v = it == row.end() ? 0 : it->second;
+        cumulative[b] += v;
+        out.push_back({m, measure, b, v, total, cumulative[b], cumulative_total});
+      }
+    }
+  };
+  add("count", t.counts);
+  for (const auto& w : t.weighted) add(w.measure, w.sums);
+  return out;
 }
 
 }  // namespace lineage

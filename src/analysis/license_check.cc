@@ -90,4 +90,23 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
   return r;
 }
 
+std::map<std::string, std::string> LicenseMarks(const LicenseCatalogue& catalogue,
+                                                const Subgraph& g) {
+  std::map<std::string, std::string> marks;
+  std::map<std::string, const Artifact*> arts;
+  for (const auto& n : g.nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
+  for (const auto& e : g.edges) {
+    auto c = arts.find(IdKey(e.child));
+    auto p = arts.find(IdKey(e.parent));
+    if (c == arts.end() || p == arts.end()) continue;
+    std::string rules;
+    for (const auto& f : CheckEdge(catalogue, *c->second, *p->second, e)) {
+      if (f.severity == Severity::kInfo) continue;
+      rules += (rules.empty() ? "" : ", ") + f.rule;
+    }
+    if (!rules.empty()) marks[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
+  }
+  return marks;
+}
+
 }  // namespace lineage

@@ -1,4 +1,5 @@
-// Subgraphs cut from the store or from another subgraph.
+// Subgraphs cut from the store or from another subgraph, and the flows they
+// are cut along.
 #include "lineage/analysis.h"
 
 #include <algorithm>
@@ -6,6 +7,17 @@
 #include <utility>
 
 namespace lineage {
+
+Result<FlowReport> ComputeFlowsBetween(const Store& store, const CompactGraph& graph,
+                                       const BlocTable& blocs, const std::string& from_name,
+                                       const std::string& to_name, FlowOptions options) {
+  auto from = ResolveBloc(blocs, from_name);
+  if (!from.ok()) return from.status();
+  auto to = ResolveBloc(blocs, to_name);
+  if (!to.ok()) return to.status();
+  if (auto families = store.Families(); families.ok()) options.families = std::move(families.value());
+  return ComputeFlows(graph, *from, *to, options);
+}
 
 Subgraph FlowSubgraph(const Store& store, const FlowReport& flows) {
   std::map<std::string, int> nodes;

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -36,44 +38,113 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Options {
+// What every command has: the store (--db, before the command) and the
+// output format.
+struct GlobalOptions {
   std::string db;
   std::string format = "text";
-  std::string id;
-  int depth = -1;
-  int limit = 100;  // show: children listed
-  std::vector<std::string> paths;
-  std::string as;
-  std::string from, to;
+};
+
+// The flow selection flows, export --flows and report share.
+struct FlowSelection {
   bool direct = false;
   std::vector<std::string> relations;
   std::vector<std::string> classes;  // --class: kinds of dependence to follow
-  double min_confidence = 0;
-  std::string output;
-  std::string render;
-  std::string sel_chain, sel_descendants, sel_flows;
+  InferredFilter inferred;            // --declared-only, --min-confidence
   std::string blocs_file;
-  std::string sql;
-  std::string export_format;
-  std::string csv_what;  // export csv: nodes or edges
-  int max_children = 12;  // export dot, report: children drawn before "N more"
-  std::string out_dir = "lineage-report";
+};
+
+struct IngestCommand : GlobalOptions {
+  std::vector<std::string> paths;
+  std::string as;
+  std::string id;
+  std::string rev;  // git revision
   bool no_progress = false;
-  bool no_dataset = false;  // ingest: a new store without the embedded dataset
-  bool mark_licenses = false;
+  bool no_dataset = false;  // a new store without the embedded dataset
   int threads = 0;
-  std::string rev;    // ingest: git revision
-  int64_t max_document_size = kDefaultMaxDocumentSize;  // ingest: bytes per document
+  int64_t max_document_size = kDefaultMaxDocumentSize;  // bytes per document
+};
+
+struct ShowCommand : GlobalOptions {
+  std::string id;
+  int limit = 100;  // children listed
+  InferredFilter inferred;
+};
+
+// chain and descendants.
+struct WalkCommand : GlobalOptions {
+  std::string id;
+  int depth = -1;
+  InferredFilter inferred;
   std::string as_of;  // chain: the date to answer for
+};
+
+struct HistoryCommand : GlobalOptions {
+  std::string id;
   bool findings = false;
-  double sql_timeout = 30;       // sql: seconds before a query is stopped
-  int64_t sql_max_rows = 100000;  // sql: rows printed at most
-  FetchOptions fetch;      // fetch: the listing and politeness options
-  std::string fetch_repo;  // fetch --repo ID
-  InferredFilter inferred;  // --declared-only, --min-confidence
-  int64_t sample = 0;       // eval: models evaluated
-  int64_t mistakes = 20;    // eval: confusion list length (0: all)
-  double threshold = 0.5;   // infer, eval: the confidence an inferred edge needs
+};
+
+struct FlowsCommand : GlobalOptions {
+  std::string from, to;
+  FlowSelection selection;
+};
+
+struct TimelineCommand : GlobalOptions {
+  std::string blocs_file;
+  std::vector<std::string> classes;
+  std::string svg;        // the counts chart
+  bool shares = false;    // the adoption shares instead of counts
+  std::string share_svg;  // the shares chart
+};
+
+struct ExportCommand : GlobalOptions {
+  std::string export_format;
+  std::string csv_what;  // csv: nodes or edges
+  std::string sel_chain, sel_descendants, sel_flows;
+  int depth = -1;
+  FlowSelection selection;  // --flows: only --blocs and the inferred filter are options
+  std::string output;
+  int max_children = 12;  // dot: children drawn before "N more"
+  bool mark_licenses = false;
+  std::string render;
+};
+
+struct SqlCommand : GlobalOptions {
+  std::string sql;
+  double timeout = 30;       // seconds before a query is stopped
+  int64_t max_rows = 100000;  // rows printed at most
+};
+
+struct LicensesCommand : GlobalOptions {
+  std::string action;  // check or list
+  std::string id;
+  std::string min_severity;
+  std::string blocs_file;
+  InferredFilter inferred;
+};
+
+struct ReportCommand : GlobalOptions {
+  std::string out_dir = "lineage-report";
+  FlowSelection selection;  // --class, --blocs and the inferred filter
+  int max_children = 12;
+};
+
+struct FetchCommand : GlobalOptions {
+  FetchOptions fetch;  // the listing and politeness options
+  std::string output;
+  std::string repo;  // --repo ID
+  bool no_progress = false;
+};
+
+struct InferCommand : GlobalOptions {
+  double threshold = 0.5;  // the confidence an inferred edge needs
+};
+
+struct EvalCommand : GlobalOptions {
+  std::string what;
+  int64_t sample = 0;      // models evaluated
+  int64_t mistakes = 20;   // confusion list length (0: all)
+  double threshold = 0.5;
 };
 
 struct Io {
@@ -81,15 +152,28 @@ struct Io {
   std::ostream& err;
 };
 
-using Handler = int (*)(Options&, Io&);
-using Setup = void (*)(CLI::App*, Options&);
+// A command's options declared on its subcommand, and its handler bound to them.
+struct Bound {
+  GlobalOptions* global;  // owned by `run`
+  std::function<int(Io&)> run;
+};
 
 struct Command {
   const char* name;
   const char* help;
-  Setup setup;
-  Handler run;
+  // Declares the command's options on `app` into options of its own.
+  std::function<Bound(CLI::App*)> bind;
 };
+
+template <typename O>
+Command MakeCommand(const char* name, const char* help, void (*setup)(CLI::App*, O&),
+                    int (*run)(O&, Io&)) {
+  return {name, help, [setup, run](CLI::App* app) {
+            auto o = std::make_shared<O>();
+            setup(app, *o);
+            return Bound{o.get(), [o, run](Io& io) { return run(*o, io); }};
+          }};
+}
 
 // --- helpers -----------------------------------------------------------------------
 
@@ -100,7 +184,7 @@ int Fail(Io& io, const Status& st) {
 
 // Opens the store for writing; a new store (or one holding older reference
 // data) first receives the reference data shipped in the binary.
-Result<std::unique_ptr<Store>> OpenWrite(const Options& o, Io& io) {
+Result<std::unique_ptr<Store>> OpenWrite(const IngestCommand& o, Io& io) {
   auto store = Store::Open(o.db, Store::Mode::kReadWrite);
   if (!store.ok()) return store;
   auto loaded = EnsureBuiltinReference(
@@ -112,7 +196,8 @@ Result<std::unique_ptr<Store>> OpenWrite(const Options& o, Io& io) {
 // A query on a store that does not exist yet answers from the reference data
 // alone, in memory, so a first question works before any ingest and creates
 // no file. `sql` reads the file itself and has no such fallback.
-Result<std::unique_ptr<Store>> OpenRead(const Options& o, Io& io, bool reference_fallback = true) {
+Result<std::unique_ptr<Store>> OpenRead(const GlobalOptions& o, Io& io,
+                                        bool reference_fallback = true) {
   std::error_code ec;
   if (reference_fallback && !std::filesystem::exists(o.db, ec)) {
     auto store = Store::Open(":memory:", Store::Mode::kReadWrite);
@@ -127,7 +212,7 @@ Result<std::unique_ptr<Store>> OpenRead(const Options& o, Io& io, bool reference
   return Store::Open(o.db, Store::Mode::kReadOnly);
 }
 
-void AddFormat(CLI::App* app, Options& o, bool csv = true) {
+void AddFormat(CLI::App* app, GlobalOptions& o, bool csv = true) {
   app->add_option("--format", o.format, csv ? "text, json or csv" : "text or json")
       ->check(CLI::IsMember(csv ? std::vector<std::string>{"text", "json", "csv"}
                                 : std::vector<std::string>{"text", "json"}));
@@ -137,14 +222,14 @@ Result<std::string> Resolve(const Store& store, const std::string& text) {
   return store.ResolveId(text);
 }
 
-Result<BlocTable> Blocs(const Store& store, const Options& o) {
-  if (!o.blocs_file.empty()) return ReadBlocsFile(o.blocs_file);
+Result<BlocTable> Blocs(const Store& store, const std::string& blocs_file) {
+  if (!blocs_file.empty()) return ReadBlocsFile(blocs_file);
   return store.Blocs();
 }
 
-Result<std::vector<RelationClass>> ClassesFromOptions(const Options& o) {
+Result<std::vector<RelationClass>> ParseClasses(const std::vector<std::string>& classes) {
   std::vector<RelationClass> out;
-  for (const auto& c : o.classes) {
+  for (const auto& c : classes) {
     auto rc = ParseRelationClass(c);
     if (!rc) {
       return Status::InvalidInput("unknown class '" + c + "' (weights, redistribution, "
@@ -155,16 +240,16 @@ Result<std::vector<RelationClass>> ClassesFromOptions(const Options& o) {
   return out;
 }
 
-void AddClassOption(CLI::App* app, Options& o) {
-  app->add_option("--class", o.classes,
+void AddClassOption(CLI::App* app, std::vector<std::string>& classes) {
+  app->add_option("--class", classes,
                   "follow only these kinds of dependence (repeatable): weights, redistribution, "
                   "knowledge, component, architecture, data");
 }
 
-Status FilterFromOptions(const Options& o, EdgeFilter* f) {
+Status FilterFromOptions(const FlowSelection& o, EdgeFilter* f) {
   EdgeFilter by_class;  // every relation unless --class narrows it
   if (!o.classes.empty()) {
-    auto classes = ClassesFromOptions(o);
+    auto classes = ParseClasses(o.classes);
     if (!classes.ok()) return classes.status();
     by_class = ClassFilter(*classes);
   }
@@ -226,7 +311,7 @@ Status RenderSvg(const std::string& dot_file_in, const std::string& svg_file_in)
 
 // True when `path` is the store, or one of its WAL files: an export there
 // would destroy it.
-bool IsStoreFile(const Options& o, const std::string& path) {
+bool IsStoreFile(const GlobalOptions& o, const std::string& path) {
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     std::string db = o.db + suffix;
@@ -239,7 +324,7 @@ bool IsStoreFile(const Options& o, const std::string& path) {
 // same folder, renamed over `path` only when complete, so a failure or a kill
 // never leaves a truncated file. Refuses the store itself.
 template <typename F>
-Status WriteAtomically(const Options& o, const std::string& path, F write) {
+Status WriteAtomically(const GlobalOptions& o, const std::string& path, F write) {
   if (IsStoreFile(o, path)) {
     return Status::InvalidInput("'" + path + "' is the store itself; write to another file");
   }
@@ -264,19 +349,19 @@ Status WriteAtomically(const Options& o, const std::string& path, F write) {
   return Status::Ok();
 }
 
-// Writes through `write` to -o FILE, or stdout.
+// Writes through `write` to `output` (-o FILE), or stdout when it is empty or "-".
 template <typename F>
-Status Emit(const Options& o, Io& io, F write) {
-  if (o.output.empty() || o.output == "-") {
+Status Emit(const GlobalOptions& o, const std::string& output, Io& io, F write) {
+  if (output.empty() || output == "-") {
     write(io.out);
     return Status::Ok();
   }
-  return WriteAtomically(o, o.output, write);
+  return WriteAtomically(o, output, write);
 }
 
 // --- ingest ------------------------------------------------------------------------
 
-void SetupIngest(CLI::App* app, Options& o) {
+void SetupIngest(CLI::App* app, IngestCommand& o) {
   app->add_option("paths", o.paths, "card folders, card files, Hub dumps, organization, alias, "
                                     "bloc or curated-edge files")
       ->required();
@@ -294,7 +379,7 @@ void SetupIngest(CLI::App* app, Options& o) {
       ->check(CLI::PositiveNumber);
 }
 
-int RunIngest(Options& o, Io& io) {
+int RunIngest(IngestCommand& o, Io& io) {
   auto store = OpenWrite(o, io);
   if (!store.ok()) return Fail(io, store.status());
   IngestOptions opts;
@@ -322,14 +407,14 @@ int RunIngest(Options& o, Io& io) {
 
 // --- show / chain / descendants ------------------------------------------------------
 
-void SetupShow(CLI::App* app, Options& o) {
+void SetupShow(CLI::App* app, ShowCommand& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
   app->add_option("--limit", o.limit, "list at most N children (default 100; 0: all)");
   AddFormat(app, o, false);
   AddInferredFlags(app, &o.inferred);
 }
 
-int RunShow(Options& o, Io& io) {
+int RunShow(ShowCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
@@ -365,14 +450,14 @@ int RunShow(Options& o, Io& io) {
   return kExitOk;
 }
 
-void SetupChain(CLI::App* app, Options& o) {
+void SetupChain(CLI::App* app, WalkCommand& o) {
   app->add_option("id", o.id, "model id, any case, or its huggingface.co URL")->required();
   app->add_option("--depth", o.depth, "stop after N hops");
   AddFormat(app, o);
   AddInferredFlags(app, &o.inferred);
 }
 
-int RunWalk(Options& o, Io& io, bool upward) {
+int RunWalk(WalkCommand& o, Io& io, bool upward) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
@@ -392,7 +477,7 @@ int RunWalk(Options& o, Io& io, bool upward) {
   return kExitOk;
 }
 
-void SetupChainAsOf(CLI::App* app, Options& o) {
+void SetupChainAsOf(CLI::App* app, WalkCommand& o) {
   SetupChain(app, o);
   app->add_option("--as-of", o.as_of,
                   "answer from the lineage as it stood on DATE (YYYY-MM-DD, UTC), for models "
@@ -400,7 +485,7 @@ void SetupChainAsOf(CLI::App* app, Options& o) {
 }
 
 // chain --as-of: the ancestors at a date, from ingested repository histories.
-int RunChainAsOf(Options& o, Io& io) {
+int RunChainAsOf(WalkCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto id = Resolve(**store, o.id);
@@ -420,14 +505,14 @@ int RunChainAsOf(Options& o, Io& io) {
   return kExitOk;
 }
 
-int RunChain(Options& o, Io& io) {
+int RunChain(WalkCommand& o, Io& io) {
   return o.as_of.empty() ? RunWalk(o, io, true) : RunChainAsOf(o, io);
 }
-int RunDescendants(Options& o, Io& io) { return RunWalk(o, io, false); }
+int RunDescendants(WalkCommand& o, Io& io) { return RunWalk(o, io, false); }
 
 // --- history ----------------------------------------------------------------------------
 
-void SetupHistory(CLI::App* app, Options& o) {
+void SetupHistory(CLI::App* app, HistoryCommand& o) {
   app->add_option("id", o.id, "model id whose ingested git history to list");
   app->add_flag("--findings", o.findings,
                 "only findings (a base model that disappeared, a licence that changed); "
@@ -435,7 +520,7 @@ void SetupHistory(CLI::App* app, Options& o) {
   AddFormat(app, o);
 }
 
-int RunHistory(Options& o, Io& io) {
+int RunHistory(HistoryCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   if (o.id.empty() && !o.findings) {
@@ -486,38 +571,38 @@ int RunHistory(Options& o, Io& io) {
 
 // --- flows / timeline ----------------------------------------------------------------
 
-void SetupFlows(CLI::App* app, Options& o) {
+void SetupFlows(CLI::App* app, FlowsCommand& o) {
+  FlowSelection& f = o.selection;
   app->add_option("--from", o.from, "bloc or country code of the bases (e.g. west, US)")->required();
   app->add_option("--to", o.to, "bloc or country code of the derivatives (e.g. cn)")->required();
-  app->add_flag("--direct", o.direct, "only derivatives one hop from the base");
-  app->add_option("--relation", o.relations, "follow only these relations (repeatable)");
-  AddInferredFlags(app, &o.inferred);
-  AddClassOption(app, o);
-  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  app->add_flag("--direct", f.direct, "only derivatives one hop from the base");
+  app->add_option("--relation", f.relations, "follow only these relations (repeatable)");
+  AddInferredFlags(app, &f.inferred);
+  AddClassOption(app, f.classes);
+  app->add_option("--blocs", f.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
 }
 
-Result<FlowReport> Flows(const Store& store, const Options& o, const std::string& from_name,
+Result<FlowReport> Flows(const Store& store, const FlowSelection& o, const std::string& from_name,
                          const std::string& to_name, const CompactGraph& g) {
-  auto table = Blocs(store, o);
+  auto table = Blocs(store, o.blocs_file);
   if (!table.ok()) return table.status();
-  auto from = ResolveBloc(*table, from_name);
-  if (!from.ok()) return from.status();
-  auto to = ResolveBloc(*table, to_name);
-  if (!to.ok()) return to.status();
+  // An unknown bloc is reported before a bad --relation or --class.
+  for (const std::string* name : {&from_name, &to_name}) {
+    if (auto b = ResolveBloc(*table, *name); !b.ok()) return b.status();
+  }
   FlowOptions fo;
   fo.direct = o.direct;
-  if (auto families = store.Families(); families.ok()) fo.families = std::move(families.value());
   Status st = FilterFromOptions(o, &fo.filter);
   if (!st.ok()) return st;
-  return ComputeFlows(g, *from, *to, fo);
+  return ComputeFlowsBetween(store, g, *table, from_name, to_name, fo);
 }
 
-int RunFlows(Options& o, Io& io) {
+int RunFlows(FlowsCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto g = CompactGraph::Load(**store);
-  auto r = Flows(**store, o, o.from, o.to, *g);
+  auto r = Flows(**store, o.selection, o.from, o.to, *g);
   if (!r.ok()) return Fail(io, r.status());
   if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
     io.err << "note: " << n << " of " << r->flows.size()
@@ -529,39 +614,64 @@ int RunFlows(Options& o, Io& io) {
   return kExitOk;
 }
 
-void SetupTimeline(CLI::App* app, Options& o) {
+void SetupTimeline(CLI::App* app, TimelineCommand& o) {
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
-  app->add_option("--svg", o.output, "also draw the timeline as an SVG chart into FILE");
-  AddClassOption(app, o);
-  app->add_option("--format", o.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+  app->add_option("--svg", o.svg, "also draw the timeline as an SVG chart into FILE");
+  app->add_flag("--shares", o.shares,
+                "each bloc's share of the month's new derivatives, monthly and cumulative, "
+                "counted and weighted by downloads and likes where Hub records give them");
+  app->add_option("--share-svg", o.share_svg, "also draw the shares as an SVG chart into FILE");
+  AddClassOption(app, o.classes);
+  AddFormat(app, o);
 }
 
-int RunTimeline(Options& o, Io& io) {
+int RunTimeline(TimelineCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
-  auto table = Blocs(**store, o);
+  auto table = Blocs(**store, o.blocs_file);
   if (!table.ok()) return Fail(io, table.status());
   TimelineOptions to;
-  auto classes = ClassesFromOptions(o);
+  auto classes = ParseClasses(o.classes);
   if (!classes.ok()) return Fail(io, classes.status());
   if (!classes->empty()) to.classes = *classes;
   auto g = CompactGraph::Load(**store);
+  auto popularity = (*store)->ScanPopularity();
+  if (!popularity.ok()) return Fail(io, popularity.status());
+  to.popularity = &*popularity;
   Timeline t = ComputeTimeline(*g, *table, to);
-  if (o.format == "csv") WriteTimelineCsv(t, io.out);
-  else WriteTimelineText(t, io.out);
-  if (!o.output.empty()) {
-    Status st = WriteAtomically(o, o.output, [&t](std::ostream& f) {
-      WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
+  if (o.format == "json") {
+    WriteTimelineJson(t, io.out);
+  } else if (o.shares) {
+    if (o.format == "csv") {
+      WriteTableCsv(AdoptionTable(t, false), io.out);
+    } else {
+      // On a terminal the shares alone.
+      auto rows = AdoptionTable(t, true, false);
+      io.out << "Share of new derivatives per month, by the bloc of their root bases\n\n";
+      WriteTableText(rows, io.out);
+      io.out << "\n" << AdoptionWeightsNote(t) << "\n";
+    }
+  } else if (o.format == "csv") {
+    WriteTimelineCsv(t, io.out);
+  } else {
+    WriteTimelineText(t, io.out);
+  }
+  if (o.format != "text" && o.shares) io.err << "lineage: " << AdoptionWeightsNote(t) << "\n";
+  for (const auto& [file, shares] : {std::pair{o.svg, false}, {o.share_svg, true}}) {
+    if (file.empty()) continue;
+    Status st = WriteAtomically(o, file, [&t, shares = shares](std::ostream& f) {
+      if (shares) WriteAdoptionSvg(t, "New derivatives by bloc of their root bases: shares", f);
+      else WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", f);
     });
     if (!st.ok()) return Fail(io, st);
-    io.err << "wrote " << o.output << "\n";
+    io.err << "wrote " << file << "\n";
   }
   return kExitOk;
 }
 
 // --- export ------------------------------------------------------------------------
 
-void SetupExport(CLI::App* app, Options& o) {
+void SetupExport(CLI::App* app, ExportCommand& o) {
   app->add_option("format", o.export_format, "dot, graphml, json, csv or cyclonedx")
       ->required()
       ->check(CLI::IsMember({"dot", "graphml", "json", "csv", "cyclonedx"}));
@@ -571,7 +681,8 @@ void SetupExport(CLI::App* app, Options& o) {
   app->add_option("--descendants", o.sel_descendants, "only ID and what derives from it");
   app->add_option("--flows", o.sel_flows, "only the flow subgraph FROM:TO (e.g. west:cn)");
   app->add_option("--depth", o.depth, "with --chain/--descendants: stop after N hops");
-  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
+  app->add_option("--blocs", o.selection.blocs_file,
+                  "bloc definitions to use instead of the stored ones");
   app->add_option("-o,--output", o.output, "write to FILE instead of stdout");
   app->add_option("--max-children", o.max_children,
                   "with dot: draw at most N leaf children of a node, then one 'N more' node "
@@ -579,10 +690,10 @@ void SetupExport(CLI::App* app, Options& o) {
   app->add_flag("--licenses", o.mark_licenses, "with dot: mark edges that break a licence obligation");
   app->add_option("--render", o.render, "with dot -o FILE.dot: also render FILE.svg with Graphviz")
       ->check(CLI::IsMember({"svg"}));
-  AddInferredFlags(app, &o.inferred);
+  AddInferredFlags(app, &o.selection.inferred);
 }
 
-int RunExport(Options& o, Io& io) {
+int RunExport(ExportCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   int selections = !o.sel_chain.empty() + !o.sel_descendants.empty() + !o.sel_flows.empty();
@@ -605,7 +716,7 @@ int RunExport(Options& o, Io& io) {
   Subgraph g;
   DotOptions dot;
   dot.max_children = o.max_children;
-  auto table = Blocs(**store, o);
+  auto table = Blocs(**store, o.selection.blocs_file);
   if (table.ok()) dot.blocs = *table;
   if (!o.sel_chain.empty() || !o.sel_descendants.empty()) {
     bool up = !o.sel_chain.empty();
@@ -621,7 +732,8 @@ int RunExport(Options& o, Io& io) {
       return Fail(io, Status::InvalidInput("--flows wants FROM:TO, e.g. west:cn"));
     }
     auto cg = CompactGraph::Load(**store);
-    auto r = Flows(**store, o, o.sel_flows.substr(0, colon), o.sel_flows.substr(colon + 1), *cg);
+    auto r = Flows(**store, o.selection, o.sel_flows.substr(0, colon),
+                   o.sel_flows.substr(colon + 1), *cg);
     if (!r.ok()) return Fail(io, r.status());
     g = FlowSubgraph(**store, *r);
     dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
@@ -635,9 +747,9 @@ int RunExport(Options& o, Io& io) {
   }
   {
     bool up = !o.sel_chain.empty() || o.sel_descendants.empty();
-    int64_t dropped = FilterSubgraph(&g, o.inferred, up);
+    int64_t dropped = FilterSubgraph(&g, o.selection.inferred, up);
     NoteInferred(io.err, CountInferred(g.edges), static_cast<int64_t>(g.edges.size()), dropped,
-                 o.inferred);
+                 o.selection.inferred);
   }
   if (o.mark_licenses) {
     LicenseCatalogue cat = (*store)->Licenses();
@@ -645,19 +757,7 @@ int RunExport(Options& o, Io& io) {
       return Fail(io, Status::NotFound("--licenses needs the licence catalogue; ingest "
                                        "data/licenses.csv and data/license_aliases.csv first"));
     }
-    std::map<std::string, const Artifact*> arts;
-    for (const auto& n : g.nodes) arts[IdKey(n.artifact.id)] = &n.artifact;
-    for (const auto& e : g.edges) {
-      auto c = arts.find(IdKey(e.child));
-      auto p = arts.find(IdKey(e.parent));
-      if (c == arts.end() || p == arts.end()) continue;
-      std::string rules;
-      for (const auto& f : CheckEdge(cat, *c->second, *p->second, e)) {
-        if (f.severity == Severity::kInfo) continue;
-        rules += (rules.empty() ? "" : ", ") + f.rule;
-      }
-      if (!rules.empty()) dot.marked_edges[IdKey(e.child) + "\t" + IdKey(e.parent)] = rules;
-    }
+    dot.marked_edges = LicenseMarks(cat, g);
   }
   if (o.export_format == "csv") {
     auto write = [&](const std::string& what, std::ostream& os) {
@@ -665,7 +765,7 @@ int RunExport(Options& o, Io& io) {
       else WriteEdgesCsv(g, os);
     };
     if (!o.csv_what.empty()) {
-      Status st = Emit(o, io, [&](std::ostream& os) { write(o.csv_what, os); });
+      Status st = Emit(o, o.output, io, [&](std::ostream& os) { write(o.csv_what, os); });
       return st.ok() ? kExitOk : Fail(io, st);
     }
     fs::path stem = fs::path(o.output).replace_extension();
@@ -679,7 +779,7 @@ int RunExport(Options& o, Io& io) {
   }
   LicenseCatalogue catalogue;
   if (o.export_format == "cyclonedx") catalogue = (*store)->Licenses();
-  Status st = Emit(o, io, [&](std::ostream& os) {
+  Status st = Emit(o, o.output, io, [&](std::ostream& os) {
     if (o.export_format == "dot") {
       WriteDot(g, dot, os);
     } else if (o.export_format == "graphml") {
@@ -709,9 +809,9 @@ int RunExport(Options& o, Io& io) {
 
 // --- diagnostics / stats / sql -------------------------------------------------------
 
-void SetupFormatOnly(CLI::App* app, Options& o) { AddFormat(app, o); }
+void SetupFormatOnly(CLI::App* app, GlobalOptions& o) { AddFormat(app, o); }
 
-int RunDiagnostics(Options& o, Io& io) {
+int RunDiagnostics(GlobalOptions& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto d = (*store)->Diagnostics();
@@ -721,9 +821,9 @@ int RunDiagnostics(Options& o, Io& io) {
   return kExitOk;
 }
 
-void SetupStats(CLI::App* app, Options& o) { AddFormat(app, o, false); }
+void SetupStats(CLI::App* app, GlobalOptions& o) { AddFormat(app, o, false); }
 
-int RunStats(Options& o, Io& io) {
+int RunStats(GlobalOptions& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto s = (*store)->Stats();
@@ -732,18 +832,18 @@ int RunStats(Options& o, Io& io) {
   return kExitOk;
 }
 
-void SetupSql(CLI::App* app, Options& o) {
+void SetupSql(CLI::App* app, SqlCommand& o) {
   app->add_option("query", o.sql, "one read-only SQL statement (schema: docs/schema.md)")
       ->required();
-  app->add_option("--timeout", o.sql_timeout, "stop the query after SECONDS (default 30; 0: never)");
-  app->add_option("--max-rows", o.sql_max_rows, "print at most N rows (default 100000; 0: all)");
+  app->add_option("--timeout", o.timeout, "stop the query after SECONDS (default 30; 0: never)");
+  app->add_option("--max-rows", o.max_rows, "print at most N rows (default 100000; 0: all)");
   AddFormat(app, o);
 }
 
-int RunSql(Options& o, Io& io) {
+int RunSql(SqlCommand& o, Io& io) {
   auto store = OpenRead(o, io, false);
   if (!store.ok()) return Fail(io, store.status());
-  Store::QueryLimits limits{o.sql_timeout, o.sql_max_rows};
+  Store::QueryLimits limits{o.timeout, o.max_rows};
   bool truncated = false;
   Status st;
   if (o.format == "csv") {
@@ -765,7 +865,7 @@ int RunSql(Options& o, Io& io) {
   }
   if (!st.ok()) return Fail(io, st);
   if (truncated) {
-    io.err << "lineage: sql: output stopped after " << o.sql_max_rows
+    io.err << "lineage: sql: output stopped after " << o.max_rows
            << " rows (--max-rows N for more, 0 for all)\n";
   }
   return kExitOk;
@@ -773,22 +873,22 @@ int RunSql(Options& o, Io& io) {
 
 // --- licences ----------------------------------------------------------------------
 
-void SetupLicenses(CLI::App* app, Options& o) {
-  app->add_option("action", o.export_format, "check (obligations along edges) or list")
+void SetupLicenses(CLI::App* app, LicensesCommand& o) {
+  app->add_option("action", o.action, "check (obligations along edges) or list")
       ->required()
       ->check(CLI::IsMember({"check", "list"}));
   app->add_option("id", o.id, "with check: only this model's ancestry");
-  app->add_option("--min-severity", o.render, "error, warning or info (default info)")
+  app->add_option("--min-severity", o.min_severity, "error, warning or info (default info)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
   app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
   AddFormat(app, o);
   AddInferredFlags(app, &o.inferred);
 }
 
-int RunLicenses(Options& o, Io& io) {
+int RunLicenses(LicensesCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
-  if (o.export_format == "list") {
+  if (o.action == "list") {
     auto rows = (*store)->Query(
         "SELECT id, family, spdx, CASE commercial WHEN 1 THEN 'yes' WHEN 2 THEN 'no' ELSE '' END "
         "AS commercial, naming_prefix, url FROM license ORDER BY id");
@@ -804,16 +904,16 @@ int RunLicenses(Options& o, Io& io) {
     if (!r.ok()) return Fail(io, r.status());
     id = *r;
   }
-  Severity min = o.render == "error" ? Severity::kError
-                 : o.render == "warning" ? Severity::kWarning
-                                         : Severity::kInfo;
+  Severity min = o.min_severity == "error"     ? Severity::kError
+                 : o.min_severity == "warning" ? Severity::kWarning
+                                               : Severity::kInfo;
   auto result = CheckLicenses(**store, id, min, o.inferred);
   if (!result.ok()) return Fail(io, result.status());
   if (result->on_inferred > 0) {
     io.err << "note: " << result->on_inferred << " of " << result->findings.size()
            << " findings are on inferred edges (--declared-only leaves them out)\n";
   }
-  auto table = Blocs(**store, o);
+  auto table = Blocs(**store, o.blocs_file);
   BlocTable blocs = table.ok() ? *table : BlocTable{};
   std::map<std::string, std::string> country;
   auto country_of = [&](const std::string& a) -> std::string {
@@ -835,11 +935,12 @@ int RunLicenses(Options& o, Io& io) {
 
 // --- report: the headline on the embedded dataset -------------------------------------
 
-void SetupReport(CLI::App* app, Options& o) {
+void SetupReport(CLI::App* app, ReportCommand& o) {
   app->add_option("--out", o.out_dir, "folder for index.html, tables and graphs (default lineage-report)");
-  AddInferredFlags(app, &o.inferred);
-  app->add_option("--blocs", o.blocs_file, "bloc definitions to use instead of the stored ones");
-  AddClassOption(app, o);
+  AddInferredFlags(app, &o.selection.inferred);
+  app->add_option("--blocs", o.selection.blocs_file,
+                  "bloc definitions to use instead of the stored ones");
+  AddClassOption(app, o.selection.classes);
   app->add_option("--max-children", o.max_children,
                   "graphs: draw at most N leaf children of a node, then one 'N more' node "
                   "(default 12; 0: all)");
@@ -885,10 +986,10 @@ void Headline(const FlowReport& r, const Store& store, Io& io) {
   io.out << "\n";
 }
 
-int RunReport(Options& o, Io& io) {
+int RunReport(ReportCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
-  auto table = Blocs(**store, o);
+  auto table = Blocs(**store, o.selection.blocs_file);
   if (!table.ok()) return Fail(io, table.status());
   if (table->empty()) {
     return Fail(io, Status::NotFound("no blocs in the store; ingest data/blocs.json first"));
@@ -902,17 +1003,22 @@ int RunReport(Options& o, Io& io) {
   fs::create_directories(o.out_dir, ec);
   if (ec) return Fail(io, Status::IoError("cannot create '" + o.out_dir + "': " + ec.message()));
   bool rendered_any = false, missing_dot = false;
-  ReportModel model;
-  model.stats = s;
-  Options headline_o = o;
-  if (headline_o.classes.empty()) headline_o.classes = {"weights"};
-  Options all_o = o;
-  all_o.classes = {"weights", "redistribution", "knowledge", "component", "architecture"};
-  for (auto [from, to] : {std::pair<const char*, const char*>{"west", "cn"}, {"cn", "west"}}) {
-    auto r = Flows(**store, headline_o, from, to, *g);
-    if (!r.ok()) return Fail(io, r.status());
-    auto all = Flows(**store, all_o, from, to, *g);
-    if (!all.ok()) return Fail(io, all.status());
+  ReportOptions ro;
+  ro.blocs = *table;
+  auto classes = ParseClasses(o.selection.classes);
+  if (!classes.ok()) return Fail(io, classes.status());
+  ro.classes = *classes;
+  ro.inferred = o.selection.inferred;
+  ro.data_version = BuiltinDataVersion();
+  auto built = BuildReportModel(**store, *g, ro);
+  if (!built.ok()) return Fail(io, built.status());
+  const ReportModel& model = *built;
+  // BuildReportModel gives west -> cn, then cn -> west.
+  const char* const kSlugs[] = {"flows-west-cn", "flows-cn-west"};
+  for (size_t d = 0; d < model.directions.size() && d < 2; ++d) {
+    const ReportDirection& dir = model.directions[d];
+    const FlowReport* r = &dir.weights;
+    const FlowReport* all = &dir.all;
     Headline(*r, **store, io);
     if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
       io.out << "(" << n << " of these " << r->flows.size()
@@ -922,39 +1028,13 @@ int RunReport(Options& o, Io& io) {
            << "):";
     for (const auto& row : all->by_class) io.out << " " << row.key << " " << row.models << ";";
     io.out << " any kind " << all->models << "\n\n";
-    ReportDirection dir;
-    dir.weights = *r;
-    dir.all = *all;
-    std::set<std::string> seen;
-    for (const auto& f : r->flows) {
-      if (dir.examples.size() >= 3) break;
-      if (f.path.size() < 2 || !seen.insert(f.base).second) continue;
-      std::vector<ReportDirection::Hop> chain;
-      for (size_t i = 0; i < f.path.size(); ++i) {
-        ReportDirection::Hop h;
-        h.id = f.path[i];
-        auto a = (*store)->GetArtifact(f.path[i]);
-        if (a.ok()) h.country = a->country;
-        if (i) {
-          h.relation = RelationName(f.relations[i - 1]);
-          auto ev = (*store)->EdgeEvidence(f.path[i - 1], f.path[i]);
-          if (!ev.empty()) {
-            h.evidence_kind = ev[0].kind;
-            h.evidence_source = ev[0].source;
-          }
-        }
-        chain.push_back(std::move(h));
-      }
-      dir.examples.push_back(std::move(chain));
-    }
-    model.directions.push_back(std::move(dir));
     Subgraph sg = FlowSubgraph(**store, *r);
     DotOptions dot;
     dot.blocs = *table;
     dot.max_children = o.max_children;
     dot.cluster_by_organization = true;
     dot.title = "Models in " + r->to + " built on bases from " + r->from;
-    std::string base = (fs::path(o.out_dir) / (std::string("flows-") + from + "-" + to)).string();
+    std::string base = (fs::path(o.out_dir) / kSlugs[d]).string();
     std::ofstream f(base + ".dot", std::ios::binary);
     WriteDot(sg, dot, f);
     f.close();
@@ -969,30 +1049,7 @@ int RunReport(Options& o, Io& io) {
       io.err << "lineage: " << st.message() << "\n";
     }
   }
-  TimelineOptions topt;
-  auto classes = ClassesFromOptions(o);
-  if (!classes.ok()) return Fail(io, classes.status());
-  if (!classes->empty()) topt.classes = *classes;
-  Timeline t = ComputeTimeline(*g, *table, topt);
-  model.timeline = t;
-  model.inferred_edges = s.inferred_relations;
-  auto runs = (*store)->Query("SELECT count(*), coalesce(max(started), '') FROM run");
-  // The reference data the binary embeds; the snapshot is the last ingest.
-  model.data_version = BuiltinDataVersion();
-  if (runs.ok() && runs->size() > 1) model.snapshot_date = (*runs)[1][1];
-  auto inferred = (*store)->Query(
-      "SELECT count(DISTINCT edge) FROM evidence WHERE inferred = 1 OR kind LIKE 'infer%'");
-  if (inferred.ok() && inferred->size() > 1) {
-    model.inferred_edges = std::stoll((*inferred)[1][0]);
-  }
-  auto lic = CheckLicenses(**store, "", Severity::kWarning, o.inferred);
-  if (lic.ok()) {
-    model.license_catalogue = true;
-    model.license_edges_checked = lic->edges_checked;
-    std::map<std::string, int64_t> by_rule;
-    for (const auto& f : lic->findings) ++by_rule[f.rule];
-    model.license_by_rule.assign(by_rule.begin(), by_rule.end());
-  }
+  const Timeline& t = model.timeline;
   for (const auto& [stem, tab] : ReportTables(model)) {
     std::ofstream csv(fs::path(o.out_dir) / (stem + ".csv"), std::ios::binary);
     WriteTableCsv(tab, csv);
@@ -1013,8 +1070,10 @@ int RunReport(Options& o, Io& io) {
     WriteTimelineCsv(t, csv);
     std::ofstream svg(tl + ".svg", std::ios::binary);
     WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", svg);
+    std::ofstream shares((fs::path(o.out_dir) / "adoption.svg"), std::ios::binary);
+    WriteAdoptionSvg(t, "Share of new derivatives by bloc of their roots (weights edges)", shares);
   }
-  io.err << "wrote " << tl << ".csv and " << tl << ".svg\n";
+  io.err << "wrote " << tl << ".csv, " << tl << ".svg and adoption.svg\n";
   if (missing_dot && !rendered_any) {
     io.err << "note: Graphviz 'dot' is not installed; open the .dot files with any Graphviz "
               "viewer or install graphviz to get .svg\n";
@@ -1024,11 +1083,11 @@ int RunReport(Options& o, Io& io) {
 
 // --- fetch: the only command that talks to the network --------------------------------
 
-void SetupFetch(CLI::App* app, Options& o) {
+void SetupFetch(CLI::App* app, FetchCommand& o) {
   FetchOptions& f = o.fetch;
   app->add_option("--out", o.output, "the JSON lines snapshot to write (and resume, or refresh "
                                      "with --since); with --repo, default stdout");
-  app->add_option("--repo", o.fetch_repo, "one model's details, with its files and LFS sha256");
+  app->add_option("--repo", o.repo, "one model's details, with its files and LFS sha256");
   app->add_option("--author", f.authors, "only models of this user or organization (repeatable)");
   app->add_option("--search", f.search, "only models whose id contains TEXT");
   app->add_option("--filter", f.filters, "only models with this tag (repeatable: all of them)");
@@ -1045,13 +1104,13 @@ void SetupFetch(CLI::App* app, Options& o) {
   app->add_flag("--no-progress", o.no_progress, "never show progress");
 }
 
-int RunFetch(Options& o, Io& io) {
+int RunFetch(FetchCommand& o, Io& io) {
   FetchOptions& f = o.fetch;
   f.progress = !o.no_progress && ::isatty(STDERR_FILENO);
-  if (!o.fetch_repo.empty()) {
-    auto line = FetchModelInfo(f, o.fetch_repo, io.err);
+  if (!o.repo.empty()) {
+    auto line = FetchModelInfo(f, o.repo, io.err);
     if (!line.ok()) return Fail(io, line.status());
-    Status st = Emit(o, io, [&line](std::ostream& out) { out << *line << "\n"; });
+    Status st = Emit(o, o.output, io, [&line](std::ostream& out) { out << *line << "\n"; });
     return st.ok() ? kExitOk : Fail(io, st);
   }
   if (o.output.empty() || o.output == "-") {
@@ -1080,54 +1139,49 @@ int RunFetch(Options& o, Io& io) {
 
 // --- inference ------------------------------------------------------------------------
 
-void SetupInfer(CLI::App* app, Options& o) {
+void SetupInfer(CLI::App* app, InferCommand& o) {
   app->add_option("--threshold", o.threshold, "store proposals at least this sure (default 0.5)");
 }
 
-int RunInfer(Options& o, Io& io) { return RunInferCommand(o.db, o.threshold, io.out, io.err); }
+int RunInfer(InferCommand& o, Io& io) { return RunInferCommand(o.db, o.threshold, io.out, io.err); }
 
-void SetupEval(CLI::App* app, Options& o) {
-  app->add_option("what", o.id, "what to evaluate: inference")->required();
+void SetupEval(CLI::App* app, EvalCommand& o) {
+  app->add_option("what", o.what, "what to evaluate: inference")->required();
   app->add_option("--sample", o.sample, "evaluate N models (default: every declared one)");
   app->add_option("--threshold", o.threshold, "the confidence a proposal needs (default 0.5)");
   app->add_option("--mistakes", o.mistakes, "list at most N mistakes (default 20, 0: all)");
   AddFormat(app, o, false);
 }
 
-int RunEval(Options& o, Io& io) {
-  return RunEvalCommand(o.db, o.id, o.sample, o.threshold, o.mistakes, o.format, io.out, io.err);
+int RunEval(EvalCommand& o, Io& io) {
+  return RunEvalCommand(o.db, o.what, o.sample, o.threshold, o.mistakes, o.format, io.out, io.err);
 }
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"ingest", "read cards, Hub dumps, organization/alias/bloc/edge files into the store",
-       SetupIngest, RunIngest},
-      {"show", "one artifact: owner, country, licence, parents and children with evidence",
-       SetupShow, RunShow},
-      {"chain", "every ancestor of a model up to the roots (--as-of DATE: as it stood then)",
-       SetupChainAsOf, RunChain},
-      {"descendants", "everything derived from a model", SetupChain, RunDescendants},
-      {"flows", "models owned in one bloc whose ancestry reaches a base owned in another",
-       SetupFlows, RunFlows},
-      {"timeline", "new derivatives per month, by the bloc of their root bases", SetupTimeline,
-       RunTimeline},
-      {"export", "write the graph or a selection as dot, graphml, json, csv or a CycloneDX ML-BOM", SetupExport, RunExport},
-      {"diagnostics", "what ingest could not read or resolve", SetupFormatOnly, RunDiagnostics},
-      {"stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
-       SetupStats, RunStats},
-      {"sql", "run one read-only SQL query over the store", SetupSql, RunSql},
-      {"history", "changes of base model, relation and licence in ingested git repositories",
-       SetupHistory, RunHistory},
-      {"licenses", "licence obligations along every edge ('licenses check [ID]'), or the catalogue",
-       SetupLicenses, RunLicenses},
-      {"report", "the headline: flows both ways between west and cn, with graphs", SetupReport,
-       RunReport},
-      {"fetch", "download a Hub API snapshot (JSON lines) to ingest; resumable", SetupFetch,
-       RunFetch},
-      {"infer", "propose the parents nobody declared, with evidence and confidence", SetupInfer,
-       RunInfer},
-      {"eval", "'eval inference': leave-one-out precision and recall of inference", SetupEval,
-       RunEval},
+      MakeCommand("ingest", "read cards, Hub dumps, organization/alias/bloc/edge files into the store",
+       SetupIngest, RunIngest),
+      MakeCommand("show", "one artifact: owner, country, licence, parents and children with evidence",
+       SetupShow, RunShow),
+      MakeCommand("chain", "every ancestor of a model up to the roots (--as-of DATE: as it stood then)",
+       SetupChainAsOf, RunChain),
+      MakeCommand("descendants", "everything derived from a model", SetupChain, RunDescendants),
+      MakeCommand("flows", "models owned in one bloc whose ancestry reaches a base owned in another",
+       SetupFlows, RunFlows),
+      MakeCommand("timeline", "new derivatives per month, by the bloc of their root bases", SetupTimeline, RunTimeline),
+      MakeCommand("export", "write the graph or a selection as dot, graphml, json, csv or a CycloneDX ML-BOM", SetupExport, RunExport),
+      MakeCommand("diagnostics", "what ingest could not read or resolve", SetupFormatOnly, RunDiagnostics),
+      MakeCommand("stats", "counts of artifacts, edges by relation and evidence, attribution coverage",
+       SetupStats, RunStats),
+      MakeCommand("sql", "run one read-only SQL query over the store", SetupSql, RunSql),
+      MakeCommand("history", "changes of base model, relation and licence in ingested git repositories",
+       SetupHistory, RunHistory),
+      MakeCommand("licenses", "licence obligations along every edge ('licenses check [ID]'), or the catalogue",
+       SetupLicenses, RunLicenses),
+      MakeCommand("report", "the headline: flows both ways between west and cn, with graphs", SetupReport, RunReport),
+      MakeCommand("fetch", "download a Hub API snapshot (JSON lines) to ingest; resumable", SetupFetch, RunFetch),
+      MakeCommand("infer", "propose the parents nobody declared, with evidence and confidence", SetupInfer, RunInfer),
+      MakeCommand("eval", "'eval inference': leave-one-out precision and recall of inference", SetupEval, RunEval),
   };
   return kCommands;
 }
@@ -1150,9 +1204,8 @@ std::string Suggest(const std::string& word) {
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Io io{out, err};
-  Options o;
   const char* env_db = std::getenv("LINEAGE_DB");
-  o.db = env_db && *env_db ? env_db : "lineage.db";
+  std::string db = env_db && *env_db ? env_db : "lineage.db";
   // An unknown command gets a "did you mean" before CLI11 sees it.
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -1178,13 +1231,12 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   const std::string version =
       "lineage " LINEAGE_VERSION ", reference data " + BuiltinDataVersion();
   app.set_version_flag("--version", version);
-  app.add_option("--db", o.db, "the store (default $LINEAGE_DB, else ./lineage.db)");
+  app.add_option("--db", db, "the store (default $LINEAGE_DB, else ./lineage.db)");
   app.require_subcommand(1);
-  std::vector<std::pair<CLI::App*, Handler>> subs;
+  std::vector<std::pair<CLI::App*, Bound>> subs;
   for (const auto& c : Commands()) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
-    c.setup(sub, o);
-    subs.emplace_back(sub, c.run);
+    subs.emplace_back(sub, c.bind(sub));
   }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -1198,7 +1250,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
       // Help for a subcommand.
-      for (const auto& [sub, run] : subs) {
+      for (const auto& [sub, bound] : subs) {
         if (sub->parsed()) {
           out << sub->help();
           return kExitOk;
@@ -1210,17 +1262,18 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     err << "lineage: " << e.what() << "\n";
     return kExitUsage;
   }
-  for (const auto& [sub, run] : subs) {
+  for (auto& [sub, bound] : subs) {
     if (!sub->parsed()) continue;
+    bound.global->db = db;
     // Text goes through the terminal filter; JSON, CSV, DOT and fetched data
     // stay byte-exact.
     std::string name = sub->get_name();
-    if (o.format == "text" && name != "export" && name != "fetch") {
+    if (bound.global->format == "text" && name != "export" && name != "fetch") {
       TerminalSafeStream safe(out);
       Io text_io{safe, err};
-      return run(o, text_io);
+      return bound.run(text_io);
     }
-    return run(o, io);
+    return bound.run(io);
   }
   err << app.help();
   return kExitUsage;

@@ -8,6 +8,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "lineage/artifact.h"
 
@@ -33,6 +34,9 @@ void Dump(const ordered_json& j, std::ostream& out);
 
 // Colours for the bloc of a node's country; blocs beyond the palette cycle.
 extern const char* const kBlocColors[8];
+// The bar colour of `bloc` in a chart whose blocs are `blocs` (in order):
+// a strong tone of its bloc colour, grey for "unknown".
+std::string BarColor(const std::vector<std::string>& blocs, const std::string& bloc);
 
 }  // namespace lineage::export_internal
 

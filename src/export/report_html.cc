@@ -1,3 +1,4 @@
+#include <cstddef>
 #include <iomanip>
 #include <map>
 #include <ostream>
@@ -85,6 +86,21 @@ Table AdoptionTable(const Timeline& t) {
   return out;
 }
 
+// The header and the last `n` rows of `t`.
+Table LastRows(const Table& t, size_t n) {
+  if (t.size() <= n + 1) return t;
+  Table out{t[0]};
+  out.insert(out.end(), t.end() - static_cast<std::ptrdiff_t>(n), t.end());
+  return out;
+}
+
+// A note on the rows a table shows when it shows the last ones only.
+void LastRowsNote(const Table& all, size_t shown, const std::string& what, std::ostream& out) {
+  if (all.size() <= shown + 1) return;
+  out << "<p class=\"src\">The last " << shown << " of " << (all.size() - 1) << " " << what
+      << "; every row is in the CSV.</p>\n";
+}
+
 bool IsUrl(const std::string& s) {
   return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
 }
@@ -121,6 +137,7 @@ std::vector<std::pair<std::string, Table>> ReportTables(const ReportModel& m) {
     out.emplace_back("families-" + Slug(d), FamilyTable(d.weights));
   }
   out.emplace_back("adoption", AdoptionTable(m.timeline));
+  out.emplace_back("adoption-shares", lineage::AdoptionTable(m.timeline, true));
   Table lic{{"rule", "findings"}};
   for (const auto& [rule, n] : m.license_by_rule) lic.push_back({rule, std::to_string(n)});
   out.emplace_back("licenses", lic);
@@ -193,10 +210,37 @@ void WriteReportHtml(const ReportModel& m, std::ostream& out) {
       << "lineage timeline --class weights; creation dates from Hub records and cards. "
       << m.timeline.undated << " derivatives have no creation date and are not drawn. Data: "
       << "<a href=\"timeline.csv\">timeline.csv</a>.</figcaption></figure>\n";
+  out << "<h3 id=\"adoption-weighted\">"
+      << (m.timeline.weighted.empty() ? "Shares of new derivatives by bloc (counted; no "
+                                        "popularity data to weigh by)"
+                                      : "Shares counted and weighted by popularity")
+      << "</h3>\n";
+  std::ostringstream shares_svg;
+  WriteAdoptionSvg(m.timeline, "Share of new derivatives by bloc of their roots (weights edges)",
+                   shares_svg);
+  out << "<figure id=\"adoption-chart\">" << shares_svg.str()
+      << "<figcaption class=\"src\">Source: lineage timeline --shares --class weights; "
+         "bars are each month's shares, dashed lines the cumulative share since the first "
+         "month. Data: <a href=\"adoption-shares.csv\">adoption-shares.csv</a>."
+         "</figcaption></figure>\n";
+  out << "<p id=\"weights-note\">" << E(AdoptionWeightsNote(m.timeline)) << "</p>\n";
+  if (!m.timeline.weighted.empty()) {
+    // Twelve months of every measure; the CSV beside it has every month.
+    const size_t measures = m.timeline.weighted.size() + 1;
+    Table shares = lineage::AdoptionTable(m.timeline, true, false);
+    LastRowsNote(shares, 12 * measures, "rows (month and measure)", out);
+    Table last = LastRows(shares, 12 * measures);
+    HtmlTable(last, "adoption-shares",
+              "lineage timeline --shares --class weights; downloads, downloadsAllTime and likes "
+              "from the Hub records ingested",
+              out, last.size());
+  }
   out << "<p>Share of each month's new derivatives by the bloc of their roots (a merge of "
          "roots from two blocs counts once for each, in the total too). "
          "docs/adoption.md relates this to published measures.</p>\n";
-  HtmlTable(find("adoption"), "adoption", "lineage timeline --class weights", out, 1000);
+  const Table& adoption = find("adoption");
+  LastRowsNote(adoption, 24, "months", out);
+  HtmlTable(LastRows(adoption, 24), "adoption", "lineage timeline --class weights", out, 24);
   out << "<h2 id=\"licenses\">Licence findings</h2>\n";
   if (m.license_catalogue) {
     out << "<p>" << m.license_edges_checked << " edges checked against the licence "

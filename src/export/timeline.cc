@@ -82,19 +82,7 @@ void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream&
   out << "  <text x=\"" << left - 8 << "\" y=\"" << top + 4 << "\" text-anchor=\"end\">"
       << max_total << "</text>\n";
   out << "  <text x=\"" << left - 8 << "\" y=\"" << top + height << "\" text-anchor=\"end\">0</text>\n";
-  std::map<std::string, const char*> color;
-  for (size_t i = 0; i < t.blocs.size(); ++i) {
-    color[t.blocs[i]] = t.blocs[i] == "unknown" ? "#cccccc" : kBlocColors[i % 7];
-  }
-  // Stronger tones of the bloc colours so bars read on paper.
-  auto fill = [&](const std::string& b) {
-    static const std::map<std::string, std::string> kStrong = {
-        {"#ffd8d8", "#e8590c"}, {"#d6e6ff", "#1c7ed6"}, {"#dff5d8", "#2f9e44"},
-        {"#fff0c2", "#f59f00"}, {"#eadcff", "#7048e8"}, {"#d9f3f3", "#0c8599"},
-        {"#ffe3cc", "#d9480f"}, {"#cccccc", "#adb5bd"}};
-    auto it = kStrong.find(color[b]);
-    return it == kStrong.end() ? std::string("#868e96") : it->second;
-  };
+  auto fill = [&t](const std::string& b) { return export_internal::BarColor(t.blocs, b); };
   for (size_t i = 0; i < t.months.size(); ++i) {
     int x = left + gap + static_cast<int>(i) * (bar_w + gap);
     double y = top + height;
@@ -122,5 +110,22 @@ void WriteTimelineSvg(const Timeline& t, const std::string& title, std::ostream&
   }
   out << "</svg>\n";
 }
+
+namespace export_internal {
+
+std::string BarColor(const std::vector<std::string>& blocs, const std::string& bloc) {
+  auto at = std::find(blocs.begin(), blocs.end(), bloc);
+  size_t i = static_cast<size_t>(at - blocs.begin());
+  std::string color = bloc == "unknown" ? "#cccccc" : at == blocs.end() ? "" : kBlocColors[i % 7];
+  // Stronger tones of the bloc colours so bars read on paper.
+  static const std::map<std::string, std::string> kStrong = {
+      {"#ffd8d8", "#e8590c"}, {"#d6e6ff", "#1c7ed6"}, {"#dff5d8", "#2f9e44"},
+      {"#fff0c2", "#f59f00"}, {"#eadcff", "#7048e8"}, {"#d9f3f3", "#0c8599"},
+      {"#ffe3cc", "#d9480f"}, {"#cccccc", "#adb5bd"}};
+  auto it = kStrong.find(color);
+  return it == kStrong.end() ? std::string("#868e96") : it->second;
+}
+
+}  // namespace export_internal
 
 }  // namespace lineage

@@ -589,7 +589,7 @@ void WarnPlainToken(const FetchOptions& o, const std::string& endpoint, std::ost
 const std::vector<std::string>& DefaultExpandFields() {
   static const std::vector<std::string> kFields = {
       "author",   "cardData",     "config",      "createdAt",        "disabled",
-      "downloads", "gated",       "lastModified", "library_name",    "likes",
+      "downloads", "downloadsAllTime", "gated", "lastModified", "library_name", "likes",
       "pipeline_tag", "private",  "sha",         "siblings",         "tags",
       "baseModels", "gguf",       "safetensors", "transformersInfo",
   };

@@ -60,6 +60,7 @@ struct CompactGraph::Impl {
   std::vector<std::string> countries, orgs, authors;
   std::string created;  // 10 bytes per vertex: YYYY-MM-DD, space-padded
   std::vector<ArtifactKind> kinds;
+  std::vector<uint32_t> vertex_of;  // store row id -> vertex (kNone: not loaded)
   mutable std::unordered_map<std::string, uint32_t> by_key;  // built on first Find
   // Scratch for traversals (not thread-safe; one traversal at a time).
   mutable std::vector<uint32_t> stamp, depth_stamp;
@@ -86,7 +87,7 @@ CompactGraph::~CompactGraph() = default;
 std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
   std::unique_ptr<CompactGraph> g(new CompactGraph());
   Impl& im = *g->impl_;
-  std::vector<uint32_t> vertex_of;  // store row id -> vertex
+  std::vector<uint32_t>& vertex_of = im.vertex_of;
   std::unordered_map<std::string, uint32_t> ci, oi, ai;
   im.countries.push_back("");
   im.orgs.push_back("");
@@ -129,6 +130,11 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
   im.depth.assign(n, 0);
   im.pred_rel.assign(n, Relation::kFinetune);
   return g;
+}
+
+CompactGraph::Vertex CompactGraph::FromRow(int64_t row) const {
+  const auto& v = impl_->vertex_of;
+  return row >= 0 && row < static_cast<int64_t>(v.size()) ? v[row] : kNone;
 }
 
 size_t CompactGraph::vertex_count() const { return impl_->kinds.size(); }

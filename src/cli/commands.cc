@@ -1065,15 +1065,16 @@ int RunReport(ReportCommand& o, Io& io) {
     io.err << "wrote " << index << "\n";
   }
   std::string tl = (fs::path(o.out_dir) / "timeline").string();
+  std::string adoption_svg = (fs::path(o.out_dir) / "adoption.svg").string();
   {
     std::ofstream csv(tl + ".csv", std::ios::binary);
     WriteTimelineCsv(t, csv);
     std::ofstream svg(tl + ".svg", std::ios::binary);
     WriteTimelineSvg(t, "New derivative models per month, by bloc of their root bases", svg);
-    std::ofstream shares((fs::path(o.out_dir) / "adoption.svg"), std::ios::binary);
+    std::ofstream shares(adoption_svg, std::ios::binary);
     WriteAdoptionSvg(t, "Share of new derivatives by bloc of their roots (weights edges)", shares);
   }
-  io.err << "wrote " << tl << ".csv, " << tl << ".svg and adoption.svg\n";
+  io.err << "wrote " << tl << ".csv, " << tl << ".svg and " << adoption_svg << "\n";
   if (missing_dot && !rendered_any) {
     io.err << "note: Graphviz 'dot' is not installed; open the .dot files with any Graphviz "
               "viewer or install graphviz to get .svg\n";

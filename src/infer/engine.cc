@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <regex>
 #include <set>
 #include <unordered_map>
 
+#include "infer/name_matcher.h"
 #include "lineage/infer.h"
 #include "lineage/ingest.h"
 
@@ -16,7 +18,9 @@ namespace {
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
   return out;
 }
 
@@ -107,9 +111,31 @@ std::string LowerPattern(const std::string& pattern) {
   return out;
 }
 
+// One family name pattern: the hand-written matcher when the pattern is in
+// its subset (every shipped one is), std::regex otherwise and for the rare
+// name that would cost the matcher too many steps.
+struct CompiledPattern {
+  std::regex re;
+  std::optional<infer_internal::NamePattern> fast;
+
+  bool Search(const std::string& text, size_t* pos, size_t* len) const {
+    if (fast) {
+      auto r = fast->Search(text, pos, len);
+      if (r != infer_internal::NamePattern::Outcome::kTooHard) {
+        return r == infer_internal::NamePattern::Outcome::kMatch;
+      }
+    }
+    std::smatch m;
+    if (!std::regex_search(text, m, re)) return false;
+    *pos = static_cast<size_t>(m.position(0));
+    *len = static_cast<size_t>(m.length(0));
+    return true;
+  }
+};
+
 struct FamilyRec {
   Family family;
-  std::vector<std::regex> regexes;
+  std::vector<CompiledPattern> regexes;
   std::vector<std::string> literals;  // any present lets the regexes run; "" = always
   std::vector<size_t> bases;          // indexes into Impl::bases
   int canonical = -1;
@@ -170,7 +196,19 @@ struct Inferer::Impl {
   Reliability reliability = DefaultReliability();
   std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
   // Stored model names with '_' and ' ' read as '-', for names inside names.
-  std::unordered_map<std::string, std::vector<std::string>> models_by_dashed;
+  // A name more than kCrowded uploaders hold is a common name: only the known
+  // bases among its holders are kept (NamedInside looks at nothing else).
+  static constexpr size_t kCrowded = 8;
+  struct Holders {
+    size_t count = 0;
+    std::vector<std::string> ids;    // every holder while count <= kCrowded
+    std::vector<std::string> known;  // the known bases among them
+  };
+  struct SvHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Holders, SvHash, std::equal_to<>> models_by_dashed;
   struct Desc {
     std::string size, context, version;  // version: the number right after the family
     int tuned = -1;                      // -1 unstated, 0 base, 1 instruct or chat
@@ -198,10 +236,8 @@ struct Inferer::Impl {
       }
       if (!try_it) continue;
       for (const auto& re : fr.regexes) {
-        std::smatch m;
-        if (std::regex_search(lower, m, re)) {
-          size_t pos = static_cast<size_t>(m.position(0));
-          size_t len = static_cast<size_t>(m.length(0));
+        size_t pos = 0, len = 0;
+        if (re.Search(lower, &pos, &len)) {
           // "ollama" is not "llama": a match must start a word.
           size_t letter = pos;
           while (letter < lower.size() && !std::isalpha(static_cast<unsigned char>(lower[letter]))) {
@@ -397,15 +433,16 @@ struct Inferer::Impl {
     });
     for (const auto& [a, b] : spans) {
       if (b - a < 4) break;
-      auto it = models_by_dashed.find(dashed.substr(a, b - a));
+      auto it = models_by_dashed.find(std::string_view(dashed).substr(a, b - a));
       if (it == models_by_dashed.end()) continue;
+      const Holders& holders = it->second;
       bool whole = a == 0 && b == dashed.size();
       std::vector<std::string> cands;
       const std::string& pub = families[family].family.publisher;
       // A name many uploaders hold is a common name, not one model: only a
       // known base among them counts (and the check stays cheap).
-      bool crowded = it->second.size() > 8;
-      for (const auto& id : it->second) {
+      bool crowded = holders.count > kCrowded;
+      for (const auto& id : crowded ? holders.known : holders.ids) {
         std::string key = IdKey(id);
         bool known = base_by_key.count(key) > 0;
         if (key == self_key || (crowded && !known)) continue;
@@ -673,7 +710,11 @@ Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& famil
       try {
         // Names are lower-cased once; a lower-cased pattern then needs no
         // icase, which costs a locale lookup per character in libstdc++.
-        r.regexes.emplace_back(LowerPattern(pat), std::regex::ECMAScript | std::regex::optimize);
+        std::string lowered = LowerPattern(pat);
+        CompiledPattern cp;
+        cp.re = std::regex(lowered, std::regex::ECMAScript | std::regex::optimize);
+        cp.fast = infer_internal::NamePattern::Compile(lowered);
+        r.regexes.push_back(std::move(cp));
       } catch (const std::regex_error& e) {
         return Status::InvalidInput("family '" + f.slug + "': name pattern '" + pat +
                                     "' is not a valid regex: " + e.what());
@@ -734,7 +775,14 @@ void Inferer::AddModel(const std::string& id) {
   for (char& c : lower) {
     if (c == '_' || c == ' ') c = '-';
   }
-  impl_->models_by_dashed[lower].push_back(id);
+  Impl::Holders& h = impl_->models_by_dashed[lower];
+  if (++h.count <= Impl::kCrowded) {
+    h.ids.push_back(id);
+  } else if (!h.ids.empty()) {
+    h.ids.clear();
+    h.ids.shrink_to_fit();
+  }
+  if (impl_->base_by_key.count(IdKey(id))) h.known.push_back(id);
 }
 
 void Inferer::set_reliability(const Reliability& r) {

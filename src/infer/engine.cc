@@ -194,14 +194,33 @@ struct Inferer::Impl {
   std::unordered_map<std::string, int> family_by_license;
   std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
   Reliability reliability = DefaultReliability();
-  std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
+  // Every stored model once; names map to chains through it (insertion
+  // order), so a million names cost no vector each.
+  static constexpr uint32_t kEnd = UINT32_MAX;
+  std::vector<std::string> model_ids;
+  std::vector<uint32_t> next_by_name, next_by_dashed;
+  struct Chain {
+    uint32_t first = kEnd, last = kEnd, count = 0;
+  };
+  static void Append(Chain* c, std::vector<uint32_t>* next, uint32_t i) {
+    if (c->last == kEnd) c->first = i;
+    else (*next)[c->last] = i;
+    c->last = i;
+    ++c->count;
+  }
+  std::vector<std::string> Ids(const Chain& c, const std::vector<uint32_t>& next) const {
+    std::vector<std::string> out;
+    out.reserve(c.count);
+    for (uint32_t i = c.first; i != kEnd; i = next[i]) out.push_back(model_ids[i]);
+    return out;
+  }
+  std::unordered_map<std::string, Chain> models_by_name;  // lower name -> models
   // Stored model names with '_' and ' ' read as '-', for names inside names.
   // A name more than kCrowded uploaders hold is a common name: only the known
   // bases among its holders are kept (NamedInside looks at nothing else).
   static constexpr size_t kCrowded = 8;
   struct Holders {
-    size_t count = 0;
-    std::vector<std::string> ids;    // every holder while count <= kCrowded
+    Chain chain;                     // every holder
     std::vector<std::string> known;  // the known bases among them
   };
   struct SvHash {
@@ -441,8 +460,8 @@ struct Inferer::Impl {
       const std::string& pub = families[family].family.publisher;
       // A name many uploaders hold is a common name, not one model: only a
       // known base among them counts (and the check stays cheap).
-      bool crowded = holders.count > kCrowded;
-      for (const auto& id : crowded ? holders.known : holders.ids) {
+      bool crowded = holders.chain.count > kCrowded;
+      for (const auto& id : crowded ? holders.known : Ids(holders.chain, next_by_dashed)) {
         std::string key = IdKey(id);
         bool known = base_by_key.count(key) > 0;
         if (key == self_key || (crowded && !known)) continue;
@@ -771,18 +790,18 @@ std::string Inferer::FamilyPublisher(const std::string& id) const {
 
 void Inferer::AddModel(const std::string& id) {
   std::string lower = LowerAscii(NameOf(id));
-  impl_->models_by_name[lower].push_back(id);
+  Impl& im = *impl_;
+  uint32_t index = static_cast<uint32_t>(im.model_ids.size());
+  im.model_ids.push_back(id);
+  im.next_by_name.push_back(Impl::kEnd);
+  im.next_by_dashed.push_back(Impl::kEnd);
+  Impl::Append(&im.models_by_name[lower], &im.next_by_name, index);
   for (char& c : lower) {
     if (c == '_' || c == ' ') c = '-';
   }
-  Impl::Holders& h = impl_->models_by_dashed[lower];
-  if (++h.count <= Impl::kCrowded) {
-    h.ids.push_back(id);
-  } else if (!h.ids.empty()) {
-    h.ids.clear();
-    h.ids.shrink_to_fit();
-  }
-  if (impl_->base_by_key.count(IdKey(id))) h.known.push_back(id);
+  Impl::Holders& h = im.models_by_dashed[lower];
+  Impl::Append(&h.chain, &im.next_by_dashed, index);
+  if (im.base_by_key.count(IdKey(id))) h.known.push_back(id);
 }
 
 void Inferer::set_reliability(const Reliability& r) {
@@ -814,7 +833,7 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s, const std::str
     auto it = stripped.empty() ? im.models_by_name.end() : im.models_by_name.find(stripped);
     if (it != im.models_by_name.end()) {
       std::vector<std::string> same_ns, others;
-      for (const auto& id : it->second) {
+      for (const auto& id : im.Ids(it->second, im.next_by_name)) {
         if (IdKey(id) == self_key ||
             std::find(unseen.begin(), unseen.end(), IdKey(id)) != unseen.end()) {
           continue;

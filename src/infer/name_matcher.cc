@@ -56,6 +56,30 @@ bool Nullable(const Node& n) {
   }
 }
 
+// The bytes a match can start with, when every match consumes one (the
+// search then skips the other start positions). Returns nullable.
+bool FirstBytes(const Node& n, std::bitset<256>* out) {
+  switch (n.kind) {
+    case Node::kChar: out->set(n.c); return false;
+    case Node::kClass: *out |= n.set; return false;
+    case Node::kConcat:
+      for (const auto& k : n.kids) {
+        if (!FirstBytes(*k, out)) return false;
+      }
+      return true;
+    case Node::kAlt: {
+      bool nullable = false;
+      for (const auto& k : n.kids) nullable = FirstBytes(*k, out) || nullable;
+      return nullable;
+    }
+    case Node::kRepeat: {
+      bool body = FirstBytes(*n.kids[0], out);
+      return n.min == 0 || body;
+    }
+    default: return true;  // assertions consume nothing
+  }
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view p) : p_(p) {}
@@ -429,6 +453,9 @@ std::optional<NamePattern> NamePattern::Compile(std::string_view pattern) {
   NodeP root = parser.Parse();
   if (!root) return std::nullopt;
   NamePattern p;
+  std::bitset<256> first;
+  p.first_known_ = !FirstBytes(*root, &first);
+  p.first_ = first;
   PatternCompiler c(&p);
   c.Emit(*root);
   c.Finish();
@@ -508,6 +535,10 @@ NamePattern::Outcome NamePattern::Search(std::string_view text, size_t* pos, siz
   threads.clear();
   bool anchored = !prog_.empty() && prog_[0].op == Op::kBol;
   for (size_t start = 0; start <= text.size(); ++start) {
+    if (first_known_ && (start == text.size() || !first_[static_cast<unsigned char>(text[start])])) {
+      if (anchored) break;
+      continue;
+    }
     size_t end = Run(0, start, text, &budget, &threads);
     if (end == kHard) return Outcome::kTooHard;
     if (end != kNpos) {

@@ -67,6 +67,8 @@ class NamePattern {
 
   std::vector<Inst> prog_;
   std::vector<std::bitset<256>> classes_;
+  std::bitset<256> first_;    // the bytes a match can start with ...
+  bool first_known_ = false;  // ... when every match consumes at least one
 };
 
 }  // namespace lineage::infer_internal

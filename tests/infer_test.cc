@@ -354,6 +354,52 @@ TEST_CASE("each evidence kind proposes a parent from real-shaped input", "[infer
   }
 }
 
+TEST_CASE("uploads in bitsandbytes form and adapters named after their own model", "[infer]") {
+  auto inf = MakeInferer();
+  SECTION("a name holding a bnb-4bit upload's whole name points to that upload") {
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    auto p = inf->Propose(Subject("someone/Qwen2.5-7B-Instruct-bnb-4bit-r16-lora"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    CHECK_FALSE(p[0].family_level);
+  }
+  SECTION("a GGUF upload inside a name is still no parent") {
+    inf->AddModel("someone-else/Qwen2.5-7B-Instruct-GGUF");
+    auto p = inf->Propose(Subject("someone/Qwen2.5-7B-Instruct-GGUF-tuned"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent != "someone-else/Qwen2.5-7B-Instruct-GGUF");
+  }
+  SECTION("trained with Unsloth where unsloth holds the model in bitsandbytes form too: not exact") {
+    InferenceSubject s = Subject("someone/Qwen2.5-7B-Instruct-sft");
+    s.tags = {"transformers", "unsloth"};
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct");
+    auto exact = inf->Propose(s);
+    REQUIRE_FALSE(exact.empty());
+    CHECK_FALSE(exact[0].family_level);
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    auto p = inf->Propose(s);
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "unsloth/Qwen2.5-7B-Instruct");
+    CHECK(p[0].family_level);
+    SECTION("unless that upload is one leave-one-out hides") {
+      auto q = inf->Propose(s, "", {"unsloth/qwen2.5-7b-instruct-bnb-4bit"});
+      REQUIRE_FALSE(q.empty());
+      CHECK_FALSE(q[0].family_level);
+    }
+  }
+  SECTION("X-lora beside its owner's X is the adapter that made X: X is not claimed exactly") {
+    inf->AddModel("hfl/llama-3-chinese-8b-instruct");
+    auto p = inf->Propose(Subject("hfl/llama-3-chinese-8b-instruct-lora"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "hfl/llama-3-chinese-8b-instruct");
+    CHECK(p[0].family_level);
+    auto other = inf->Propose(Subject("someone/llama-3-chinese-8b-instruct-lora"));
+    REQUIRE_FALSE(other.empty());
+    CHECK(other[0].parent == "hfl/llama-3-chinese-8b-instruct");
+    CHECK_FALSE(other[0].family_level);
+  }
+}
+
 TEST_CASE("evidence is combined: agreement raises, conflict lowers the confidence", "[infer]") {
   auto inf = MakeInferer();
   double name_only = inf->Propose(Subject("a/Llama-3-8B-zh"))[0].confidence;

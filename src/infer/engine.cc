@@ -469,7 +469,12 @@ struct Inferer::Impl {
         // The same name elsewhere is a sibling or a copy, not a parent; a
         // quantized upload is rarely fine-tuned from.
         if (whole && !known) continue;
-        if (!known && !StripFormatSuffix(NameOf(id)).empty()) continue;
+        // A bitsandbytes upload is one (QLoRA trains on it), when the name
+        // holds its format tokens too.
+        if (!known && !StripFormatSuffix(NameOf(id)).empty() &&
+            LowerAscii(NameOf(id)).find("bnb") == std::string::npos) {
+          continue;
+        }
         // A name of nothing but the family, size and variant ("llama3.1",
         // "Qwen2-7B") from anyone but the publisher (or unsloth, for a model
         // trained with it) is a namesake, not a known model.
@@ -515,6 +520,22 @@ struct Inferer::Impl {
       return {cands[0], !vague};
     }
     return {};
+  }
+
+  // unsloth holds `id`'s name with a bitsandbytes suffix, beside `id` itself.
+  bool HasBnbUpload(const std::string& id, const std::vector<std::string>& unseen) const {
+    std::string lower = LowerAscii(NameOf(id));
+    for (const char* tail : {"-bnb-4bit", "-unsloth-bnb-4bit"}) {
+      auto it = models_by_name.find(lower + tail);
+      if (it == models_by_name.end()) continue;
+      for (uint32_t i = it->second.first; i != kEnd; i = next_by_name[i]) {
+        std::string key = IdKey(model_ids[i]);
+        if (IdKey(NamespaceOf(key)) != "unsloth") continue;
+        if (std::find(unseen.begin(), unseen.end(), key) != unseen.end()) continue;
+        return true;
+      }
+    }
+    return false;
   }
 
   int FamilyOfId(const std::string& id) const {
@@ -646,6 +667,20 @@ struct Inferer::Impl {
       p.parent = inside;
       p.named = true;
       p.exact = named.exact && (!unsloth || IdKey(NamespaceOf(inside)) == "unsloth");
+      // Trained with Unsloth from one of its uploads, which unsloth also
+      // holds in bitsandbytes form: which of them was loaded is not said.
+      if (unsloth && name.find("bnb") == std::string::npos &&
+          HasBnbUpload(inside, unseen)) {
+        p.exact = false;
+      }
+      // "X-lora" beside its own "X": the adapter that made X, more often
+      // than one trained on X.
+      if (IdKey(NamespaceOf(inside)) == IdKey(NamespaceOf(s.id))) {
+        std::string base = LowerAscii(NameOf(inside));
+        for (const char* tail : {"-lora", "_lora", "-adapter", "-qlora"}) {
+          if (name == base + tail) p.exact = false;
+        }
+      }
     } else {
       Pick pick = PickBase(h.family, name, tokens, IdKey(s.id), h.pos + h.len);
       if (pick.base >= 0) p.parent = bases[pick.base].id;

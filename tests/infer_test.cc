@@ -523,6 +523,32 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
   }
 }
 
+TEST_CASE("an incremental run re-infers the models named after what it changed", "[infer]") {
+  Fixture f;
+  WriteCard(f.cards, "bob/MyModel-7B-GGUF", "---\nlicense: apache-2.0\n---\n# quantized\n");
+  f.IngestCards();
+  CHECK(f.store->ParentEdges("bob/MyModel-7B-GGUF").empty());
+  // alice publishes the model bob's upload is named after; only her card is read.
+  WriteCard(f.cards, "alice/MyModel-7B",
+            "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B\n---\n# mine\n");
+  IngestSummary s = f.IngestCards();
+  CHECK(s.unchanged >= 1);
+  auto parents = f.store->ParentEdges("bob/MyModel-7B-GGUF");
+  REQUIRE(parents.size() == 1);
+  CHECK(parents[0].parent == "alice/MyModel-7B");
+  CHECK(parents[0].inferred);
+  SECTION("the neighbour is counted, and a model whose name only shares a word is not one") {
+    WriteCard(f.cards, "carol/MyModel-7B-v2-tuned", "---\nlicense: mit\n---\n# v2\n");
+    WriteCard(f.cards, "dave/MyModel-13B", "---\nlicense: mit\n---\n# other\n");
+    f.IngestCards();
+    InferOptions o;
+    o.ids = {"alice/MyModel-7B"};
+    auto r = RunInference(*f.store, o);
+    REQUIRE(r.ok());
+    CHECK(r->neighbours == 2);  // bob's upload and carol's model hold "mymodel-7b"; dave's does not
+  }
+}
+
 // Regression: Qwen/Qwen2-VL-2B got its own instruct model, which declares it
 // as base, as an inferred parent, and the graph had a cycle.
 TEST_CASE("an inferred parent that derives from its child is not stored", "[infer]") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -139,8 +140,62 @@ class RootIndex {
 // Builds the engine from the reference data, and reads the graph once: the
 // model names (for names inside names) and, when `roots` is given, the
 // declared lineage.
+// The models whose names hold a changed model's name as whole '-'-separated
+// words ("X-GGUF", "team-X-tuned" beside a new "X"): their evidence changed
+// with it. Indexed by the first word, so each stored name costs a probe per word.
+class Neighbours {
+ public:
+  explicit Neighbours(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      std::string d = Dashed(id);
+      if (d.size() < 4) continue;
+      names_.insert(d);
+      changed_.insert(IdKey(id));
+      firsts_.insert(d.substr(0, d.find('-')));
+    }
+  }
+  void Offer(const std::string& id) {
+    if (names_.empty()) return;
+    std::string d = Dashed(id);
+    std::vector<size_t> starts{0};
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (d[i] == '-') starts.push_back(i + 1);
+    }
+    if (starts.size() > 16) return;
+    for (size_t a : starts) {
+      size_t end = d.find('-', a);
+      if (!firsts_.count(d.substr(a, (end == std::string::npos ? d.size() : end) - a))) continue;
+      size_t from = a;
+      while (true) {
+        size_t b = d.find('-', from);
+        size_t stop = b == std::string::npos ? d.size() : b;
+        if (stop > a && names_.count(d.substr(a, stop - a)) && !changed_.count(IdKey(id))) {
+          found_.push_back(id);
+          return;
+        }
+        if (b == std::string::npos) break;
+        from = b + 1;
+      }
+    }
+  }
+  const std::vector<std::string>& found() const { return found_; }
+
+ private:
+  static std::string Dashed(const std::string& id) {
+    size_t slash = id.rfind('/');
+    std::string d = IdKey(slash == std::string::npos ? id : id.substr(slash + 1));
+    for (char& c : d) {
+      if (c == '_' || c == ' ') c = '-';
+    }
+    return d;
+  }
+  std::unordered_set<std::string> names_, changed_, firsts_;
+  std::vector<std::string> found_;
+};
+
 Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store,
-                                             std::unique_ptr<RootIndex>* roots = nullptr) {
+                                             std::unique_ptr<RootIndex>* roots = nullptr,
+                                             Neighbours* neighbours = nullptr) {
   auto families = store.Families();
   if (!families.ok()) return families.status();
   if (families->empty()) {
@@ -159,7 +214,10 @@ Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store,
   }
   store.ScanInferenceGraph(
       [&](int64_t row, const std::string& display, ArtifactKind kind, bool declared) {
-        if (kind == ArtifactKind::kModel) inferer.AddModel(display);
+        if (kind == ArtifactKind::kModel) {
+          inferer.AddModel(display);
+          if (neighbours && declared) neighbours->Offer(display);
+        }
         if (index) index->Artifact(row, display, kind, declared);
       },
       [&](int64_t child, int64_t parent, Relation relation) {
@@ -252,10 +310,17 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   auto start = Clock::now();
   bool full = options.ids.empty();
   std::unique_ptr<RootIndex> roots;
-  auto inf = LoadInferer(store, full && options.calibrate ? &roots : nullptr);
+  std::optional<Neighbours> neighbours;
+  if (!full) neighbours.emplace(options.ids);
+  auto inf = LoadInferer(store, full && options.calibrate ? &roots : nullptr,
+                         neighbours ? &*neighbours : nullptr);
   if (!inf.ok()) return inf.status();
+  // An incremental run re-infers what it changed and the models named after it.
+  std::vector<std::string> ids = options.ids;
+  if (neighbours) ids.insert(ids.end(), neighbours->found().begin(), neighbours->found().end());
   Inferer& inferer = **inf;
   InferSummary summary;
+  summary.neighbours = neighbours ? static_cast<int64_t>(neighbours->found().size()) : 0;
   std::map<std::string, Store::Calibration> calibration;
   if (full && options.calibrate) {
     std::vector<InferenceSubject> declared = LoadSample(store, roots->Sample(4000));
@@ -271,7 +336,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 
   Status st = store.BeginRun(full ? "infer" : "infer (incremental)");
   if (!st.ok()) return st;
-  st = store.ClearInferred(options.ids, full);
+  st = store.ClearInferred(ids, full);
   if (st.ok() && full && options.calibrate) st = store.SetInferenceCalibration(calibration);
   std::vector<Edge> batch;
   auto flush = [&]() {
@@ -282,7 +347,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
     batch.clear();
   };
   if (st.ok()) {
-    store.ScanInferenceSubjects(options.ids, [&](const InferenceSubject& s) {
+    store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
       if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
       ++summary.subjects;
       auto props = inferer.Propose(s);

@@ -354,6 +354,52 @@ TEST_CASE("each evidence kind proposes a parent from real-shaped input", "[infer
   }
 }
 
+TEST_CASE("uploads in bitsandbytes form and adapters named after their own model", "[infer]") {
+  auto inf = MakeInferer();
+  SECTION("a name holding a bnb-4bit upload's whole name points to that upload") {
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    auto p = inf->Propose(Subject("someone/Qwen2.5-7B-Instruct-bnb-4bit-r16-lora"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    CHECK_FALSE(p[0].family_level);
+  }
+  SECTION("a GGUF upload inside a name is still no parent") {
+    inf->AddModel("someone-else/Qwen2.5-7B-Instruct-GGUF");
+    auto p = inf->Propose(Subject("someone/Qwen2.5-7B-Instruct-GGUF-tuned"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent != "someone-else/Qwen2.5-7B-Instruct-GGUF");
+  }
+  SECTION("trained with Unsloth where unsloth holds the model in bitsandbytes form too: not exact") {
+    InferenceSubject s = Subject("someone/Qwen2.5-7B-Instruct-sft");
+    s.tags = {"transformers", "unsloth"};
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct");
+    auto exact = inf->Propose(s);
+    REQUIRE_FALSE(exact.empty());
+    CHECK_FALSE(exact[0].family_level);
+    inf->AddModel("unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
+    auto p = inf->Propose(s);
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "unsloth/Qwen2.5-7B-Instruct");
+    CHECK(p[0].family_level);
+    SECTION("unless that upload is one leave-one-out hides") {
+      auto q = inf->Propose(s, "", {"unsloth/qwen2.5-7b-instruct-bnb-4bit"});
+      REQUIRE_FALSE(q.empty());
+      CHECK_FALSE(q[0].family_level);
+    }
+  }
+  SECTION("X-lora beside its owner's X is the adapter that made X: X is not claimed exactly") {
+    inf->AddModel("hfl/llama-3-chinese-8b-instruct");
+    auto p = inf->Propose(Subject("hfl/llama-3-chinese-8b-instruct-lora"));
+    REQUIRE_FALSE(p.empty());
+    CHECK(p[0].parent == "hfl/llama-3-chinese-8b-instruct");
+    CHECK(p[0].family_level);
+    auto other = inf->Propose(Subject("someone/llama-3-chinese-8b-instruct-lora"));
+    REQUIRE_FALSE(other.empty());
+    CHECK(other[0].parent == "hfl/llama-3-chinese-8b-instruct");
+    CHECK_FALSE(other[0].family_level);
+  }
+}
+
 TEST_CASE("evidence is combined: agreement raises, conflict lowers the confidence", "[infer]") {
   auto inf = MakeInferer();
   double name_only = inf->Propose(Subject("a/Llama-3-8B-zh"))[0].confidence;
@@ -474,6 +520,32 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
     CHECK(FilterSubgraph(&*chain, filter, true) == 1);
     CHECK(chain->nodes.size() == 1);
     CHECK(chain->edges.empty());
+  }
+}
+
+TEST_CASE("an incremental run re-infers the models named after what it changed", "[infer]") {
+  Fixture f;
+  WriteCard(f.cards, "bob/MyModel-7B-GGUF", "---\nlicense: apache-2.0\n---\n# quantized\n");
+  f.IngestCards();
+  CHECK(f.store->ParentEdges("bob/MyModel-7B-GGUF").empty());
+  // alice publishes the model bob's upload is named after; only her card is read.
+  WriteCard(f.cards, "alice/MyModel-7B",
+            "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B\n---\n# mine\n");
+  IngestSummary s = f.IngestCards();
+  CHECK(s.unchanged >= 1);
+  auto parents = f.store->ParentEdges("bob/MyModel-7B-GGUF");
+  REQUIRE(parents.size() == 1);
+  CHECK(parents[0].parent == "alice/MyModel-7B");
+  CHECK(parents[0].inferred);
+  SECTION("the neighbour is counted, and a model whose name only shares a word is not one") {
+    WriteCard(f.cards, "carol/MyModel-7B-v2-tuned", "---\nlicense: mit\n---\n# v2\n");
+    WriteCard(f.cards, "dave/MyModel-13B", "---\nlicense: mit\n---\n# other\n");
+    f.IngestCards();
+    InferOptions o;
+    o.ids = {"alice/MyModel-7B"};
+    auto r = RunInference(*f.store, o);
+    REQUIRE(r.ok());
+    CHECK(r->neighbours == 2);  // bob's upload and carol's model hold "mymodel-7b"; dave's does not
   }
 }
 

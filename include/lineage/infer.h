@@ -127,7 +127,7 @@ bool BlocksInference(Relation relation);
 // --- Running it over a store ----------------------------------------------------------
 struct InferOptions {
   double threshold = 0.5;        // proposals below this are not stored
-  std::vector<std::string> ids;  // only these models (empty: every model)
+  std::vector<std::string> ids;  // only these models and their neighbours (empty: every model)
   bool calibrate = true;         // measure reliabilities on the declared edges first
 };
 
@@ -136,6 +136,9 @@ struct InferSummary {
   int64_t proposed = 0;      // inferred edges stored
   int64_t family_level = 0;  // of which pointing to a family's canonical base
   int64_t calibration_models = 0;  // declared models the reliabilities were measured on
+  // Incremental runs: models re-inferred beside InferOptions::ids because
+  // their names hold a changed model's name ("X-GGUF" beside a new "X").
+  int64_t neighbours = 0;
   Reliability reliability;
   double seconds = 0;
 };

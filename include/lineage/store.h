@@ -221,6 +221,14 @@ class Store {
   // signals and declared parent edges, in row order.
   void ScanInferenceSubjects(const std::vector<std::string>& ids,
                              const std::function<void(const InferenceSubject&)>& fn) const;
+  // Every artifact (row id, display id, kind, whether a document describes
+  // it) in row order, then every edge a document declares (row ids;
+  // inferred-only edges left out): what inference needs of the whole graph,
+  // without reading any model's signals.
+  void ScanInferenceGraph(
+      const std::function<void(int64_t row, const std::string& display, ArtifactKind kind,
+                               bool declared)>& artifact,
+      const std::function<void(int64_t child, int64_t parent, Relation relation)>& edge) const;
   // Every stored signal of `kind`, with the display id of its artifact.
   void ScanSignals(const std::string& kind,
                    const std::function<void(const std::string& id, const Signal&)>& fn) const;

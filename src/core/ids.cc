@@ -110,8 +110,12 @@ std::optional<Relation> ParseRelation(std::string_view name) {
 }
 
 std::string IdKey(std::string_view id) {
+  // ASCII only, as std::tolower in the "C" locale the tool runs in, without
+  // its call per character (inference lowers millions of ids).
   std::string out(id);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
   return out;
 }
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <regex>
 #include <set>
 #include <unordered_map>
 
+#include "infer/name_matcher.h"
 #include "lineage/infer.h"
 #include "lineage/ingest.h"
 
@@ -16,7 +18,9 @@ namespace {
 
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
   return out;
 }
 
@@ -107,9 +111,31 @@ std::string LowerPattern(const std::string& pattern) {
   return out;
 }
 
+// One family name pattern: the hand-written matcher when the pattern is in
+// its subset (every shipped one is), std::regex otherwise and for the rare
+// name that would cost the matcher too many steps.
+struct CompiledPattern {
+  std::regex re;
+  std::optional<infer_internal::NamePattern> fast;
+
+  bool Search(const std::string& text, size_t* pos, size_t* len) const {
+    if (fast) {
+      auto r = fast->Search(text, pos, len);
+      if (r != infer_internal::NamePattern::Outcome::kTooHard) {
+        return r == infer_internal::NamePattern::Outcome::kMatch;
+      }
+    }
+    std::smatch m;
+    if (!std::regex_search(text, m, re)) return false;
+    *pos = static_cast<size_t>(m.position(0));
+    *len = static_cast<size_t>(m.length(0));
+    return true;
+  }
+};
+
 struct FamilyRec {
   Family family;
-  std::vector<std::regex> regexes;
+  std::vector<CompiledPattern> regexes;
   std::vector<std::string> literals;  // any present lets the regexes run; "" = always
   std::vector<size_t> bases;          // indexes into Impl::bases
   int canonical = -1;
@@ -168,9 +194,40 @@ struct Inferer::Impl {
   std::unordered_map<std::string, int> family_by_license;
   std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
   Reliability reliability = DefaultReliability();
-  std::unordered_map<std::string, std::vector<std::string>> models_by_name;  // lower name -> ids
+  // Every stored model once; names map to chains through it (insertion
+  // order), so a million names cost no vector each.
+  static constexpr uint32_t kEnd = UINT32_MAX;
+  std::vector<std::string> model_ids;
+  std::vector<uint32_t> next_by_name, next_by_dashed;
+  struct Chain {
+    uint32_t first = kEnd, last = kEnd, count = 0;
+  };
+  static void Append(Chain* c, std::vector<uint32_t>* next, uint32_t i) {
+    if (c->last == kEnd) c->first = i;
+    else (*next)[c->last] = i;
+    c->last = i;
+    ++c->count;
+  }
+  std::vector<std::string> Ids(const Chain& c, const std::vector<uint32_t>& next) const {
+    std::vector<std::string> out;
+    out.reserve(c.count);
+    for (uint32_t i = c.first; i != kEnd; i = next[i]) out.push_back(model_ids[i]);
+    return out;
+  }
+  std::unordered_map<std::string, Chain> models_by_name;  // lower name -> models
   // Stored model names with '_' and ' ' read as '-', for names inside names.
-  std::unordered_map<std::string, std::vector<std::string>> models_by_dashed;
+  // A name more than kCrowded uploaders hold is a common name: only the known
+  // bases among its holders are kept (NamedInside looks at nothing else).
+  static constexpr size_t kCrowded = 8;
+  struct Holders {
+    Chain chain;                     // every holder
+    std::vector<std::string> known;  // the known bases among them
+  };
+  struct SvHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Holders, SvHash, std::equal_to<>> models_by_dashed;
   struct Desc {
     std::string size, context, version;  // version: the number right after the family
     int tuned = -1;                      // -1 unstated, 0 base, 1 instruct or chat
@@ -198,10 +255,8 @@ struct Inferer::Impl {
       }
       if (!try_it) continue;
       for (const auto& re : fr.regexes) {
-        std::smatch m;
-        if (std::regex_search(lower, m, re)) {
-          size_t pos = static_cast<size_t>(m.position(0));
-          size_t len = static_cast<size_t>(m.length(0));
+        size_t pos = 0, len = 0;
+        if (re.Search(lower, &pos, &len)) {
           // "ollama" is not "llama": a match must start a word.
           size_t letter = pos;
           while (letter < lower.size() && !std::isalpha(static_cast<unsigned char>(lower[letter]))) {
@@ -397,15 +452,16 @@ struct Inferer::Impl {
     });
     for (const auto& [a, b] : spans) {
       if (b - a < 4) break;
-      auto it = models_by_dashed.find(dashed.substr(a, b - a));
+      auto it = models_by_dashed.find(std::string_view(dashed).substr(a, b - a));
       if (it == models_by_dashed.end()) continue;
+      const Holders& holders = it->second;
       bool whole = a == 0 && b == dashed.size();
       std::vector<std::string> cands;
       const std::string& pub = families[family].family.publisher;
       // A name many uploaders hold is a common name, not one model: only a
       // known base among them counts (and the check stays cheap).
-      bool crowded = it->second.size() > 8;
-      for (const auto& id : it->second) {
+      bool crowded = holders.chain.count > kCrowded;
+      for (const auto& id : crowded ? holders.known : Ids(holders.chain, next_by_dashed)) {
         std::string key = IdKey(id);
         bool known = base_by_key.count(key) > 0;
         if (key == self_key || (crowded && !known)) continue;
@@ -413,7 +469,12 @@ struct Inferer::Impl {
         // The same name elsewhere is a sibling or a copy, not a parent; a
         // quantized upload is rarely fine-tuned from.
         if (whole && !known) continue;
-        if (!known && !StripFormatSuffix(NameOf(id)).empty()) continue;
+        // A bitsandbytes upload is one (QLoRA trains on it), when the name
+        // holds its format tokens too.
+        if (!known && !StripFormatSuffix(NameOf(id)).empty() &&
+            LowerAscii(NameOf(id)).find("bnb") == std::string::npos) {
+          continue;
+        }
         // A name of nothing but the family, size and variant ("llama3.1",
         // "Qwen2-7B") from anyone but the publisher (or unsloth, for a model
         // trained with it) is a namesake, not a known model.
@@ -459,6 +520,22 @@ struct Inferer::Impl {
       return {cands[0], !vague};
     }
     return {};
+  }
+
+  // unsloth holds `id`'s name with a bitsandbytes suffix, beside `id` itself.
+  bool HasBnbUpload(const std::string& id, const std::vector<std::string>& unseen) const {
+    std::string lower = LowerAscii(NameOf(id));
+    for (const char* tail : {"-bnb-4bit", "-unsloth-bnb-4bit"}) {
+      auto it = models_by_name.find(lower + tail);
+      if (it == models_by_name.end()) continue;
+      for (uint32_t i = it->second.first; i != kEnd; i = next_by_name[i]) {
+        std::string key = IdKey(model_ids[i]);
+        if (IdKey(NamespaceOf(key)) != "unsloth") continue;
+        if (std::find(unseen.begin(), unseen.end(), key) != unseen.end()) continue;
+        return true;
+      }
+    }
+    return false;
   }
 
   int FamilyOfId(const std::string& id) const {
@@ -590,6 +667,20 @@ struct Inferer::Impl {
       p.parent = inside;
       p.named = true;
       p.exact = named.exact && (!unsloth || IdKey(NamespaceOf(inside)) == "unsloth");
+      // Trained with Unsloth from one of its uploads, which unsloth also
+      // holds in bitsandbytes form: which of them was loaded is not said.
+      if (unsloth && name.find("bnb") == std::string::npos &&
+          HasBnbUpload(inside, unseen)) {
+        p.exact = false;
+      }
+      // "X-lora" beside its own "X": the adapter that made X, more often
+      // than one trained on X.
+      if (IdKey(NamespaceOf(inside)) == IdKey(NamespaceOf(s.id))) {
+        std::string base = LowerAscii(NameOf(inside));
+        for (const char* tail : {"-lora", "_lora", "-adapter", "-qlora"}) {
+          if (name == base + tail) p.exact = false;
+        }
+      }
     } else {
       Pick pick = PickBase(h.family, name, tokens, IdKey(s.id), h.pos + h.len);
       if (pick.base >= 0) p.parent = bases[pick.base].id;
@@ -673,7 +764,11 @@ Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& famil
       try {
         // Names are lower-cased once; a lower-cased pattern then needs no
         // icase, which costs a locale lookup per character in libstdc++.
-        r.regexes.emplace_back(LowerPattern(pat), std::regex::ECMAScript | std::regex::optimize);
+        std::string lowered = LowerPattern(pat);
+        CompiledPattern cp;
+        cp.re = std::regex(lowered, std::regex::ECMAScript | std::regex::optimize);
+        cp.fast = infer_internal::NamePattern::Compile(lowered);
+        r.regexes.push_back(std::move(cp));
       } catch (const std::regex_error& e) {
         return Status::InvalidInput("family '" + f.slug + "': name pattern '" + pat +
                                     "' is not a valid regex: " + e.what());
@@ -730,11 +825,18 @@ std::string Inferer::FamilyPublisher(const std::string& id) const {
 
 void Inferer::AddModel(const std::string& id) {
   std::string lower = LowerAscii(NameOf(id));
-  impl_->models_by_name[lower].push_back(id);
+  Impl& im = *impl_;
+  uint32_t index = static_cast<uint32_t>(im.model_ids.size());
+  im.model_ids.push_back(id);
+  im.next_by_name.push_back(Impl::kEnd);
+  im.next_by_dashed.push_back(Impl::kEnd);
+  Impl::Append(&im.models_by_name[lower], &im.next_by_name, index);
   for (char& c : lower) {
     if (c == '_' || c == ' ') c = '-';
   }
-  impl_->models_by_dashed[lower].push_back(id);
+  Impl::Holders& h = im.models_by_dashed[lower];
+  Impl::Append(&h.chain, &im.next_by_dashed, index);
+  if (im.base_by_key.count(IdKey(id))) h.known.push_back(id);
 }
 
 void Inferer::set_reliability(const Reliability& r) {
@@ -766,7 +868,7 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s, const std::str
     auto it = stripped.empty() ? im.models_by_name.end() : im.models_by_name.find(stripped);
     if (it != im.models_by_name.end()) {
       std::vector<std::string> same_ns, others;
-      for (const auto& id : it->second) {
+      for (const auto& id : im.Ids(it->second, im.next_by_name)) {
         if (IdKey(id) == self_key ||
             std::find(unseen.begin(), unseen.end(), IdKey(id)) != unseen.end()) {
           continue;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -31,30 +32,75 @@ std::string NamespaceKey(const std::string& key) {
   return slash == std::string::npos ? std::string() : key.substr(0, slash);
 }
 
-// The declared lineage, for "the publisher of the root base".
+// The declared lineage, for "the publisher of the root base", read from the
+// graph scan (row ids) rather than from every model's document.
 class RootIndex {
  public:
-  void Add(const InferenceSubject& s) {
-    std::vector<std::string> ps;
-    declared_.insert(IdKey(s.id));
-    for (const Edge& e : s.declared_parents) {
-      ++references_[IdKey(e.parent)];
-      if (BlocksInference(e.relation)) ps.push_back(IdKey(e.parent));
-    }
-    std::sort(ps.begin(), ps.end());
-    if (!ps.empty()) parents_[IdKey(s.id)] = std::move(ps);
-  }
-  // The namespace of the root reached by following each first declared parent.
   explicit RootIndex(const Inferer& inf) : inf_(inf) {}
+
+  void Artifact(int64_t row, const std::string& display, ArtifactKind kind, bool declared) {
+    if (row < 0) return;
+    size_t r = static_cast<size_t>(row);
+    if (r >= display_.size()) {
+      display_.resize(r + 1);
+      subject_.resize(r + 1, false);
+      references_.resize(r + 1, 0);
+    }
+    display_[r] = display;
+    subject_[r] = declared && kind == ArtifactKind::kModel;
+  }
+  // A declared edge; only a subject's (a declared model's) count, as
+  // inference sees them.
+  void Edge(int64_t child, int64_t parent, Relation relation) {
+    if (!Valid(child) || !Valid(parent) || !subject_[child]) return;
+    ++references_[parent];
+    if (BlocksInference(relation)) parents_[child].push_back(parent);
+  }
+  // After the scan: parents in key order (a chain follows the first), and the
+  // rows reachable by key.
+  void Finish() {
+    for (auto& [child, ps] : parents_) {
+      if (ps.size() > 1) {
+        std::sort(ps.begin(), ps.end(), [this](int64_t a, int64_t b) {
+          return IdKey(display_[a]) < IdKey(display_[b]);
+        });
+      }
+      row_by_key_.emplace(IdKey(display_[child]), child);
+    }
+    for (size_t r = 0; r < references_.size(); ++r) {
+      if (references_[r] > 0) row_by_key_.emplace(IdKey(display_[r]), static_cast<int64_t>(r));
+    }
+  }
+
+  // The display ids of at most `limit` (0: every) models with a declared
+  // weights or redistribution parent: the smallest id hashes, in hash order.
+  std::vector<std::string> Sample(size_t limit) const {
+    std::vector<std::pair<uint64_t, int64_t>> all;
+    all.reserve(parents_.size());
+    for (const auto& [child, ps] : parents_) all.emplace_back(Fnv(IdKey(display_[child])), child);
+    auto cmp = [](const auto& a, const auto& b) { return a < b; };
+    if (limit > 0 && all.size() > limit) {
+      std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(), cmp);
+      all.resize(limit);
+    }
+    std::sort(all.begin(), all.end(), cmp);
+    std::vector<std::string> out;
+    out.reserve(all.size());
+    for (const auto& [h, row] : all) out.push_back(display_[row]);
+    return out;
+  }
+
   // The parents of `s` that are in the store only because `s` declared them:
   // no record of their own and no other model naming them. Leave-one-out
   // must not find them by name either.
   std::vector<std::string> OnlyThrough(const InferenceSubject& s) const {
     std::vector<std::string> out;
-    for (const Edge& e : s.declared_parents) {
+    for (const lineage::Edge& e : s.declared_parents) {
       std::string key = IdKey(e.parent);
-      auto it = references_.find(key);
-      if (!declared_.count(key) && it != references_.end() && it->second <= 1) out.push_back(key);
+      auto it = row_by_key_.find(key);
+      if (it == row_by_key_.end()) continue;
+      size_t r = static_cast<size_t>(it->second);
+      if (!subject_[r] && references_[r] > 0 && references_[r] <= 1) out.push_back(key);
     }
     return out;
   }
@@ -62,11 +108,16 @@ class RootIndex {
   // declares nothing) is given the publisher of the family its name matches.
   std::string RootPublisher(const std::string& id) const {
     std::string key = IdKey(id);
-    std::unordered_set<std::string> seen;
-    for (int hops = 0; hops < 64; ++hops) {
-      auto it = parents_.find(key);
-      if (it == parents_.end() || !seen.insert(key).second) break;
-      key = it->second.front();
+    auto start = row_by_key_.find(key);
+    if (start != row_by_key_.end()) {
+      int64_t row = start->second;
+      std::unordered_set<int64_t> seen;
+      for (int hops = 0; hops < 64; ++hops) {
+        auto it = parents_.find(row);
+        if (it == parents_.end() || !seen.insert(row).second) break;
+        row = it->second.front();
+      }
+      key = IdKey(display_[static_cast<size_t>(row)]);
     }
     if (!inf_.IsKnownBase(key)) {
       std::string pub = inf_.FamilyPublisher(key);
@@ -76,13 +127,75 @@ class RootIndex {
   }
 
  private:
+  bool Valid(int64_t row) const { return row >= 0 && static_cast<size_t>(row) < display_.size(); }
+
   const Inferer& inf_;
-  std::unordered_map<std::string, std::vector<std::string>> parents_;
-  std::unordered_set<std::string> declared_;
-  std::unordered_map<std::string, int> references_;
+  std::vector<std::string> display_;  // by row id
+  std::vector<bool> subject_;         // declared models
+  std::vector<int32_t> references_;   // declared edges naming the row as parent
+  std::unordered_map<int64_t, std::vector<int64_t>> parents_;  // weights/redistribution parents
+  std::unordered_map<std::string, int64_t> row_by_key_;       // children and referenced parents
 };
 
-Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store) {
+// Builds the engine from the reference data, and reads the graph once: the
+// model names (for names inside names) and, when `roots` is given, the
+// declared lineage.
+// The models whose names hold a changed model's name as whole '-'-separated
+// words ("X-GGUF", "team-X-tuned" beside a new "X"): their evidence changed
+// with it. Indexed by the first word, so each stored name costs a probe per word.
+class Neighbours {
+ public:
+  explicit Neighbours(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      std::string d = Dashed(id);
+      if (d.size() < 4) continue;
+      names_.insert(d);
+      changed_.insert(IdKey(id));
+      firsts_.insert(d.substr(0, d.find('-')));
+    }
+  }
+  void Offer(const std::string& id) {
+    if (names_.empty()) return;
+    std::string d = Dashed(id);
+    std::vector<size_t> starts{0};
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (d[i] == '-') starts.push_back(i + 1);
+    }
+    if (starts.size() > 16) return;
+    for (size_t a : starts) {
+      size_t end = d.find('-', a);
+      if (!firsts_.count(d.substr(a, (end == std::string::npos ? d.size() : end) - a))) continue;
+      size_t from = a;
+      while (true) {
+        size_t b = d.find('-', from);
+        size_t stop = b == std::string::npos ? d.size() : b;
+        if (stop > a && names_.count(d.substr(a, stop - a)) && !changed_.count(IdKey(id))) {
+          found_.push_back(id);
+          return;
+        }
+        if (b == std::string::npos) break;
+        from = b + 1;
+      }
+    }
+  }
+  const std::vector<std::string>& found() const { return found_; }
+
+ private:
+  static std::string Dashed(const std::string& id) {
+    size_t slash = id.rfind('/');
+    std::string d = IdKey(slash == std::string::npos ? id : id.substr(slash + 1));
+    for (char& c : d) {
+      if (c == '_' || c == ' ') c = '-';
+    }
+    return d;
+  }
+  std::unordered_set<std::string> names_, changed_, firsts_;
+  std::vector<std::string> found_;
+};
+
+Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store,
+                                             std::unique_ptr<RootIndex>* roots = nullptr,
+                                             Neighbours* neighbours = nullptr) {
   auto families = store.Families();
   if (!families.ok()) return families.status();
   if (families->empty()) {
@@ -93,12 +206,27 @@ Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store) {
   if (!bases.ok()) return bases.status();
   auto inf = Inferer::Build(*families, *bases);
   if (!inf.ok()) return inf.status();
-  store.ScanNodes([&inf](const NodeRow& n) {
-    if (n.kind == ArtifactKind::kModel) (*inf)->AddModel(n.display);
-  });
+  Inferer& inferer = **inf;
+  RootIndex* index = nullptr;
+  if (roots) {
+    *roots = std::make_unique<RootIndex>(inferer);
+    index = roots->get();
+  }
+  store.ScanInferenceGraph(
+      [&](int64_t row, const std::string& display, ArtifactKind kind, bool declared) {
+        if (kind == ArtifactKind::kModel) {
+          inferer.AddModel(display);
+          if (neighbours && declared) neighbours->Offer(display);
+        }
+        if (index) index->Artifact(row, display, kind, declared);
+      },
+      [&](int64_t child, int64_t parent, Relation relation) {
+        if (index) index->Edge(child, parent, relation);
+      });
+  if (index) index->Finish();
   for (const char* kind : {kSignalTokenizer, kSignalParameters}) {
-    store.ScanSignals(kind, [&inf](const std::string& id, const Signal& s) {
-      (*inf)->AddBaseSignal(id, s);
+    store.ScanSignals(kind, [&inferer](const std::string& id, const Signal& s) {
+      inferer.AddBaseSignal(id, s);
     });
   }
   return inf;
@@ -120,39 +248,15 @@ InferenceSubject Hidden(const InferenceSubject& s) {
   return h;
 }
 
-// A deterministic sample of at most `limit` subjects: the smallest id hashes.
-class Sample {
- public:
-  explicit Sample(size_t limit) : limit_(limit) {}
-  void Offer(const InferenceSubject& s) {
-    uint64_t h = Fnv(IdKey(s.id));
-    if (limit_ > 0 && heap_.size() >= limit_ && h >= heap_.top().first) return;
-    heap_.push({h, items_.size()});
-    items_.push_back(s);
-    if (limit_ > 0 && heap_.size() > limit_) {
-      items_[heap_.top().second] = InferenceSubject{};
-      dropped_.insert(heap_.top().second);
-      heap_.pop();
-    }
-  }
-  std::vector<InferenceSubject> Take() {
-    std::vector<std::pair<uint64_t, size_t>> order;
-    while (!heap_.empty()) {
-      order.push_back(heap_.top());
-      heap_.pop();
-    }
-    std::sort(order.begin(), order.end());
-    std::vector<InferenceSubject> out;
-    for (const auto& [h, i] : order) out.push_back(std::move(items_[i]));
-    return out;
-  }
-
- private:
-  size_t limit_;
-  std::priority_queue<std::pair<uint64_t, size_t>> heap_;
-  std::vector<InferenceSubject> items_;
-  std::unordered_set<size_t> dropped_;
-};
+// The sampled models' own documents, in sample order.
+std::vector<InferenceSubject> LoadSample(const Store& store, const std::vector<std::string>& ids) {
+  std::vector<InferenceSubject> out;
+  out.reserve(ids.size());
+  store.ScanInferenceSubjects(ids, [&out](const InferenceSubject& s) {
+    if (Blocked(s)) out.push_back(s);
+  });
+  return out;
+}
 
 struct Judged {
   bool exact = false, family = false;
@@ -204,22 +308,24 @@ std::map<std::string, Store::Calibration> Calibrate(const Inferer& inf, const Ro
 
 Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   auto start = Clock::now();
-  auto inf = LoadInferer(store);
+  bool full = options.ids.empty();
+  std::unique_ptr<RootIndex> roots;
+  std::optional<Neighbours> neighbours;
+  if (!full) neighbours.emplace(options.ids);
+  auto inf = LoadInferer(store, full && options.calibrate ? &roots : nullptr,
+                         neighbours ? &*neighbours : nullptr);
   if (!inf.ok()) return inf.status();
+  // An incremental run re-infers what it changed and the models named after it.
+  std::vector<std::string> ids = options.ids;
+  if (neighbours) ids.insert(ids.end(), neighbours->found().begin(), neighbours->found().end());
   Inferer& inferer = **inf;
   InferSummary summary;
-  bool full = options.ids.empty();
+  summary.neighbours = neighbours ? static_cast<int64_t>(neighbours->found().size()) : 0;
   std::map<std::string, Store::Calibration> calibration;
   if (full && options.calibrate) {
-    RootIndex roots(inferer);
-    Sample sample(4000);
-    store.ScanInferenceSubjects({}, [&](const InferenceSubject& s) {
-      roots.Add(s);
-      if (Blocked(s)) sample.Offer(s);
-    });
-    std::vector<InferenceSubject> declared = sample.Take();
+    std::vector<InferenceSubject> declared = LoadSample(store, roots->Sample(4000));
     summary.calibration_models = static_cast<int64_t>(declared.size());
-    calibration = Calibrate(inferer, roots, declared);
+    calibration = Calibrate(inferer, *roots, declared);
   } else {
     calibration = store.InferenceCalibration();
   }
@@ -230,7 +336,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 
   Status st = store.BeginRun(full ? "infer" : "infer (incremental)");
   if (!st.ok()) return st;
-  st = store.ClearInferred(options.ids, full);
+  st = store.ClearInferred(ids, full);
   if (st.ok() && full && options.calibrate) st = store.SetInferenceCalibration(calibration);
   std::vector<Edge> batch;
   auto flush = [&]() {
@@ -241,7 +347,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
     batch.clear();
   };
   if (st.ok()) {
-    store.ScanInferenceSubjects(options.ids, [&](const InferenceSubject& s) {
+    store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
       if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
       ++summary.subjects;
       auto props = inferer.Propose(s);
@@ -276,19 +382,16 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 }
 
 Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& options) {
-  auto inf = LoadInferer(store);
+  std::unique_ptr<RootIndex> root_index;
+  auto inf = LoadInferer(store, &root_index);
   if (!inf.ok()) return inf.status();
   Inferer& inferer = **inf;
+  const RootIndex& roots = *root_index;
   Reliability rel;
   for (const auto& [k, c] : store.InferenceCalibration()) rel[k] = c.reliability;
   inferer.set_reliability(rel);
-  RootIndex roots(inferer);
-  Sample sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0);
-  store.ScanInferenceSubjects({}, [&](const InferenceSubject& s) {
-    roots.Add(s);
-    if (Blocked(s)) sample.Offer(s);
-  });
-  std::vector<InferenceSubject> subjects = sample.Take();
+  std::vector<InferenceSubject> subjects = LoadSample(
+      store, roots.Sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0));
   EvalReport r;
   r.threshold = options.threshold;
   r.models = static_cast<int64_t>(subjects.size());

@@ -117,6 +117,25 @@ void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
   }
 }
 
+void Store::ScanInferenceGraph(
+    const std::function<void(int64_t, const std::string&, ArtifactKind, bool)>& artifact,
+    const std::function<void(int64_t, int64_t, Relation)>& edge) const {
+  auto& db = *impl_->db;
+  ReadTxn read(db, impl_->txn != nullptr);
+  SQLite::Statement a(db, "SELECT id, display, kind, declared FROM artifact ORDER BY id");
+  std::string display;
+  while (a.executeStep()) {
+    display.assign(a.getColumn(1).getText(""));
+    artifact(a.getColumn(0).getInt64(), display, static_cast<ArtifactKind>(a.getColumn(2).getInt()),
+             a.getColumn(3).getInt() != 0);
+  }
+  SQLite::Statement e(db, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
+  while (e.executeStep()) {
+    edge(e.getColumn(0).getInt64(), e.getColumn(1).getInt64(),
+         static_cast<Relation>(e.getColumn(2).getInt()));
+  }
+}
+
 void Store::ScanSignals(const std::string& kind,
                         const std::function<void(const std::string&, const Signal&)>& fn) const {
   auto& db = *impl_->db;

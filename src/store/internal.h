@@ -553,6 +553,7 @@ struct Store::Impl {
   // Forgets everything `origin` said: its evidence (and edges left without
   // any), diagnostics, pending references and artifact attributes.
   void RemoveOrigin(const std::string& origin) {
+    EndBulk();  // its statements read the deferred indexes
     std::vector<int64_t> touched;
     {
       SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence WHERE origin=?");
@@ -611,6 +612,24 @@ struct Store::Impl {
 
   void ResolvePending();
   void CheckCycles(const CycleFinder& finder);
+
+  // The bulk write path (bulk.cc): deferred secondary indexes for a large run.
+  bool bulk = false, bulk_declined = false;
+  int64_t artifacts_at_begin = 0;
+  std::vector<std::pair<std::string, std::string>> bulk_indexes;  // name, CREATE sql
+  std::vector<bool> with_record;  // while bulk: artifact row ids that have a record
+  void MaybeBeginBulk();
+  void EndBulk();
+  void ResetBulk();
+  void NoteRecord(int64_t artifact);
+  bool MayHaveRecord(int64_t artifact) const;
+  int64_t max_artifact_hint() const;
+
+  // Writes one edge with all the evidence one document gives it: a new edge
+  // takes its strongest evidence's relation at once, a known one is
+  // recomputed once.
+  void AddEdgeEvidence(int64_t child, int64_t parent, const std::string& origin,
+                       const std::vector<Evidence>& evidence);
 
   // Records (records.cc): every document that declares an artifact keeps its
   // own record of the attributes, and the artifact shows their merge, so a

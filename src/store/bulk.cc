@@ -20,8 +20,9 @@ constexpr const char* kDeferredIndexes[] = {
 };
 
 // A run goes bulk once it has written this many documents and at least a
-// quarter as many as the store held artifacts when it began: rebuilding the
-// indexes then costs less than keeping them up to date row by row.
+// quarter as many as the store held artifacts when it began (checked at each
+// document): rebuilding the indexes then costs less than keeping them up to
+// date row by row.
 constexpr int64_t kBulkAfterDocuments = 10000;
 
 }  // namespace
@@ -29,10 +30,7 @@ constexpr int64_t kBulkAfterDocuments = 10000;
 void Store::Impl::MaybeBeginBulk() {
   if (bulk || bulk_declined) return;
   if (counts.documents < kBulkAfterDocuments) return;
-  if (counts.documents * 4 < artifacts_at_begin) {
-    bulk_declined = true;
-    return;
-  }
+  if (counts.documents * 4 < artifacts_at_begin) return;  // not yet large next to the store
   bulk_indexes.clear();
   for (const char* name : kDeferredIndexes) {
     SQLite::Statement q(*db, "SELECT sql FROM sqlite_master WHERE type='index' AND name=?");

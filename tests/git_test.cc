@@ -321,7 +321,7 @@ TEST_CASE("A repository's history records base model and licence changes", "[git
   CHECK(lines == want);
 
   SECTION("findings across repositories are the disappearing base and the licence change") {
-    auto findings = store->Findings();
+    auto findings = testing::Must(store->Findings());
     REQUIRE(findings.size() == 3);
     CHECK(findings[0].finding == "base_model_replaced");
     CHECK(findings[0].commit == r.c3);
@@ -334,7 +334,7 @@ TEST_CASE("A repository's history records base model and licence changes", "[git
     REQUIRE(a.ok());
     CHECK(a->license == "cc-by-nc-4.0");
     CHECK(a->created_at == "2023-01-10T12:00:00Z");
-    CHECK(store->ParentEdges("acme/chat-7b").empty());
+    CHECK(testing::Must(store->ParentEdges("acme/chat-7b")).empty());
     CHECK(std::find(a->tags.begin(), a->tags.end(), "llama") != a->tags.end());
   }
   SECTION("a model without an ingested repository has no history") {
@@ -431,7 +431,7 @@ TEST_CASE("adapter_config.json gives an adapter edge; the id comes from the Hub 
   auto a = store->GetArtifact("beta/chat-7b-lora");
   REQUIRE(a.ok());
   CHECK(a->source.find("hf_secret") == std::string::npos);
-  auto parents = store->ParentEdges("beta/chat-7b-lora");
+  auto parents = testing::Must(store->ParentEdges("beta/chat-7b-lora"));
   const Edge* e = EdgeTo(parents, "acme/chat-7b");
   REQUIRE(e != nullptr);
   CHECK(e->relation == Relation::kAdapter);
@@ -448,7 +448,7 @@ TEST_CASE("adapter_config.json gives an adapter edge; the id comes from the Hub 
     IngestOptions opts;
     opts.id = "other/name";
     IngestPaths(*store, {tmp / "clones/some-dir"}, opts);
-    CHECK(EdgeTo(store->ParentEdges("other/name"), "acme/chat-7b") != nullptr);
+    CHECK(EdgeTo(testing::Must(store->ParentEdges("other/name")), "acme/chat-7b") != nullptr);
   }
   SECTION("--id is refused for a folder of repositories") {
     IngestOptions opts;
@@ -499,7 +499,7 @@ TEST_CASE("config.json _name_or_path naming a Hub id is weaker evidence than the
   }
   auto store = OpenStore(tmp / "s.db");
   IngestPaths(*store, {tmp / "hub"});
-  auto parents = store->ParentEdges("gamma/tuned");
+  auto parents = testing::Must(store->ParentEdges("gamma/tuned"));
   const Edge* config = EdgeTo(parents, "meta/base-z");
   REQUIRE(config != nullptr);
   const Evidence* ev = EvidenceOf(*config, "config.name_or_path");
@@ -537,7 +537,7 @@ TEST_CASE("Repositories sharing LFS weight files get copy and partial edges", "[
   IngestPaths(*store, {tmp / "run2"});
 
   SECTION("identical weight sets: copy, lfs.identical, the newer repository is the child") {
-    auto parents = store->ParentEdges("gamma/copycat");
+    auto parents = testing::Must(store->ParentEdges("gamma/copycat"));
     const Edge* e = EdgeTo(parents, "acme/chat-7b");
     REQUIRE(e != nullptr);
     CHECK(e->relation == Relation::kCopy);
@@ -547,10 +547,10 @@ TEST_CASE("Repositories sharing LFS weight files get copy and partial edges", "[
     CHECK(ev->commit == copy_commit);
     CHECK(EndsWith(ev->source, "run2/gamma/copycat"));
     CHECK(ev->detail.find("weights/part1.safetensors") != std::string::npos);
-    CHECK(store->ParentEdges("acme/chat-7b").empty());
+    CHECK(testing::Must(store->ParentEdges("acme/chat-7b")).empty());
   }
   SECTION("a partial overlap is lfs.partial with the shared fraction and lower confidence") {
-    auto parents = store->ParentEdges("delta/partial");
+    auto parents = testing::Must(store->ParentEdges("delta/partial"));
     const Edge* e = EdgeTo(parents, "acme/chat-7b");
     REQUIRE(e != nullptr);
     const Evidence* ev = EvidenceOf(*e, "lfs.partial");
@@ -565,7 +565,7 @@ TEST_CASE("Repositories sharing LFS weight files get copy and partial edges", "[
   SECTION("trainer state shared by every checkpoint is not a weight file") {
     // training_args.bin has the same oid in acme/chat-7b only: nothing to compare,
     // and it must not make the overlap of acme/chat-7b and gamma/copycat partial.
-    auto overlaps = store->LfsOverlaps("gamma/copycat");
+    auto overlaps = testing::Must(store->LfsOverlaps("gamma/copycat"));
     REQUIRE(!overlaps.empty());
     CHECK(overlaps[0].id == "acme/chat-7b");
     CHECK(overlaps[0].shared == 2);
@@ -578,7 +578,7 @@ TEST_CASE("Repositories sharing LFS weight files get copy and partial edges", "[
       b.Commit("2024-02-01", "mallory");
     }
     IngestPaths(*store, {tmp / "run3"});
-    CHECK(EdgeTo(store->ParentEdges("gamma/copycat"), "acme/chat-7b") == nullptr);
+    CHECK(EdgeTo(testing::Must(store->ParentEdges("gamma/copycat")), "acme/chat-7b") == nullptr);
   }
 }
 
@@ -619,14 +619,14 @@ TEST_CASE("Broken content becomes diagnostics and the rest of the repository lan
   CHECK(json[0].line == 3);
 
   // The card still lands, with its commit, and so does the other repository.
-  auto broken_parents = store->ParentEdges("eps/broken");
+  auto broken_parents = testing::Must(store->ParentEdges("eps/broken"));
   const Edge* e = EdgeTo(broken_parents, "acme/chat-7b");
   REQUIRE(e != nullptr);
   const Evidence* card = EvidenceOf(*e, "card.base_model");
   REQUIRE(card != nullptr);
   CHECK(card->commit == commit);
   CHECK(store->GetArtifact("eps/broken")->license == "mit");
-  CHECK(EdgeTo(store->ParentEdges("eps/fine"), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("eps/fine")), "meta/base-a") != nullptr);
 }
 
 TEST_CASE("A repository that cannot be opened is a diagnostic; the others land", "[git]") {
@@ -642,7 +642,7 @@ TEST_CASE("A repository that cannot be opened is a diagnostic; the others land",
   auto open = DiagnosticsWith(*store, "git_open");
   REQUIRE(open.size() == 1);
   CHECK(EndsWith(open[0].source, "hub/bad/model"));
-  CHECK(EdgeTo(store->ParentEdges("ok/model"), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("ok/model")), "meta/base-a") != nullptr);
 }
 
 TEST_CASE("A shallow clone: history stops at the missing parent with a diagnostic", "[git]") {
@@ -662,7 +662,7 @@ TEST_CASE("A shallow clone: history stops at the missing parent with a diagnosti
   auto cut = DiagnosticsWith(*store, "history_incomplete");
   REQUIRE(cut.size() == 1);
   CHECK(cut[0].message.find(c2.substr(0, 12)) != std::string::npos);
-  CHECK(EdgeTo(store->ParentEdges("zeta/shallow"), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("zeta/shallow")), "meta/base-a") != nullptr);
   auto history = store->History("zeta/shallow");
   REQUIRE(history.ok());
   REQUIRE(!history->empty());
@@ -683,11 +683,11 @@ TEST_CASE("Ingest with --rev reads an older commit; the same commit again change
   IngestOptions opts;
   opts.rev = r.c3;
   IngestPaths(*store, {tmp / "hub/acme/chat-7b"}, opts);
-  auto at_c3 = store->ParentEdges("acme/chat-7b");
+  auto at_c3 = testing::Must(store->ParentEdges("acme/chat-7b"));
   const Edge* e = EdgeTo(at_c3, "meta/base-b");
   REQUIRE(e != nullptr);
   CHECK(EvidenceOf(*e, "card.base_model")->commit == r.c3);
-  CHECK(store->Findings().size() == 1);  // only what happened up to c3
+  CHECK(testing::Must(store->Findings()).size() == 1);  // only what happened up to c3
 
   IngestSummary again = IngestPaths(*store, {tmp / "hub/acme/chat-7b"}, opts);
   CHECK(again.documents == 0);
@@ -695,8 +695,8 @@ TEST_CASE("Ingest with --rev reads an older commit; the same commit again change
 
   IngestSummary head = IngestPaths(*store, {tmp / "hub/acme/chat-7b"});
   CHECK(head.documents >= 1);
-  CHECK(store->ParentEdges("acme/chat-7b").empty());
-  CHECK(store->Findings().size() == 3);
+  CHECK(testing::Must(store->ParentEdges("acme/chat-7b")).empty());
+  CHECK(testing::Must(store->Findings()).size() == 3);
 
   SECTION("a revision that names nothing is a usage error for a single repository") {
     IngestOptions bad;
@@ -721,7 +721,7 @@ TEST_CASE("Ingest detects a repository and a folder of repositories", "[git]") {
   auto store = OpenStore(tmp / "s.db");
   // The working tree's config.json must not be taken for a Hub dump.
   IngestPaths(*store, {tmp / "one/org/name"});
-  CHECK(EdgeTo(store->ParentEdges("org/name"), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("org/name")), "meta/base-a") != nullptr);
   CHECK(DiagnosticsWith(*store, "json").empty());
 }
 
@@ -843,11 +843,11 @@ TEST_CASE("Hostile config.json and adapter_config.json are diagnostics naming th
     CHECK_THAT(it->message, Catch::Contains(h.says));
     CHECK(it->severity == std::string("error"));
     // The hostile repository's card still lands.
-    CHECK(EdgeTo(store->ParentEdges(std::string("evil/") + h.name), "meta/base-a") != nullptr);
+    CHECK(EdgeTo(testing::Must(store->ParentEdges(std::string("evil/") + h.name)), "meta/base-a") != nullptr);
   }
   CHECK(json[0].line >= 1);
   for (const char* name : {"good-1", "good-2", "good-3"}) {
-    auto parents = store->ParentEdges(std::string("fine/") + name);
+    auto parents = testing::Must(store->ParentEdges(std::string("fine/") + name));
     CHECK(EdgeTo(parents, "meta/base-b") != nullptr);
     CHECK(EdgeTo(parents, "acme/base") != nullptr);
   }
@@ -889,7 +889,7 @@ TEST_CASE("A large nested config.json costs a small multiple of its size in memo
   // document would cost some 37 times.
   CHECK(growth_kb < static_cast<long>(big.size() / 1024) * 10);
   auto store = OpenStore(tmp / "big.db");
-  CHECK(EdgeTo(store->ParentEdges("big/model"), "acme/base") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("big/model")), "acme/base") != nullptr);
 }
 
 // `ingest --max-document-size`: a repository's README.md or config.json past
@@ -923,16 +923,16 @@ TEST_CASE("Repository files over the size limit are diagnostics naming them", "[
                               Catch::Contains("--max-document-size"));
   }
   CHECK(files == std::set<std::string>{"big/card/README.md", "big/config/config.json"});
-  CHECK(EdgeTo(store->ParentEdges("big/card"), "meta/base-a") == nullptr);
-  CHECK(EdgeTo(store->ParentEdges("big/card"), "acme/base") != nullptr);
-  CHECK(EdgeTo(store->ParentEdges("big/config"), "meta/base-a") != nullptr);
-  CHECK(EdgeTo(store->ParentEdges("big/config"), "acme/base") == nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("big/card")), "meta/base-a") == nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("big/card")), "acme/base") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("big/config")), "meta/base-a") != nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("big/config")), "acme/base") == nullptr);
 
   SECTION("a higher limit reads them on the next ingest") {
     IngestPaths(*store, {tmp / "hub"});
     CHECK(DiagnosticsWith(*store, "too_large").empty());
-    CHECK(EdgeTo(store->ParentEdges("big/card"), "meta/base-a") != nullptr);
-    CHECK(EdgeTo(store->ParentEdges("big/config"), "acme/base") != nullptr);
+    CHECK(EdgeTo(testing::Must(store->ParentEdges("big/card")), "meta/base-a") != nullptr);
+    CHECK(EdgeTo(testing::Must(store->ParentEdges("big/config")), "acme/base") != nullptr);
   }
 }
 

@@ -480,14 +480,14 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
             "Built with Meta Llama 3.\n");
   IngestSummary s = f.IngestCards();
   CHECK(s.inferred == 1);
-  auto parents = f.store->ParentEdges("hfl/chinese-llama-2-7b");
+  auto parents = testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b"));
   REQUIRE(parents.size() == 1);
   CHECK(parents[0].parent == "meta-llama/Llama-2-7b-hf");
   CHECK(parents[0].inferred);
   CHECK(parents[0].relation_inferred);
   CHECK(parents[0].confidence >= 0.5);
   // Declared metadata wins: the Llama phrase does not add a parent to alice's model.
-  auto declared = f.store->ParentEdges("alice/qwen2.5-7b-tuned");
+  auto declared = testing::Must(f.store->ParentEdges("alice/qwen2.5-7b-tuned"));
   REQUIRE(declared.size() == 1);
   CHECK(declared[0].parent == "Qwen/Qwen2.5-7B");
   CHECK_FALSE(declared[0].inferred);
@@ -496,7 +496,7 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
     auto r = RunInference(*f.store, {});
     REQUIRE(r.ok());
     CHECK(r->proposed == 1);
-    CHECK(f.store->ParentEdges("hfl/chinese-llama-2-7b").size() == 1);
+    CHECK(testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b")).size() == 1);
     auto n = f.store->Query("SELECT count(*) FROM evidence WHERE origin LIKE 'infer:%'");
     REQUIRE(n.ok());
     CHECK((*n)[1][0] == std::to_string(parents[0].evidence.size()));
@@ -505,7 +505,7 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
     WriteCard(f.cards, "hfl/chinese-llama-2-7b",
               "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n# v2\n");
     f.IngestCards();
-    auto now = f.store->ParentEdges("hfl/chinese-llama-2-7b");
+    auto now = testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b"));
     REQUIRE(now.size() == 1);
     CHECK_FALSE(now[0].inferred);
     CHECK(now[0].evidence.size() == 1);
@@ -571,8 +571,8 @@ TEST_CASE("an inferred parent that derives from its child is not stored", "[infe
   REQUIRE(f.store->PutInferred({proposal, other}, &written).ok());
   REQUIRE(f.store->CommitRun(nullptr).ok());
   CHECK(written == 1);
-  CHECK(f.store->ParentEdges("Qwen/Qwen2-VL-2B").empty());
-  CHECK(f.store->ParentEdges("acme/vl-tuned").size() == 1);
+  CHECK(testing::Must(f.store->ParentEdges("Qwen/Qwen2-VL-2B")).empty());
+  CHECK(testing::Must(f.store->ParentEdges("acme/vl-tuned")).size() == 1);
 }
 
 TEST_CASE("leave-one-out evaluation scores hidden declared parents", "[infer]") {

@@ -125,9 +125,16 @@ inline void ApplyRun(Store& store, const std::vector<DocumentFacts>& docs,
   if (!st.ok()) throw std::runtime_error(st.ToString());
 }
 
+// The value of `r`; throws (failing the test) with its status when it is an error.
+template <typename T>
+T Must(Result<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.status().ToString());
+  return std::move(r.value());
+}
+
 inline std::vector<std::string> Parents(const Store& store, const std::string& id) {
   std::vector<std::string> out;
-  for (const auto& e : store.ParentEdges(id)) out.push_back(e.parent);
+  for (const auto& e : Must(store.ParentEdges(id))) out.push_back(e.parent);
   return out;
 }
 

@@ -170,9 +170,10 @@ class Store {
   // display id. NotFound carries "unknown model 'x', did you mean 'y'?".
   Result<std::string> ResolveId(const std::string& text) const;
   Result<Artifact> GetArtifact(const std::string& id) const;
-  // Edges from `id` to its parents / children, with evidence, sorted.
-  std::vector<Edge> ParentEdges(const std::string& id) const;
-  std::vector<Edge> ChildEdges(const std::string& id) const;
+  // Edges from `id` to its parents / children, with evidence, sorted; empty
+  // for an id the store does not hold, IoError when the store cannot be read.
+  Result<std::vector<Edge>> ParentEdges(const std::string& id) const;
+  Result<std::vector<Edge>> ChildEdges(const std::string& id) const;
   // The first `limit` children of `id` by id, with evidence; `total` receives
   // how many there are. NotFound for an unknown id.
   Result<std::vector<Edge>> ChildEdges(const std::string& id, size_t limit, int64_t* total) const;
@@ -271,13 +272,15 @@ class Store {
   // ApplyDocument created the artifact. IoError when the store cannot be written.
   Status PutRepository(const RepoRecord& record);
   // The stored repositories sharing weight-file LFS oids with the repository of
-  // `id`, sorted by id; empty when it has none or is not a stored repository.
-  std::vector<LfsOverlap> LfsOverlaps(const std::string& id) const;
+  // `id`, sorted by id; empty when it has none or is not a stored repository,
+  // IoError when the store cannot be read.
+  Result<std::vector<LfsOverlap>> LfsOverlaps(const std::string& id) const;
   // The history of `id`'s repository, oldest first. NotFound when no repository
   // history of `id` was ingested.
   Result<std::vector<HistoryEntry>> History(const std::string& id) const;
   // The history entries that are findings, across all repositories, by date.
-  std::vector<HistoryEntry> Findings() const;
+  // IoError when the store cannot be read.
+  Result<std::vector<HistoryEntry>> Findings() const;
   // Every ancestor of `id` as the graph stood at `date` (YYYY-MM-DD, the end of
   // that day, or an ISO 8601 UTC date-time). A repository whose history was
   // ingested answers with the parents its metadata declared at that date (the

@@ -57,7 +57,9 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
       for (const auto& n : g->nodes) in_scope.insert(IdKey(n.artifact.id));
     }
   }
-  for (const HistoryEntry& h : store.Findings()) {
+  auto findings = store.Findings();
+  if (!findings.ok()) return findings.status();
+  for (const HistoryEntry& h : *findings) {
     if (h.finding != "license_changed" && h.finding != "license_removed") continue;
     if (!id.empty() && !in_scope.count(IdKey(h.id))) continue;
     LicenseFinding f;

@@ -421,7 +421,9 @@ int RunShow(ShowCommand& o, Io& io) {
   if (!id.ok()) return Fail(io, id.status());
   auto a = (*store)->GetArtifact(*id);
   if (!a.ok()) return Fail(io, a.status());
-  auto parents = (*store)->ParentEdges(*id);
+  auto parents_read = (*store)->ParentEdges(*id);
+  if (!parents_read.ok()) return Fail(io, parents_read.status());
+  std::vector<Edge> parents = std::move(parents_read.value());
   // A base with a million children is summarised, not listed.
   int64_t total = 0;
   size_t limit = o.limit > 0 ? static_cast<size_t>(o.limit) : SIZE_MAX;
@@ -539,7 +541,9 @@ int RunHistory(HistoryCommand& o, Io& io) {
                  rows.end());
     }
   } else {
-    rows = (*store)->Findings();
+    auto findings = (*store)->Findings();
+    if (!findings.ok()) return Fail(io, findings.status());
+    rows = std::move(findings.value());
   }
   std::vector<std::vector<std::string>> table;
   if (o.format == "text") {

@@ -162,11 +162,15 @@ class GitIngest {
                                                       "' (read from " + seen->second +
                                                       "); the one read last replaces the other"});
     }
-    std::vector<LfsOverlap> before = store_.LfsOverlaps(*id);
+    auto before_read = store_.LfsOverlaps(*id);
+    if (!before_read.ok()) return before_read.status();
+    std::vector<LfsOverlap> before = std::move(before_read.value());
     Status st = store_.ApplyDocument(snap.facts);
     if (st.ok()) st = store_.PutRepository(snap.record);
     if (!st.ok()) return st;
-    std::vector<LfsOverlap> after = store_.LfsOverlaps(*id);
+    auto after_read = store_.LfsOverlaps(*id);
+    if (!after_read.ok()) return after_read.status();
+    std::vector<LfsOverlap> after = std::move(after_read.value());
     std::map<std::string, std::pair<std::string, const LfsOverlap*>> partners;
     for (const LfsOverlap& o : before) partners[IdKey(o.id)] = {o.id, nullptr};
     for (const LfsOverlap& o : after) partners[IdKey(o.id)] = {o.id, &o};

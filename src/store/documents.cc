@@ -18,6 +18,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     if (existed) im.RemoveOrigin(facts.origin);
     ++im.counts.documents;
+    im.MaybeBeginBulk();
     int64_t declared_row = 0;
     if (facts.artifact) {
       declared_row = im.UpsertDeclared(*facts.artifact, facts.origin);
@@ -45,7 +46,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
                            : e.relation == Relation::kDependsOn ? ArtifactKind::kSoftware
                                                                 : ArtifactKind::kModel;
       int64_t parent = im.GetOrCreate(e.parent, pkind);
-      for (const Evidence& ev : e.evidence) im.AddEvidence(child, parent, facts.origin, ev);
+      im.AddEdgeEvidence(child, parent, facts.origin, e.evidence);
     }
     for (const PendingRef& p : facts.pending) {
       if (!facts.artifact) continue;

@@ -337,7 +337,8 @@ struct Store::Impl {
   // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
   std::unordered_map<std::string, int64_t> id_cache;
 
-  std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, select_artifact_id,
+  std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, insert_declared,
+      select_artifact_id,
       update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
       upsert_document, select_document, insert_signal;
@@ -360,6 +361,11 @@ struct Store::Impl {
         "library_name=excluded.library_name, created_at=excluded.created_at, "
         "source=excluded.source, new_version=excluded.new_version, tags=excluded.tags, "
         "languages=excluded.languages RETURNING id");
+    insert_declared = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO artifact(key, display, kind, namespace, name_key, declared, origin, license, "
+        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "tags, languages) VALUES(?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING");
     select_artifact_id =
         std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
     update_artifact = std::make_unique<SQLite::Statement>(
@@ -404,7 +410,7 @@ struct Store::Impl {
   }
 
   void ResetAll() {
-    for (auto* s : {&insert_artifact, &upsert_declared, &select_artifact_id, &update_artifact, &insert_edge,
+    for (auto* s : {&insert_artifact, &upsert_declared, &insert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
                     &insert_pending, &upsert_document, &select_document, &insert_signal}) {
       if (*s) (*s)->reset();
@@ -473,6 +479,22 @@ struct Store::Impl {
     }
     const Artifact& a = *ap;
     std::string key = IdKey(a.id);
+    // Known in this run (named as a parent before): update its row.
+    if (auto it = id_cache.find(key); it != id_cache.end()) {
+      UpdateDeclared(it->second, a, origin);
+      return it->second;
+    }
+    // New in a bulk run: a plain insert, without the upsert's RETURNING.
+    if (bulk) {
+      auto& ins = *insert_declared;
+      ins.reset();
+      BindDeclared(ins, key, a, origin);
+      if (ins.exec() > 0) {
+        int64_t id = db->getLastInsertRowid();
+        id_cache.emplace(std::move(key), id);
+        return id;
+      }
+    }
     auto& st = *upsert_declared;
     st.reset();
     st.bind(1, key);
@@ -499,6 +521,52 @@ struct Store::Impl {
     st.reset();
     id_cache[std::move(key)] = id;
     return id;
+  }
+
+  static void BindDeclared(SQLite::Statement& st, const std::string& key, const Artifact& a,
+                           const std::string& origin) {
+    st.bind(1, key);
+    st.bind(2, a.id);
+    st.bind(3, static_cast<int>(a.kind));
+    st.bind(4, NamespaceOf(key));
+    st.bind(5, NameOf(key));
+    st.bind(6, origin);
+    auto bind_opt = [&st](int i, const std::string& v) {
+      if (v.empty()) st.bind(i); else st.bind(i, v);
+    };
+    bind_opt(7, a.license);
+    bind_opt(8, a.license_name);
+    bind_opt(9, a.license_link);
+    bind_opt(10, a.pipeline_tag);
+    bind_opt(11, a.library_name);
+    bind_opt(12, a.created_at);
+    bind_opt(13, a.source);
+    bind_opt(14, a.new_version);
+    bind_opt(15, JoinLines(a.tags));
+    bind_opt(16, JoinLines(a.languages));
+  }
+  // The upsert's DO UPDATE, on a row known by id.
+  void UpdateDeclared(int64_t id, const Artifact& a, const std::string& origin) {
+    auto& st = *update_artifact;
+    st.reset();
+    auto bind_opt = [&st](int i, const std::string& v) {
+      if (v.empty()) st.bind(i); else st.bind(i, v);
+    };
+    st.bind(1, a.id);
+    st.bind(2, origin);
+    bind_opt(3, a.license);
+    bind_opt(4, a.license_name);
+    bind_opt(5, a.license_link);
+    bind_opt(6, a.pipeline_tag);
+    bind_opt(7, a.library_name);
+    bind_opt(8, a.created_at);
+    bind_opt(9, a.source);
+    bind_opt(10, a.new_version);
+    bind_opt(11, JoinLines(a.tags));
+    bind_opt(12, JoinLines(a.languages));
+    st.bind(13, static_cast<int>(a.kind));
+    st.bind(14, id);
+    st.exec();
   }
 
   void Recompute(int64_t edge_id) {
@@ -553,6 +621,7 @@ struct Store::Impl {
   // Forgets everything `origin` said: its evidence (and edges left without
   // any), diagnostics, pending references and artifact attributes.
   void RemoveOrigin(const std::string& origin) {
+    EndBulk();  // its statements read the deferred indexes
     std::vector<int64_t> touched;
     {
       SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence WHERE origin=?");
@@ -611,6 +680,24 @@ struct Store::Impl {
 
   void ResolvePending();
   void CheckCycles(const CycleFinder& finder);
+
+  // The bulk write path (bulk.cc): deferred secondary indexes for a large run.
+  bool bulk = false, bulk_declined = false;
+  int64_t artifacts_at_begin = 0;
+  std::vector<std::pair<std::string, std::string>> bulk_indexes;  // name, CREATE sql
+  std::vector<bool> with_record;  // while bulk: artifact row ids that have a record
+  void MaybeBeginBulk();
+  void EndBulk();
+  void ResetBulk();
+  void NoteRecord(int64_t artifact);
+  bool MayHaveRecord(int64_t artifact) const;
+  int64_t max_artifact_hint() const;
+
+  // Writes one edge with all the evidence one document gives it: a new edge
+  // takes its strongest evidence's relation at once, a known one is
+  // recomputed once.
+  void AddEdgeEvidence(int64_t child, int64_t parent, const std::string& origin,
+                       const std::vector<Evidence>& evidence);
 
   // Records (records.cc): every document that declares an artifact keeps its
   // own record of the attributes, and the artifact shows their merge, so a

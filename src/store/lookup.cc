@@ -98,14 +98,23 @@ Result<Artifact> Store::GetArtifact(const std::string& id) const {
   }
 }
 
-std::vector<Edge> Store::ParentEdges(const std::string& id) const {
+// An id the store does not hold has no edges; any other failure is returned.
+Result<std::vector<Edge>> Store::ParentEdges(const std::string& id) const {
   auto sg = impl_->Walk(id, 1, true);
-  return sg.ok() ? sg->edges : std::vector<Edge>{};
+  if (!sg.ok()) {
+    if (sg.status().code() == Status::Code::kNotFound) return std::vector<Edge>{};
+    return sg.status();
+  }
+  return std::move(sg->edges);
 }
 
-std::vector<Edge> Store::ChildEdges(const std::string& id) const {
+Result<std::vector<Edge>> Store::ChildEdges(const std::string& id) const {
   auto sg = impl_->Walk(id, 1, false);
-  return sg.ok() ? sg->edges : std::vector<Edge>{};
+  if (!sg.ok()) {
+    if (sg.status().code() == Status::Code::kNotFound) return std::vector<Edge>{};
+    return sg.status();
+  }
+  return std::move(sg->edges);
 }
 
 Result<std::vector<Edge>> Store::ChildEdges(const std::string& id, size_t limit,

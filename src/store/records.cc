@@ -68,6 +68,12 @@ void Store::Impl::PutRecord(int64_t artifact, const Artifact& a, const std::stri
   st.bind(17, a.likes);
   st.bind(18, a.last_modified);
   st.exec();
+  // While bulk, an artifact's first record needs no merge and no count.
+  if (!MayHaveRecord(artifact)) {
+    NoteRecord(artifact);
+    return;
+  }
+  NoteRecord(artifact);
   auto& c = *count_records;
   c.reset();
   c.bind(1, artifact);

@@ -98,7 +98,7 @@ Status Store::PutRepository(const RepoRecord& r) {
   return Status::Ok();
 }
 
-std::vector<LfsOverlap> Store::LfsOverlaps(const std::string& id) const {
+Result<std::vector<LfsOverlap>> Store::LfsOverlaps(const std::string& id) const {
   std::vector<LfsOverlap> out;
   try {
     auto& db = *impl_->db;
@@ -152,9 +152,8 @@ std::vector<LfsOverlap> Store::LfsOverlaps(const std::string& id) const {
       }
       out.push_back(std::move(ov));
     }
-  } catch (const SQLite::Exception&) {
-    // A store without the tables cannot hold repositories: nothing overlaps.
-    out.clear();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed (LFS objects): ") + e.what());
   }
   std::sort(out.begin(), out.end(),
             [](const LfsOverlap& a, const LfsOverlap& b) { return IdKey(a.id) < IdKey(b.id); });
@@ -183,14 +182,14 @@ Result<std::vector<HistoryEntry>> Store::History(const std::string& id) const {
   }
 }
 
-std::vector<HistoryEntry> Store::Findings() const {
+Result<std::vector<HistoryEntry>> Store::Findings() const {
   std::vector<HistoryEntry> out;
   try {
     SQLite::Statement st(*impl_->db, std::string(kHistorySelect) +
                                          "WHERE c.finding <> '' ORDER BY c.date, a.key, c.id");
     while (st.executeStep()) out.push_back(RowToHistory(st));
-  } catch (const SQLite::Exception&) {
-    out.clear();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed (findings): ") + e.what());
   }
   return out;
 }

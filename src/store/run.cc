@@ -32,6 +32,8 @@ Status Store::BeginRun(const std::string& description) {
     impl_->edges_dirty = false;
     impl_->id_cache.clear();
     impl_->run_artifacts.clear();
+    impl_->ResetBulk();
+    impl_->artifacts_at_begin = impl_->max_artifact_hint();
   } catch (const SQLite::Exception& e) {
     impl_->txn.reset();
     return Status::IoError(std::string("cannot start ingest run: ") + e.what());
@@ -39,13 +41,24 @@ Status Store::BeginRun(const std::string& description) {
   return Status::Ok();
 }
 
+// A failed read says "changed": the document is applied again, and
+// ApplyDocument reports the store's error.
 bool Store::DocumentUnchanged(const std::string& origin, const std::string& hash) {
+  if (!impl_->select_document) return false;
   auto& st = *impl_->select_document;
-  st.reset();
-  st.bind(1, origin);
-  bool same = st.executeStep() && ColText(st, 0) == hash;
-  st.reset();
-  return same;
+  try {
+    st.reset();
+    st.bind(1, origin);
+    bool same = st.executeStep() && ColText(st, 0) == hash;
+    st.reset();
+    return same;
+  } catch (const SQLite::Exception&) {
+    try {
+      st.reset();
+    } catch (const SQLite::Exception&) {
+    }
+    return false;
+  }
 }
 
 
@@ -152,6 +165,7 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
   if (!im.txn) return Status::InvalidInput("CommitRun without BeginRun");
   try {
     im.ResetAll();
+    im.EndBulk();
     if (im.layers_changed) im.RebuildLayers();
     im.ResolvePending();
     im.CheckCycles(cycle_check);
@@ -182,6 +196,7 @@ void Store::RollbackRun() {
   impl_->txn.reset();  // SQLite::Transaction rolls back in its destructor
   impl_->edges_dirty = false;
   impl_->id_cache.clear();
+  impl_->ResetBulk();  // the rollback brought the indexes back
 }
 
 Store::RunCounts Store::run_counts() const { return impl_->counts; }

@@ -403,12 +403,45 @@ ALTER TABLE artifact_record ADD COLUMN likes INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE artifact_record ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 9 (issue 9, a leaner store): artifact_record keeps its rows in its
+// primary key's b-tree (WITHOUT ROWID), so (artifact, origin) is stored once
+// rather than in the table and again in an index.
+constexpr const char* kV9LeanRecords = R"sql(
+CREATE TABLE artifact_record_v9 (
+  artifact           INTEGER NOT NULL,
+  origin             TEXT NOT NULL,
+  rank               INTEGER NOT NULL,
+  seq                INTEGER NOT NULL,
+  license            TEXT NOT NULL,
+  license_name       TEXT NOT NULL,
+  license_link       TEXT NOT NULL,
+  pipeline_tag       TEXT NOT NULL,
+  library_name       TEXT NOT NULL,
+  created_at         TEXT NOT NULL,
+  source             TEXT NOT NULL,
+  new_version        TEXT NOT NULL,
+  tags               TEXT NOT NULL,
+  languages          TEXT NOT NULL,
+  downloads          INTEGER NOT NULL DEFAULT -1,
+  downloads_all_time INTEGER NOT NULL DEFAULT -1,
+  likes              INTEGER NOT NULL DEFAULT -1,
+  last_modified      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (artifact, origin)
+) WITHOUT ROWID;
+INSERT INTO artifact_record_v9 SELECT artifact, origin, rank, seq, license, license_name,
+  license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages,
+  downloads, downloads_all_time, likes, last_modified FROM artifact_record;
+DROP TABLE artifact_record;
+ALTER TABLE artifact_record_v9 RENAME TO artifact_record;
+CREATE INDEX artifact_record_origin ON artifact_record(origin);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
-                                                       kV7Adjacency, kV8Popularity};
+                                                       kV7Adjacency, kV8Popularity, kV9LeanRecords};
   return kMigrations;
 }
 

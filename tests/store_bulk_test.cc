@@ -1,0 +1,109 @@
+// Tests for the store's bulk write path (src/store/bulk.cc): a large run
+// defers secondary indexes and builds them again, and answers as the
+// row-by-row path does.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "lineage/store.h"
+#include "test_support.h"
+
+namespace lineage {
+namespace {
+
+using testing::MakeDoc;
+using testing::MakeEvidence;
+using testing::OpenStore;
+using testing::Parents;
+using testing::TempDir;
+using Strings = std::vector<std::string>;
+
+constexpr int kLarge = 10050;  // past the bulk threshold of 10,000 documents
+
+Strings Indexes(const Store& store) {
+  auto rows = store.Query("SELECT name FROM sqlite_master WHERE type='index' ORDER BY name");
+  REQUIRE(rows.ok());
+  Strings out;
+  for (size_t i = 1; i < rows->size(); ++i) out.push_back((*rows)[i][0]);
+  return out;
+}
+
+std::string One(const Store& store, const std::string& sql) {
+  auto rows = store.Query(sql);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  return (*rows)[1][0];
+}
+
+std::string Id(int i) { return "org" + std::to_string(i % 97) + "/m" + std::to_string(i); }
+
+// Model i, a fine-tune of model i - 1.
+DocumentFacts Model(int i) {
+  return MakeDoc("hub:" + Id(i), "h" + std::to_string(i), Id(i), {i > 0 ? Id(i - 1) : "base/root"});
+}
+
+TEST_CASE("A large ingest run leaves the store as a small one would", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  const Strings fresh_indexes = Indexes(*store);
+  REQUIRE(store->BeginRun("bulk").ok());
+  for (int i = 0; i < kLarge; ++i) REQUIRE(store->ApplyDocument(Model(i)).ok());
+
+  SECTION("after commit every index is back and every edge answers") {
+    // A reader during the run sees the store as it was, every index in place.
+    CHECK(Indexes(*store) == fresh_indexes);
+    REQUIRE(store->CommitRun(nullptr).ok());
+    CHECK(Indexes(*store) == fresh_indexes);
+    CHECK(Parents(*store, Id(5000)) == Strings{Id(4999)});
+    CHECK(One(*store, "SELECT count(*) FROM edge") == std::to_string(kLarge));
+    CHECK(One(*store, "PRAGMA integrity_check") == "ok");
+    auto kids = testing::Must(store->ChildEdges(Id(4999)));
+    REQUIRE(kids.size() == 1);
+    CHECK(kids[0].child == Id(5000));
+  }
+  SECTION("a document read again in the run replaces what it said before") {
+    DocumentFacts again = Model(42);
+    again.content_hash = "changed";
+    again.edges.clear();
+    REQUIRE(store->ApplyDocument(again).ok());
+    REQUIRE(store->CommitRun(nullptr).ok());
+    CHECK(Parents(*store, Id(42)).empty());
+    CHECK(Indexes(*store) == fresh_indexes);
+    CHECK(One(*store, "SELECT count(*) FROM evidence WHERE origin='hub:" + Id(42) + "'") == "0");
+  }
+  SECTION("a second record of an artifact in the run is merged, never erasing the first") {
+    DocumentFacts card = MakeDoc("card:" + Id(7), "c", Id(7));
+    card.artifact->license = "mit";
+    REQUIRE(store->ApplyDocument(card).ok());
+    REQUIRE(store->CommitRun(nullptr).ok());
+    auto a = store->GetArtifact(Id(7));
+    REQUIRE(a.ok());
+    CHECK(a->license == "mit");
+    CHECK(One(*store, "SELECT count(*) FROM artifact_record a JOIN artifact x ON x.id = a.artifact "
+                      "WHERE x.key = '" + Id(7) + "'") == "2");
+  }
+  SECTION("a rolled back run leaves the store and its indexes as they were") {
+    store->RollbackRun();
+    CHECK(Indexes(*store) == fresh_indexes);
+    CHECK(One(*store, "SELECT count(*) FROM artifact_record WHERE origin LIKE 'hub:%'") == "0");
+  }
+}
+
+TEST_CASE("An edge a document gives twice shows its strongest evidence", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts f = MakeDoc("hub:a/x", "h", "a/x", {"b/y"});
+  f.edges[0].evidence = {MakeEvidence("hub.tag", Relation::kAdapter, 0.6),
+                         MakeEvidence("card.base_model", Relation::kMerge, 0.95),
+                         MakeEvidence("other", Relation::kQuantized, 0.95)};
+  testing::ApplyRun(*store, {f});
+  auto parents = testing::Must(store->ParentEdges("a/x"));
+  REQUIRE(parents.size() == 1);
+  CHECK(parents[0].relation == Relation::kMerge);
+  CHECK(parents[0].confidence == Approx(0.95));
+  CHECK(parents[0].evidence.size() == 3);
+}
+
+}  // namespace
+}  // namespace lineage

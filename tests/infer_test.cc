@@ -527,13 +527,13 @@ TEST_CASE("an incremental run re-infers the models named after what it changed",
   Fixture f;
   WriteCard(f.cards, "bob/MyModel-7B-GGUF", "---\nlicense: apache-2.0\n---\n# quantized\n");
   f.IngestCards();
-  CHECK(f.store->ParentEdges("bob/MyModel-7B-GGUF").empty());
+  CHECK(testing::Must(f.store->ParentEdges("bob/MyModel-7B-GGUF")).empty());
   // alice publishes the model bob's upload is named after; only her card is read.
   WriteCard(f.cards, "alice/MyModel-7B",
             "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B\n---\n# mine\n");
   IngestSummary s = f.IngestCards();
   CHECK(s.unchanged >= 1);
-  auto parents = f.store->ParentEdges("bob/MyModel-7B-GGUF");
+  auto parents = testing::Must(f.store->ParentEdges("bob/MyModel-7B-GGUF"));
   REQUIRE(parents.size() == 1);
   CHECK(parents[0].parent == "alice/MyModel-7B");
   CHECK(parents[0].inferred);

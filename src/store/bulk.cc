@@ -95,26 +95,8 @@ void Store::Impl::AddEdgeEvidence(int64_t child, int64_t parent, const std::stri
       best = &ev;
     }
   }
-  insert_edge->reset();
-  insert_edge->bind(1, child);
-  insert_edge->bind(2, parent);
-  insert_edge->bind(3, static_cast<int>(best->relation));
-  insert_edge->bind(4, best->relation_inferred ? 1 : 0);
-  insert_edge->bind(5, best->confidence);
-  bool created = insert_edge->exec() > 0;
-  int64_t edge_id;
-  if (created) {
-    edges_dirty = true;
-    edge_id = db->getLastInsertRowid();
-    if (removed_pairs.erase({child, parent}) == 0) ++counts.edges;
-  } else {
-    select_edge->reset();
-    select_edge->bind(1, child);
-    select_edge->bind(2, parent);
-    select_edge->executeStep();
-    edge_id = select_edge->getColumn(0).getInt64();
-    select_edge->reset();
-  }
+  bool created = false;
+  int64_t edge_id = InsertOrFindEdge(child, parent, *best, &created);
   auto& st = *insert_evidence;
   for (const Evidence& ev : evidence) {
     st.reset();

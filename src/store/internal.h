@@ -497,25 +497,7 @@ struct Store::Impl {
     }
     auto& st = *upsert_declared;
     st.reset();
-    st.bind(1, key);
-    st.bind(2, a.id);
-    st.bind(3, static_cast<int>(a.kind));
-    st.bind(4, NamespaceOf(key));
-    st.bind(5, NameOf(key));
-    st.bind(6, origin);
-    auto bind_opt = [&st](int i, const std::string& v) {
-      if (v.empty()) st.bind(i); else st.bind(i, v);
-    };
-    bind_opt(7, a.license);
-    bind_opt(8, a.license_name);
-    bind_opt(9, a.license_link);
-    bind_opt(10, a.pipeline_tag);
-    bind_opt(11, a.library_name);
-    bind_opt(12, a.created_at);
-    bind_opt(13, a.source);
-    bind_opt(14, a.new_version);
-    bind_opt(15, JoinLines(a.tags));
-    bind_opt(16, JoinLines(a.languages));
+    BindDeclared(st, key, a, origin);
     st.executeStep();
     int64_t id = st.getColumn(0).getInt64();
     st.reset();
@@ -575,27 +557,33 @@ struct Store::Impl {
     recompute_edge->exec();
   }
 
-  void AddEvidence(int64_t child, int64_t parent, const std::string& origin, const Evidence& ev) {
+  // The edge child -> parent, created with `shown` as its displayed evidence
+  // when it is new. Sets *created.
+  int64_t InsertOrFindEdge(int64_t child, int64_t parent, const Evidence& shown, bool* created) {
     insert_edge->reset();
     insert_edge->bind(1, child);
     insert_edge->bind(2, parent);
-    insert_edge->bind(3, static_cast<int>(ev.relation));
-    insert_edge->bind(4, ev.relation_inferred ? 1 : 0);
-    insert_edge->bind(5, ev.confidence);
-    bool created = insert_edge->exec() > 0;
-    int64_t edge_id;
-    if (created) {
+    insert_edge->bind(3, static_cast<int>(shown.relation));
+    insert_edge->bind(4, shown.relation_inferred ? 1 : 0);
+    insert_edge->bind(5, shown.confidence);
+    *created = insert_edge->exec() > 0;
+    if (*created) {
       edges_dirty = true;
-      edge_id = db->getLastInsertRowid();
       if (removed_pairs.erase({child, parent}) == 0) ++counts.edges;
-    } else {
-      select_edge->reset();
-      select_edge->bind(1, child);
-      select_edge->bind(2, parent);
-      select_edge->executeStep();
-      edge_id = select_edge->getColumn(0).getInt64();
-      select_edge->reset();
+      return db->getLastInsertRowid();
     }
+    select_edge->reset();
+    select_edge->bind(1, child);
+    select_edge->bind(2, parent);
+    select_edge->executeStep();
+    int64_t edge_id = select_edge->getColumn(0).getInt64();
+    select_edge->reset();
+    return edge_id;
+  }
+
+  void AddEvidence(int64_t child, int64_t parent, const std::string& origin, const Evidence& ev) {
+    bool created = false;
+    int64_t edge_id = InsertOrFindEdge(child, parent, ev, &created);
     auto& st = *insert_evidence;
     st.reset();
     st.bind(1, edge_id);

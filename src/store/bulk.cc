@@ -97,14 +97,7 @@ void Store::Impl::AddEdgeEvidence(int64_t child, int64_t parent, const std::stri
   }
   bool created = false;
   int64_t edge_id = InsertOrFindEdge(child, parent, *best, &created);
-  auto& st = *insert_evidence;
-  for (const Evidence& ev : evidence) {
-    st.reset();
-    st.bind(1, edge_id);
-    st.bind(2, origin);
-    BindEvidence(st, 3, ev);
-    st.exec();
-  }
+  for (const Evidence& ev : evidence) WriteEvidence(edge_id, origin, ev);
   if (!created) Recompute(edge_id);
 }
 

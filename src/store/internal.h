@@ -505,6 +505,11 @@ struct Store::Impl {
     return id;
   }
 
+  // An empty text is stored as NULL.
+  static void BindOptional(SQLite::Statement& st, int i, const std::string& v) {
+    if (v.empty()) st.bind(i); else st.bind(i, v);
+  }
+
   static void BindDeclared(SQLite::Statement& st, const std::string& key, const Artifact& a,
                            const std::string& origin) {
     st.bind(1, key);
@@ -513,9 +518,7 @@ struct Store::Impl {
     st.bind(4, NamespaceOf(key));
     st.bind(5, NameOf(key));
     st.bind(6, origin);
-    auto bind_opt = [&st](int i, const std::string& v) {
-      if (v.empty()) st.bind(i); else st.bind(i, v);
-    };
+    auto bind_opt = [&st](int i, const std::string& v) { BindOptional(st, i, v); };
     bind_opt(7, a.license);
     bind_opt(8, a.license_name);
     bind_opt(9, a.license_link);
@@ -531,9 +534,7 @@ struct Store::Impl {
   void UpdateDeclared(int64_t id, const Artifact& a, const std::string& origin) {
     auto& st = *update_artifact;
     st.reset();
-    auto bind_opt = [&st](int i, const std::string& v) {
-      if (v.empty()) st.bind(i); else st.bind(i, v);
-    };
+    auto bind_opt = [&st](int i, const std::string& v) { BindOptional(st, i, v); };
     st.bind(1, a.id);
     st.bind(2, origin);
     bind_opt(3, a.license);
@@ -584,13 +585,18 @@ struct Store::Impl {
   void AddEvidence(int64_t child, int64_t parent, const std::string& origin, const Evidence& ev) {
     bool created = false;
     int64_t edge_id = InsertOrFindEdge(child, parent, ev, &created);
+    WriteEvidence(edge_id, origin, ev);
+    if (!created) Recompute(edge_id);
+  }
+
+  // One evidence row on an edge that exists.
+  void WriteEvidence(int64_t edge_id, const std::string& origin, const Evidence& ev) {
     auto& st = *insert_evidence;
     st.reset();
     st.bind(1, edge_id);
     st.bind(2, origin);
     BindEvidence(st, 3, ev);
     st.exec();
-    if (!created) Recompute(edge_id);
   }
 
   void AddDiagnostic(const std::string& origin, const Diagnostic& d) {

@@ -196,9 +196,7 @@ void Store::Impl::MergeRecords(int64_t artifact) {
                        "UPDATE artifact SET declared=1, origin=?, license=?, license_name=?, "
                        "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, "
                        "new_version=?, tags=?, languages=? WHERE id=?");
-  auto bind_opt = [&up](int i, const std::string& v) {
-    if (v.empty()) up.bind(i); else up.bind(i, v);
-  };
+  auto bind_opt = [&up](int i, const std::string& v) { Impl::BindOptional(up, i, v); };
   up.bind(1, m.origin);
   bind_opt(2, m.license);
   bind_opt(3, m.license_name);

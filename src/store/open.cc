@@ -50,7 +50,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
           writer.setBusyTimeout(10000);
           writer.execAndGet("PRAGMA user_version");
         } catch (const SQLite::Exception& e) {
-          return Status::IoError("'" + path + "' holds an interrupted ingest ('" + path +
+          return Status::IoError("'" + path + "' is being written by an ingest into a new store, or "
+                                 "holds an interrupted one ('" + path +
                                  "-journal') that needs write access to roll back: " + e.what());
         }
       }

@@ -4,14 +4,14 @@
 # A crash leaves its input as build-fuzz/<target>/crash-* and fails the run.
 # SECONDS 0 replays the seed corpora (every regression input among them) once,
 # without mutating: that is what CI runs.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]   targets: card hub_dump tables git_meta
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   targets: card hub_dump tables git_meta gguf
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/deps.sh fuzz
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-card hub_dump tables git_meta}
+targets=${*:-card hub_dump tables git_meta gguf}
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DLINEAGE_FUZZ=ON -DLINEAGE_BUILD_TESTS=OFF >/dev/null
 for t in $targets; do ninja -C build-fuzz -j2 fuzz_$t >/dev/null; done

@@ -250,6 +250,17 @@ TEST_CASE("Families and known bases are sourced and consistent", "[data]") {
     CHECK(IsUrl(m["source"]));
     CHECK_FALSE(IsWeak(m["source"]));
     if (!m["hidden_size"].empty()) CHECK(IsUrl(m["config_source"]));
+    if (!m["model_type"].empty() || !m["hidden_size"].empty()) {
+      // A fingerprint is copied from the model's own config.json, never a copy's.
+      auto lower = [](std::string t) {
+        for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return t;
+      };
+      std::string own = "https://huggingface.co/" + m["id"] + "/";
+      CHECK(lower(m["config_source"].substr(0, own.size())) == lower(own));
+      CHECK(m["config_source"].size() > 12);
+      CHECK(m["config_source"].compare(m["config_source"].size() - 12, 12, "/config.json") == 0);
+    }
   }
   std::set<std::string> slugs;
   for (auto& [line, m] : Rows("families.csv")) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "gguf_writer.h"
 #include "lineage/ingest.h"
 #include "lineage/store.h"
 #include "test_support.h"
@@ -934,6 +935,114 @@ TEST_CASE("Repository files over the size limit are diagnostics naming them", "[
     CHECK(EdgeTo(testing::Must(store->ParentEdges("big/card")), "meta/base-a") != nullptr);
     CHECK(EdgeTo(testing::Must(store->ParentEdges("big/config")), "acme/base") != nullptr);
   }
+}
+
+// The header of a quantized upload of Llama 3.1 8B; `tokens` pads it past the
+// size of an LFS pointer.
+std::string HelperGguf(int tokens) {
+  testing::GgufWriter w;
+  w.String("general.architecture", "llama")
+      .String("general.name", "Helper 8B")
+      .U32("general.base_model.count", 1)
+      .String("general.base_model.0.name", "Llama 3.1 8B")
+      .String("general.base_model.0.organization", "Meta Llama")
+      .String("general.base_model.0.repo_url", "https://huggingface.co/meta-llama/Llama-3.1-8B");
+  std::vector<std::string> vocab;
+  for (int i = 0; i < tokens; ++i) vocab.push_back("token" + std::to_string(i));
+  w.StringArray("tokenizer.ggml.tokens", vocab);
+  return w.Build(3, 1);
+}
+
+const std::string kReferenceData = std::string(LINEAGE_SOURCE_DIR) + "/tests/fixtures/reference";
+
+TEST_CASE("A .gguf file whose header names its base gives an inferred parent with gguf.metadata "
+          "evidence naming the file",
+          "[git]") {
+  TempFolder tmp;
+  std::string repo = tmp / "hub/zed/helper";
+  std::string small = HelperGguf(2), large = HelperGguf(300);
+  REQUIRE(small.size() < 1024);
+  REQUIRE(large.size() > 1024);
+  SECTION("a small file committed as is") {
+    RepoBuilder b(repo, true);
+    b.Set("README.md", Card("license: mit\n")).Set("helper-Q4_K_M.gguf", small);
+    b.Commit("2024-05-01", "zed");
+  }
+  SECTION("a larger file committed without LFS") {
+    RepoBuilder b(repo, true);
+    b.Set("README.md", Card("license: mit\n")).Set("helper-Q4_K_M.gguf", large);
+    b.Commit("2024-05-01", "zed");
+  }
+  SECTION("an LFS clone: the commit holds the pointer, the working tree the file") {
+    RepoBuilder b(repo, false);
+    b.Set("README.md", Card("license: mit\n"))
+        .Set("helper-Q4_K_M.gguf", Pointer('e', static_cast<int64_t>(large.size())));
+    b.Commit("2024-05-01", "zed");
+    testing::WriteFile(repo + "/helper-Q4_K_M.gguf", large);
+  }
+  auto store = OpenStore(tmp / "s.db");
+  IngestPaths(*store, {kReferenceData + "/families.csv", kReferenceData + "/known_bases.csv"});
+  IngestPaths(*store, {tmp / "hub"});
+  auto parents = testing::Must(store->ParentEdges("zed/helper"));
+  const Edge* e = EdgeTo(parents, "meta-llama/Llama-3.1-8B");
+  REQUIRE(e != nullptr);
+  CHECK(e->inferred);
+  const Evidence* ev = EvidenceOf(*e, "gguf.metadata");
+  REQUIRE(ev != nullptr);
+  CHECK(EndsWith(ev->source, "zed/helper/helper-Q4_K_M.gguf"));
+  CHECK(ev->detail.find("general.base_model.0.repo_url = "
+                        "https://huggingface.co/meta-llama/Llama-3.1-8B") != std::string::npos);
+  CHECK(DiagnosticsWith(*store, "gguf_header").empty());
+}
+
+TEST_CASE("A GGUF file's header is read only where its content is, and a bad one is a "
+          "diagnostic naming the file",
+          "[git]") {
+  TempFolder tmp;
+  std::string header = HelperGguf(300);
+  {
+    // A clone without LFS content: only the pointer, nothing to read, nothing said.
+    RepoBuilder b(tmp / "hub/zed/pointer-only", false);
+    b.Set("README.md", Card("license: mit\n"))
+        .Set("a.gguf", Pointer('e', static_cast<int64_t>(header.size())));
+    b.Commit("2024-05-01", "zed");
+  }
+  {
+    // The working-tree file differs in size from the pointer: another file, not read.
+    RepoBuilder b(tmp / "hub/zed/stale", false);
+    b.Set("README.md", Card("license: mit\n")).Set("a.gguf", Pointer('f', 999999));
+    b.Commit("2024-05-01", "zed");
+    testing::WriteFile(tmp / "hub/zed/stale/a.gguf", header);
+  }
+  {
+    RepoBuilder b(tmp / "hub/zed/broken", true);
+    b.Set("README.md", Card("base_model: acme/chat-7b\nlicense: mit\n"))
+        .Set("cut.gguf", header.substr(0, 700))
+        .Set("notgguf.gguf", std::string(2000, 'x'))
+        .Set("huge.gguf", "GGUF" + testing::Le32(3) + testing::Le64(0) + testing::Le64(1) +
+                              testing::Le64(UINT64_MAX) + std::string(40, 'k'));
+    b.Commit("2024-05-01", "zed");
+  }
+  auto store = OpenStore(tmp / "s.db");
+  IngestPaths(*store, {kReferenceData + "/families.csv", kReferenceData + "/known_bases.csv"});
+  IngestPaths(*store, {tmp / "hub"});
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("zed/pointer-only")), "meta-llama/Llama-3.1-8B") ==
+        nullptr);
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("zed/stale")), "meta-llama/Llama-3.1-8B") ==
+        nullptr);
+  std::map<std::string, std::string> bad;
+  for (const auto& d : DiagnosticsWith(*store, "gguf_header")) {
+    bad[d.source.substr(d.source.find("hub/") + 4)] = d.message;
+  }
+  REQUIRE(bad.size() == 3);
+  CHECK_THAT(bad["zed/broken/cut.gguf"],
+             Catch::StartsWith("array 'tokenizer.ggml.tokens' of 300 elements is larger than") &&
+                 Catch::EndsWith("; its metadata is not read"));
+  CHECK_THAT(bad["zed/broken/notgguf.gguf"], Catch::StartsWith("not a GGUF file"));
+  CHECK_THAT(bad["zed/broken/huge.gguf"],
+             Catch::Contains("18446744073709551615 bytes long, more than the 40 bytes left"));
+  // The rest of the repository lands.
+  CHECK(EdgeTo(testing::Must(store->ParentEdges("zed/broken")), "acme/chat-7b") != nullptr);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // module reads them through libgit2 (never by running git), at HEAD or a given
 // revision: README.md (card front matter, read as model cards are), config.json
 // (`_name_or_path`, `architectures`, `model_type`), adapter_config.json
-// (`base_model_name_or_path`), the Git LFS pointers of weight files and LICENSE
+// (`base_model_name_or_path`), the Git LFS pointers of weight files, the
+// metadata of .gguf files whose content is local (lineage/gguf.h) and LICENSE
 // files, plus the first-parent history of the three metadata files.
 //
 // libgit2 stays in src/git/: this header has plain value types only.
@@ -63,8 +64,10 @@ struct RepoSnapshot {
   // Origin "git:<id key>": the artifact (licence from the card, else from a
   // recognised LICENSE file; created_at = first commit date), edges with
   // evidence card.base_model / card.datasets, adapter_config (0.9),
-  // config.name_or_path (0.7), each naming the file, line and commit; and
-  // diagnostics.
+  // config.name_or_path (0.7), each naming the file, line and commit; the
+  // inference signals of config.json, tokenizer files and .gguf headers (a
+  // committed file's blob, or at HEAD the working tree's copy of an LFS file
+  // of the committed size); and diagnostics.
   DocumentFacts facts;
   // LFS objects, history changes and states, for Store::PutRepository.
   RepoRecord record;

@@ -4,8 +4,10 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 
 #include "git/internal.h"
+#include "lineage/gguf.h"
 #include "lineage/infer.h"
 #include "lineage/ingest.h"
 
@@ -62,6 +64,74 @@ bool ReadMetaFiles(const Repo& repo, const CommitInfo& c, const std::string& pat
   return true;
 }
 
+bool IsGgufFile(const std::string& file) {
+  if (file.size() < 5) return false;
+  std::string ext = file.substr(file.size() - 5);
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return ext == ".gguf";
+}
+
+// Where a .gguf file's bytes are at the commit read.
+struct GgufPlace {
+  int64_t size = 0;                   // the file's size (an LFS pointer's `size`)
+  bool in_blob = false;               // the commit holds the content, not an LFS pointer
+  const std::string* text = nullptr;  // the blob's content when already read
+};
+
+// The header of a .gguf file at the commit read, as signals and diagnostics.
+// The working tree is read first when it holds a file of the committed size
+// (a clone with its LFS content fetched, whose commit has only the pointer);
+// else the blob, when the commit holds the content and it is at most
+// `max_size` bytes. A pointer whose content is not here is skipped silently,
+// as is any weight file in a clone without LFS content.
+void ReadGgufHeader(const Repo& repo, const TreeFile& f, const std::string& source,
+                    const std::string& worktree, const GgufPlace& place, int64_t max_size,
+                    std::vector<Signal>* signals, std::vector<Diagnostic>* diags) {
+  Result<GgufMetadata> header = Status::NotFound("");
+  std::error_code ec;
+  std::string local = worktree.empty() ? "" : worktree + "/" + f.path;
+  if (!local.empty() && std::filesystem::is_regular_file(local, ec) &&
+      static_cast<int64_t>(std::filesystem::file_size(local, ec)) == place.size && !ec) {
+    header = ReadGgufFile(local);
+  } else if (place.in_blob && place.text) {
+    header = ParseGgufMetadata(*place.text, source);
+  } else if (place.in_blob && place.size <= max_size) {
+    auto text = repo.ReadBlob(f.blob);
+    if (!text.ok()) {
+      diags->push_back(
+          Diag(source, 0, "error", "git_object", "cannot read: " + text.status().message()));
+      return;
+    }
+    header = ParseGgufMetadata(*text, source);
+  } else if (place.in_blob) {
+    diags->push_back(Diag(source, 0, "info", "gguf_not_read",
+                          std::to_string(place.size) +
+                              " bytes committed without LFS and not in a working tree; its "
+                              "GGUF metadata is read only from a checked-out file"));
+    return;
+  } else {
+    return;
+  }
+  if (!header.ok()) {
+    // The message starts with the file read; the diagnostic names the file already.
+    std::string msg = header.status().message();
+    for (const std::string& prefix : {local + ": ", source + ": "}) {
+      if (msg.rfind(prefix, 0) == 0) {
+        msg = msg.substr(prefix.size());
+        break;
+      }
+    }
+    diags->push_back(Diag(source, 0, "error", "gguf_header", msg + "; its metadata is not read"));
+    return;
+  }
+  for (Signal& sig : GgufSignals(*header, source)) {
+    bool seen = std::any_of(signals->begin(), signals->end(), [&](const Signal& s) {
+      return s.kind == sig.kind && s.value == sig.value && s.detail == sig.detail;
+    });
+    if (!seen) signals->push_back(std::move(sig));  // every quantization of a repo says the same
+  }
+}
+
 bool IsLicenseFile(const std::string& file) {
   if (file.find('/') != std::string::npos) return false;
   std::string upper;
@@ -74,7 +144,7 @@ bool IsLicenseFile(const std::string& file) {
 // The files at the commit read: metadata facts, LFS pointers of weight files,
 // LICENSE files. Problems become diagnostics; the rest is still read.
 Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, const std::string& id,
-              int64_t max_size, std::vector<LfsObject>* lfs) {
+              int64_t max_size, const std::string& worktree, std::vector<LfsObject>* lfs) {
   MetaInput in;
   in.id = id;
   in.repo_path = path;
@@ -154,7 +224,14 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, co
             Diag(source, 0, "error", "git_object", "cannot read: " + size.status().message()));
         continue;
       }
-      if (*size >= kMaxPointerSize) continue;  // the weights themselves, committed without LFS
+      bool gguf = IsGgufFile(f.path) && meta.facts.artifact;
+      if (*size >= kMaxPointerSize) {  // the weights themselves, committed without LFS
+        if (gguf) {
+          ReadGgufHeader(repo, f, source, worktree, GgufPlace{*size, true, nullptr}, max_size,
+                         &meta.facts.signals, &out_diags);
+        }
+        continue;
+      }
       auto text = repo.ReadBlob(f.blob);
       if (!text.ok()) {
         out_diags.push_back(
@@ -162,6 +239,14 @@ Meta ReadHead(const Repo& repo, const std::string& path, const CommitInfo& c, co
         continue;
       }
       auto ptr = ParseLfsPointer(*text, source);
+      if (gguf && (ptr.ok() || ptr.status().code() == Status::Code::kNotFound)) {
+        GgufPlace place =
+            ptr.ok() ? GgufPlace{ptr->size, false, nullptr} : GgufPlace{*size, true, &text.value()};
+        if (place.size > 0) {
+          ReadGgufHeader(repo, f, source, worktree, place, max_size, &meta.facts.signals,
+                         &out_diags);
+        }
+      }
       if (ptr.ok()) {
         if (ptr->size == 0) continue;  // every empty file has the same oid
         ptr->path = f.path;
@@ -244,7 +329,7 @@ std::string SnapshotHash(const std::string& commit, const std::string& id, const
   // Bump the version when what is read from a commit changes, so re-ingesting
   // the same commit picks up the new facts.
   std::string limit = max_size == kDefaultMaxDocumentSize ? "" : "\nmax " + std::to_string(max_size);
-  return HashHex("git-v1\n" + commit + "\n" + id + "\n" + path + limit);
+  return HashHex("git-v2\n" + commit + "\n" + id + "\n" + path + limit);
 }
 
 RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitInfo& commit,
@@ -265,7 +350,14 @@ RepoSnapshot ReadOpened(const Repo& repo, const std::string& path, const CommitI
   rec.commit = commit.id;
   rec.commit_date = commit.date;
 
-  Meta head = ReadHead(repo, path, commit, id, max_size, &rec.lfs);
+  // The working tree holds the files of HEAD only: it is read for the commit
+  // HEAD names, never for another revision.
+  std::string worktree;
+  if (!repo.bare()) {
+    auto head_id = repo.Resolve("HEAD");
+    if (head_id.ok() && *head_id == commit.id) worktree = path;
+  }
+  Meta head = ReadHead(repo, path, commit, id, max_size, worktree, &rec.lfs);
   std::vector<Diagnostic> history_diags;
   std::vector<CommitInfo> chain =
       FirstParentChain(repo, commit, path, &rec.history_complete, &history_diags);

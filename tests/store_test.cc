@@ -752,6 +752,24 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "'', 'chat', 'en')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
+      if (v >= 6) {
+        // An edge with its evidence, the document and a signal of that version
+        // keep every field through the migrations (version 10 codes them).
+        REQUIRE(sqlite3_exec(db,
+                             "INSERT INTO artifact(id, key, display, kind, namespace, name_key) "
+                             "VALUES (8, 'org/base', 'org/Base', 0, 'org', 'base'); "
+                             "INSERT INTO edge(id, child, parent, relation, inferred, confidence) "
+                             "VALUES (1, 7, 8, 0, 0, 0.95); "
+                             "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, "
+                             "detail, relation, inferred, confidence) VALUES (1, 'hub:org/m', "
+                             "'hub.tag', 'dump.jsonl:3', 3, '', 'base_model:finetune:org/Base', "
+                             "0, 0, 0.95); "
+                             "INSERT INTO document(origin, hash, run) VALUES ('hub:org/m', 'abc', 1); "
+                             "INSERT INTO signal(origin, artifact, kind, value, source, line, "
+                             "detail) VALUES ('hub:org/m', 7, 'card.body_link', 'org/Base', "
+                             "'dump.jsonl:3', 4, 'x')",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+      }
       sqlite3_close(db);
       {
         auto store = testing::OpenStore(old_path);
@@ -776,6 +794,35 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
           auto a = store->GetArtifact("org/M");
           REQUIRE(a.ok());
           CHECK(a->license == "mit");
+          auto k = store->Query("SELECT key, namespace, name_key FROM artifact WHERE id = 7");
+          REQUIRE(k.ok());
+          CHECK((*k)[1] == std::vector<std::string>{"org/m", "org", "m"});
+        }
+        if (v >= 6) {
+          auto e = store->Query(
+              "SELECT edge, origin, kind, source, line, detail, confidence FROM evidence");
+          REQUIRE(e.ok());
+          REQUIRE(e->size() == 2);
+          CHECK((*e)[1] == std::vector<std::string>{"1", "hub:org/m", "hub.tag", "dump.jsonl:3",
+                                                    "3", "base_model:finetune:org/Base",
+                                                    "0.95"});
+          auto d = store->Query("SELECT origin, hash, run FROM document");
+          REQUIRE(d.ok());
+          REQUIRE(d->size() == 2);
+          CHECK((*d)[1] == std::vector<std::string>{"hub:org/m", "abc", "1"});
+          auto sig = store->Query("SELECT origin, artifact, kind, value, source, line, detail "
+                                  "FROM signal");
+          REQUIRE(sig.ok());
+          REQUIRE(sig->size() == 2);
+          CHECK((*sig)[1] == std::vector<std::string>{"hub:org/m", "7", "card.body_link",
+                                                      "org/Base", "dump.jsonl:3", "4", "x"});
+          auto chain = store->Chain("org/M");
+          REQUIRE(chain.ok());
+          REQUIRE(chain->edges.size() == 1);
+          REQUIRE(chain->edges[0].evidence.size() == 1);
+          CHECK(chain->edges[0].evidence[0].kind == "hub.tag");
+          CHECK(chain->edges[0].evidence[0].source == "dump.jsonl:3");
+          CHECK(chain->edges[0].evidence[0].detail == "base_model:finetune:org/Base");
         }
       }
       CHECK(IntegrityCheck(old_path) == std::vector<std::string>{"ok"});

@@ -436,12 +436,176 @@ ALTER TABLE artifact_record_v9 RENAME TO artifact_record;
 CREATE INDEX artifact_record_origin ON artifact_record(origin);
 )sql";
 
+
+// Version 10 (issue 9, a store at most twice the peer's): every row that
+// names its document refers to it by an integer, kinds are integer codes, a
+// row's source is stored only where it differs from its document's, a
+// model's only record borrows the artifact row's attributes, and an
+// artifact's key, namespace and name are computed from its display id. Views
+// under the old table names (document, evidence, signal, artifact_record)
+// keep their columns for reads and for `lineage sql`; writes go to the
+// *_data tables (docs/schema.md).
+constexpr const char* kV10Compact = R"sql(
+CREATE TABLE origin (
+  id     INTEGER PRIMARY KEY,
+  name   TEXT NOT NULL UNIQUE,
+  source TEXT,
+  hash   TEXT,
+  run    INTEGER
+);
+INSERT INTO origin(name, hash, run) SELECT origin, hash, run FROM document;
+INSERT OR IGNORE INTO origin(name)
+  SELECT origin FROM evidence UNION SELECT origin FROM signal
+  UNION SELECT origin FROM artifact_record UNION SELECT origin FROM artifact WHERE origin IS NOT NULL;
+DROP TABLE document;
+
+CREATE TABLE kind_code (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT OR IGNORE INTO kind_code(name) SELECT kind FROM evidence UNION SELECT kind FROM signal;
+
+CREATE TABLE artifact_v10 (
+  id           INTEGER PRIMARY KEY,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       INTEGER REFERENCES origin(id),
+  license      TEXT,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT,
+  library_name TEXT,
+  created_at   TEXT,
+  source       TEXT,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT,
+  key          TEXT GENERATED ALWAYS AS (lower(display)) VIRTUAL,
+  namespace    TEXT GENERATED ALWAYS AS (CASE
+    WHEN instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, '/') = 0
+    THEN ''
+    ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
+                instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
+                      '/') - 1) END) VIRTUAL,
+  name_key     TEXT GENERATED ALWAYS AS (
+    substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL
+);
+INSERT INTO artifact_v10(id, display, kind, declared, origin, license, license_name,
+    license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages)
+  SELECT a.id, a.display, a.kind, a.declared, o.id, a.license, a.license_name, a.license_link,
+    a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, a.tags, a.languages
+  FROM artifact a LEFT JOIN origin o ON o.name = a.origin;
+
+CREATE TABLE artifact_record_data (
+  artifact           INTEGER NOT NULL,
+  origin             INTEGER NOT NULL REFERENCES origin(id),
+  rank               INTEGER NOT NULL,
+  seq                INTEGER NOT NULL,
+  license            TEXT,
+  license_name       TEXT,
+  license_link       TEXT,
+  pipeline_tag       TEXT,
+  library_name       TEXT,
+  created_at         TEXT,
+  source             TEXT,
+  new_version        TEXT,
+  tags               TEXT,
+  languages          TEXT,
+  downloads          INTEGER NOT NULL DEFAULT -1,
+  downloads_all_time INTEGER NOT NULL DEFAULT -1,
+  likes              INTEGER NOT NULL DEFAULT -1,
+  last_modified      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (artifact, origin)
+) WITHOUT ROWID;
+INSERT INTO artifact_record_data SELECT r.artifact, o.id, r.rank, r.seq, r.license,
+    r.license_name, r.license_link, r.pipeline_tag, r.library_name, r.created_at, r.source,
+    r.new_version, r.tags, r.languages, r.downloads, r.downloads_all_time, r.likes,
+    r.last_modified
+  FROM artifact_record r JOIN origin o ON o.name = r.origin;
+DROP TABLE artifact_record;
+CREATE INDEX artifact_record_origin ON artifact_record_data(origin);
+
+CREATE TABLE evidence_data (
+  id         INTEGER PRIMARY KEY,
+  edge       INTEGER NOT NULL REFERENCES edge(id),
+  origin     INTEGER NOT NULL REFERENCES origin(id),
+  kind       INTEGER NOT NULL REFERENCES kind_code(id),
+  source     TEXT,
+  line       INTEGER NOT NULL,
+  commit_id  TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+INSERT INTO evidence_data SELECT e.id, e.edge, o.id, k.id, e.source, e.line, e.commit_id,
+    e.detail, e.relation, e.inferred, e.confidence
+  FROM evidence e JOIN origin o ON o.name = e.origin JOIN kind_code k ON k.name = e.kind;
+DROP TABLE evidence;
+CREATE INDEX evidence_edge ON evidence_data(edge);
+CREATE INDEX evidence_origin ON evidence_data(origin);
+
+CREATE TABLE signal_data (
+  id       INTEGER PRIMARY KEY,
+  origin   INTEGER NOT NULL REFERENCES origin(id),
+  artifact INTEGER NOT NULL REFERENCES artifact(id),
+  kind     INTEGER NOT NULL REFERENCES kind_code(id),
+  value    TEXT NOT NULL,
+  source   TEXT,
+  line     INTEGER NOT NULL,
+  detail   TEXT NOT NULL
+);
+INSERT INTO signal_data SELECT s.id, o.id, s.artifact, k.id, s.value, s.source, s.line, s.detail
+  FROM signal s JOIN origin o ON o.name = s.origin JOIN kind_code k ON k.name = s.kind;
+DROP TABLE signal;
+CREATE INDEX signal_artifact ON signal_data(artifact);
+CREATE INDEX signal_origin ON signal_data(origin);
+CREATE INDEX signal_kind ON signal_data(kind, value);
+
+DROP TABLE artifact;
+ALTER TABLE artifact_v10 RENAME TO artifact;
+CREATE UNIQUE INDEX artifact_key ON artifact(key);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+CREATE INDEX artifact_origin ON artifact(origin);
+
+CREATE VIEW document AS
+  SELECT name AS origin, hash, run, source FROM origin WHERE hash IS NOT NULL;
+CREATE VIEW evidence AS
+  SELECT e.id, e.edge, o.name AS origin, k.name AS kind, COALESCE(e.source, o.source, '') AS source,
+    e.line, e.commit_id, e.detail, e.relation, e.inferred, e.confidence
+  FROM evidence_data e LEFT JOIN origin o ON o.id = e.origin
+  LEFT JOIN kind_code k ON k.id = e.kind;
+CREATE VIEW signal AS
+  SELECT s.id, o.name AS origin, s.artifact, k.name AS kind, s.value,
+    COALESCE(s.source, o.source, '') AS source, s.line, s.detail
+  FROM signal_data s LEFT JOIN origin o ON o.id = s.origin
+  LEFT JOIN kind_code k ON k.id = s.kind;
+CREATE VIEW artifact_record AS
+  SELECT r.artifact, o.name AS origin, r.rank, r.seq,
+    COALESCE(r.license, a.license, '') AS license,
+    COALESCE(r.license_name, a.license_name, '') AS license_name,
+    COALESCE(r.license_link, a.license_link, '') AS license_link,
+    COALESCE(r.pipeline_tag, a.pipeline_tag, '') AS pipeline_tag,
+    COALESCE(r.library_name, a.library_name, '') AS library_name,
+    COALESCE(r.created_at, a.created_at, '') AS created_at,
+    CASE WHEN r.license IS NULL THEN COALESCE(a.source, o.source, '') ELSE r.source END AS source,
+    COALESCE(r.new_version, a.new_version, '') AS new_version,
+    COALESCE(r.tags, a.tags, '') AS tags,
+    COALESCE(r.languages, a.languages, '') AS languages,
+    r.downloads, r.downloads_all_time, r.likes, r.last_modified
+  FROM artifact_record_data r LEFT JOIN origin o ON o.id = r.origin
+  LEFT JOIN artifact a ON a.id = r.artifact;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
-                                                       kV7Adjacency, kV8Popularity, kV9LeanRecords};
+                                                       kV7Adjacency, kV8Popularity, kV9LeanRecords,
+                                                       kV10Compact};
   return kMigrations;
 }
 

@@ -90,7 +90,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     auto& doc = *im.upsert_document;
     doc.reset();
-    doc.bind(1, facts.content_hash);
+    BindDocumentHash(doc, 1, facts.content_hash);
     doc.bind(2, im.run_id);
     doc.bind(3, origin_id);
     doc.exec();

@@ -96,6 +96,25 @@ inline void BindEvidence(SQLite::Statement& st, int first, const Evidence& ev) {
   st.bind(first + 7, ev.confidence);
 }
 
+// A document's content hash as stored in origin.hash (schema v10): a
+// lower-case hex digest as its bytes, anything else as text. Read back as
+// text by LINEAGE_DOCUMENT_HASH.
+inline void BindDocumentHash(SQLite::Statement& st, int i, const std::string& hash) {
+  auto nibble = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  bool hex = !hash.empty() && hash.size() % 2 == 0;
+  for (char c : hash) hex = hex && nibble(c) >= 0;
+  if (!hex) return st.bind(i, hash);
+  std::string bytes(hash.size() / 2, '\0');
+  for (size_t k = 0; k < bytes.size(); ++k) {
+    bytes[k] = static_cast<char>(nibble(hash[2 * k]) * 16 + nibble(hash[2 * k + 1]));
+  }
+  st.bind(i, bytes.data(), static_cast<int>(bytes.size()));
+}
+#define LINEAGE_DOCUMENT_HASH \
+  "CASE typeof(hash) WHEN 'blob' THEN lower(hex(hash)) ELSE hash END"
+
 inline bool IsBuiltinOrigin(const std::string& origin) {
   return origin.rfind("builtin:", 0) == 0;
 }
@@ -119,10 +138,13 @@ inline std::string NameOf(const std::string& key) {
   return slash == std::string::npos ? key : key.substr(slash + 1);
 }
 
-// An artifact row's source: stored only where it differs from its origin's
-// (schema v10). Reads of `artifact a` select it through this.
-#define LINEAGE_ARTIFACT_SOURCE \
-  "COALESCE(a.source, (SELECT og.source FROM origin og WHERE og.id = a.origin), '')"
+// An artifact row's source as BindSource stored it (schema v10): NULL for
+// its origin's, a length for a prefix of it, else the text. Reads of
+// `artifact a` select it through this.
+#define LINEAGE_ARTIFACT_SOURCE                                                             \
+  "CASE typeof(a.source) WHEN 'null' THEN COALESCE((SELECT og.source FROM origin_source og "  \
+  "WHERE og.id = a.origin), '') WHEN 'integer' THEN substr((SELECT og.source FROM "           \
+  "origin_source og WHERE og.id = a.origin), 1, a.source) ELSE a.source END"
 
 // Columns of an artifact joined with its organization (through a renamed
 // namespace when there is an alias).
@@ -405,17 +427,17 @@ struct Store::Impl {
     upsert_document = std::make_unique<SQLite::Statement>(
         d, "UPDATE origin SET hash=?, run=? WHERE id=?");
     select_document =
-        std::make_unique<SQLite::Statement>(d, "SELECT hash, id FROM origin WHERE name=?");
+        std::make_unique<SQLite::Statement>(d, "SELECT " LINEAGE_DOCUMENT_HASH ", id FROM origin WHERE name=?");
     insert_signal = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
         "VALUES(?,?,?,?,?,?,?)");
     select_origin =
-        std::make_unique<SQLite::Statement>(d, "SELECT id, source FROM origin WHERE name=?");
+        std::make_unique<SQLite::Statement>(d, "SELECT id, source FROM origin_source WHERE name=?");
     upsert_origin = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO origin(name, source) VALUES(?,?) ON CONFLICT(name) DO UPDATE SET "
-        "source=excluded.source RETURNING id");
+        "INSERT INTO origin(name, source_prefix, source) VALUES(?,?,?) ON CONFLICT(name) DO "
+        "UPDATE SET source_prefix=excluded.source_prefix, source=excluded.source RETURNING id");
   }
 
   void ResetAll() {
@@ -643,7 +665,9 @@ struct Store::Impl {
     auto& up = *upsert_origin;
     up.reset();
     up.bind(1, name);
-    if (source.empty()) up.bind(2); else up.bind(2, source);
+    size_t split = SourcePrefixLength(source);
+    if (split == 0) up.bind(2); else up.bind(2, SourcePrefix(source.substr(0, split)));
+    if (source.empty()) up.bind(3); else up.bind(3, source.substr(split));
     up.executeStep();
     int64_t id = up.getColumn(0).getInt64();
     up.reset();
@@ -651,11 +675,49 @@ struct Store::Impl {
     origin_ref = OriginRef{id, source};
     return id;
   }
-  // A source equal to its origin's is stored as NULL (the views and
-  // kArtifactSelect read it back through the origin).
+  // An origin's source is stored as a shared prefix (source_prefix: the
+  // folder of a card tree, a dump's "FILE:") and the rest. The length of
+  // that prefix: up to a last ':' after the last '/' (FILE:LINE), else up to
+  // the third '/' from the end (ROOT/ns/name/README.md), else nothing.
+  static size_t SourcePrefixLength(const std::string& source) {
+    size_t slash = source.rfind('/');
+    size_t colon = source.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+      return colon + 1;
+    }
+    size_t at = source.size();
+    for (int k = 0; k < 3; ++k) {
+      if (at == 0) return 0;
+      at = source.rfind('/', at - 1);
+      if (at == std::string::npos) return 0;
+    }
+    return at + 1;
+  }
+  std::unordered_map<std::string, int64_t> source_prefixes;
+  int64_t SourcePrefix(const std::string& prefix) {
+    auto it = source_prefixes.find(prefix);
+    if (it != source_prefixes.end()) return it->second;
+    SQLite::Statement ins(*db, "INSERT INTO source_prefix(text) VALUES(?) ON CONFLICT(text) DO "
+                               "UPDATE SET text=excluded.text RETURNING id");
+    ins.bind(1, prefix);
+    ins.executeStep();
+    int64_t id = ins.getColumn(0).getInt64();
+    source_prefixes.emplace(prefix, id);
+    return id;
+  }
+  // A row's source as stored (schema v10): NULL when it is its origin's, the
+  // length N when it is the first N characters of its origin's (a dump's
+  // file beside the record's FILE:LINE), else the text.
   static void BindSource(SQLite::Statement& st, int i, const std::string& source,
                          const OriginRef& o) {
-    if (!o.source.empty() && source == o.source) st.bind(i); else st.bind(i, source);
+    if (!o.source.empty() && source == o.source) {
+      st.bind(i);
+    } else if (!source.empty() && source.size() < o.source.size() &&
+               o.source.compare(0, source.size(), source) == 0) {
+      st.bind(i, static_cast<int64_t>(source.size()));
+    } else {
+      st.bind(i, source);
+    }
   }
   // Evidence and signal kinds as codes (kind_code), never renumbered.
   std::unordered_map<std::string, int64_t> kind_codes;
@@ -674,6 +736,7 @@ struct Store::Impl {
   void ForgetCachedIds() {
     id_cache.clear();
     kind_codes.clear();
+    source_prefixes.clear();
     origin_name.clear();
     origin_ref = OriginRef{};
   }

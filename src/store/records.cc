@@ -114,9 +114,9 @@ void Store::Impl::MaterializeRecords(const Artifact& declared) {
         "library_name, created_at, source, new_version, tags, languages) = (SELECT "
         "COALESCE(a.license, ''), COALESCE(a.license_name, ''), COALESCE(a.license_link, ''), "
         "COALESCE(a.pipeline_tag, ''), COALESCE(a.library_name, ''), "
-        "COALESCE(a.created_at, ''), COALESCE(a.source, o.source, ''), "
+        "COALESCE(a.created_at, ''), " LINEAGE_ARTIFACT_SOURCE ", "
         "COALESCE(a.new_version, ''), COALESCE(a.tags, ''), COALESCE(a.languages, '') "
-        "FROM artifact a LEFT JOIN origin o ON o.id = a.origin WHERE a.id = ?1) "
+        "FROM artifact a WHERE a.id = ?1) "
         "WHERE artifact = ?1 AND license IS NULL");
   }
   auto& up = *materialize_records;

@@ -446,13 +446,22 @@ CREATE INDEX artifact_record_origin ON artifact_record(origin);
 // keep their columns for reads and for `lineage sql`; writes go to the
 // *_data tables (docs/schema.md).
 constexpr const char* kV10Compact = R"sql(
-CREATE TABLE origin (
-  id     INTEGER PRIMARY KEY,
-  name   TEXT NOT NULL UNIQUE,
-  source TEXT,
-  hash   TEXT,
-  run    INTEGER
+CREATE TABLE source_prefix (
+  id   INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
 );
+CREATE TABLE origin (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  source_prefix INTEGER REFERENCES source_prefix(id),
+  source        TEXT,
+  hash          BLOB,
+  run           INTEGER
+);
+CREATE VIEW origin_source AS
+  SELECT o.id, o.name, CASE WHEN o.source_prefix IS NULL THEN o.source
+    ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END AS source
+  FROM origin o;
 INSERT INTO origin(name, hash, run) SELECT origin, hash, run FROM document;
 INSERT OR IGNORE INTO origin(name)
   SELECT origin FROM evidence UNION SELECT origin FROM signal
@@ -477,7 +486,7 @@ CREATE TABLE artifact_v10 (
   pipeline_tag TEXT,
   library_name TEXT,
   created_at   TEXT,
-  source       TEXT,
+  source,
   new_version  TEXT,
   tags         TEXT,
   languages    TEXT,
@@ -531,7 +540,7 @@ CREATE TABLE evidence_data (
   edge       INTEGER NOT NULL REFERENCES edge(id),
   origin     INTEGER NOT NULL REFERENCES origin(id),
   kind       INTEGER NOT NULL REFERENCES kind_code(id),
-  source     TEXT,
+  source,
   line       INTEGER NOT NULL,
   commit_id  TEXT NOT NULL,
   detail     TEXT NOT NULL,
@@ -552,7 +561,7 @@ CREATE TABLE signal_data (
   artifact INTEGER NOT NULL REFERENCES artifact(id),
   kind     INTEGER NOT NULL REFERENCES kind_code(id),
   value    TEXT NOT NULL,
-  source   TEXT,
+  source,
   line     INTEGER NOT NULL,
   detail   TEXT NOT NULL
 );
@@ -561,7 +570,7 @@ INSERT INTO signal_data SELECT s.id, o.id, s.artifact, k.id, s.value, s.source, 
 DROP TABLE signal;
 CREATE INDEX signal_artifact ON signal_data(artifact);
 CREATE INDEX signal_origin ON signal_data(origin);
-CREATE INDEX signal_kind ON signal_data(kind, value);
+CREATE INDEX signal_kind ON signal_data(kind);
 
 DROP TABLE artifact;
 ALTER TABLE artifact_v10 RENAME TO artifact;
@@ -571,16 +580,23 @@ CREATE INDEX artifact_namespace ON artifact(namespace);
 CREATE INDEX artifact_origin ON artifact(origin);
 
 CREATE VIEW document AS
-  SELECT name AS origin, hash, run, source FROM origin WHERE hash IS NOT NULL;
+  SELECT o.name AS origin,
+    CASE typeof(o.hash) WHEN 'blob' THEN lower(hex(o.hash)) ELSE o.hash END AS hash,
+    o.run, os.source
+  FROM origin o JOIN origin_source os ON os.id = o.id WHERE o.hash IS NOT NULL;
 CREATE VIEW evidence AS
-  SELECT e.id, e.edge, o.name AS origin, k.name AS kind, COALESCE(e.source, o.source, '') AS source,
+  SELECT e.id, e.edge, o.name AS origin, k.name AS kind,
+    CASE typeof(e.source) WHEN 'null' THEN COALESCE(o.source, '')
+      WHEN 'integer' THEN substr(o.source, 1, e.source) ELSE e.source END AS source,
     e.line, e.commit_id, e.detail, e.relation, e.inferred, e.confidence
-  FROM evidence_data e LEFT JOIN origin o ON o.id = e.origin
+  FROM evidence_data e LEFT JOIN origin_source o ON o.id = e.origin
   LEFT JOIN kind_code k ON k.id = e.kind;
 CREATE VIEW signal AS
   SELECT s.id, o.name AS origin, s.artifact, k.name AS kind, s.value,
-    COALESCE(s.source, o.source, '') AS source, s.line, s.detail
-  FROM signal_data s LEFT JOIN origin o ON o.id = s.origin
+    CASE typeof(s.source) WHEN 'null' THEN COALESCE(o.source, '')
+      WHEN 'integer' THEN substr(o.source, 1, s.source) ELSE s.source END AS source,
+    s.line, s.detail
+  FROM signal_data s LEFT JOIN origin_source o ON o.id = s.origin
   LEFT JOIN kind_code k ON k.id = s.kind;
 CREATE VIEW artifact_record AS
   SELECT r.artifact, o.name AS origin, r.rank, r.seq,
@@ -590,12 +606,15 @@ CREATE VIEW artifact_record AS
     COALESCE(r.pipeline_tag, a.pipeline_tag, '') AS pipeline_tag,
     COALESCE(r.library_name, a.library_name, '') AS library_name,
     COALESCE(r.created_at, a.created_at, '') AS created_at,
-    CASE WHEN r.license IS NULL THEN COALESCE(a.source, o.source, '') ELSE r.source END AS source,
+    CASE WHEN r.license IS NOT NULL THEN r.source
+      WHEN typeof(a.source) = 'null' THEN COALESCE(o.source, '')
+      WHEN typeof(a.source) = 'integer' THEN substr(o.source, 1, a.source)
+      ELSE a.source END AS source,
     COALESCE(r.new_version, a.new_version, '') AS new_version,
     COALESCE(r.tags, a.tags, '') AS tags,
     COALESCE(r.languages, a.languages, '') AS languages,
     r.downloads, r.downloads_all_time, r.likes, r.last_modified
-  FROM artifact_record_data r LEFT JOIN origin o ON o.id = r.origin
+  FROM artifact_record_data r LEFT JOIN origin_source o ON o.id = r.origin
   LEFT JOIN artifact a ON a.id = r.artifact;
 )sql";
 

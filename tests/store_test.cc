@@ -169,6 +169,63 @@ TEST_CASE("A newer version of a document replaces what the older one said", "[st
   }
 }
 
+// Schema 10 stores a model's only record without attributes, a source that
+// is its document's as NULL and a dump's file as a length into FILE:LINE.
+TEST_CASE("A compact store reads back every record, source and evidence as written", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts hub = MakeDoc("hub:a/x@1", "aa01", "a/x", {"b/y"});
+  hub.artifact->source = "/data/dump.jsonl:7";
+  hub.artifact->license = "mit";
+  hub.artifact->pipeline_tag = "text-generation";
+  hub.edges[0].evidence[0].source = "/data/dump.jsonl";
+  hub.edges[0].evidence[0].line = 9;
+  ApplyRun(*store, {hub});
+  auto records = [&] {
+    return testing::Must(store->Query(
+        "SELECT origin, license, pipeline_tag, source FROM artifact_record ORDER BY origin"));
+  };
+  SECTION("an only record shows the artifact's attributes") {
+    auto r = records();
+    REQUIRE(r.size() == 2);
+    CHECK(r[1] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto a = testing::Must(store->GetArtifact("a/x"));
+    CHECK(a.source == "/data/dump.jsonl:7");
+    auto e = testing::Must(store->ParentEdges("a/x"));
+    REQUIRE(e.size() == 1);
+    REQUIRE(e[0].evidence.size() == 1);
+    CHECK(e[0].evidence[0].source == "/data/dump.jsonl");
+    CHECK(e[0].evidence[0].line == 9);
+    auto d = testing::Must(store->Query("SELECT origin, hash, source FROM document"));
+    CHECK(d[1] == Strings{"hub:a/x@1", "aa01", "/data/dump.jsonl:7"});
+  }
+  SECTION("a second record keeps the first one's attributes, and re-reading it keeps the other") {
+    DocumentFacts card = MakeDoc("card:a/x", "c1", "a/x", {"b/y"});
+    card.artifact->source = "/cards/a/x/README.md";
+    card.artifact->license = "apache-2.0";
+    ApplyRun(*store, {card});
+    auto r = records();
+    REQUIRE(r.size() == 3);
+    CHECK(r[1] == Strings{"card:a/x", "apache-2.0", "", "/cards/a/x/README.md"});
+    CHECK(r[2] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto a = testing::Must(store->GetArtifact("a/x"));
+    CHECK(a.license == "apache-2.0");           // the owner's card first
+    CHECK(a.pipeline_tag == "text-generation");  // what only the dump says
+    CHECK(a.source == "/cards/a/x/README.md");
+    DocumentFacts card2 = card;
+    card2.content_hash = "c2";
+    card2.artifact->license = "gpl-3.0";
+    ApplyRun(*store, {card2});
+    r = records();
+    REQUIRE(r.size() == 3);
+    CHECK(r[1] == Strings{"card:a/x", "gpl-3.0", "", "/cards/a/x/README.md"});
+    CHECK(r[2] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto e = testing::Must(store->ParentEdges("a/x"));
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].evidence.size() == 2);
+  }
+}
+
 TEST_CASE("Evidence from two documents merges on one edge", "[store]") {
   TempDir dir;
   auto store = OpenStore(dir / "s.db");

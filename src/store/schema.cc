@@ -458,10 +458,6 @@ CREATE TABLE origin (
   hash          BLOB,
   run           INTEGER
 );
-CREATE VIEW origin_source AS
-  SELECT o.id, o.name, CASE WHEN o.source_prefix IS NULL THEN o.source
-    ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END AS source
-  FROM origin o;
 INSERT INTO origin(name, hash, run) SELECT origin, hash, run FROM document;
 INSERT OR IGNORE INTO origin(name)
   SELECT origin FROM evidence UNION SELECT origin FROM signal
@@ -496,7 +492,7 @@ CREATE TABLE artifact_v10 (
     THEN ''
     ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
                 instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
-                      '/') - 1) END) VIRTUAL,
+                      '/') - 1) END) STORED,
   name_key     TEXT GENERATED ALWAYS AS (
     substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL
 );
@@ -579,43 +575,47 @@ CREATE INDEX artifact_name_key ON artifact(name_key);
 CREATE INDEX artifact_namespace ON artifact(namespace);
 CREATE INDEX artifact_origin ON artifact(origin);
 
+-- The views are single-table selects with scalar subqueries, so SQLite
+-- flattens them into any query, the right side of a LEFT JOIN included.
+CREATE VIEW origin_source AS
+  SELECT o.id, o.name, CASE WHEN o.source_prefix IS NULL THEN o.source
+    ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END AS source
+  FROM origin o;
 CREATE VIEW document AS
-  SELECT o.name AS origin,
-    CASE typeof(o.hash) WHEN 'blob' THEN lower(hex(o.hash)) ELSE o.hash END AS hash,
-    o.run, os.source
-  FROM origin o JOIN origin_source os ON os.id = o.id WHERE o.hash IS NOT NULL;
+  SELECT d.name AS origin,
+    CASE typeof(d.hash) WHEN 'blob' THEN lower(hex(d.hash)) ELSE d.hash END AS hash,
+    d.run, (SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = d.id) AS source
+  FROM origin d WHERE d.hash IS NOT NULL;
 CREATE VIEW evidence AS
-  SELECT e.id, e.edge, o.name AS origin, k.name AS kind,
-    CASE typeof(e.source) WHEN 'null' THEN COALESCE(o.source, '')
-      WHEN 'integer' THEN substr(o.source, 1, e.source) ELSE e.source END AS source,
+  SELECT e.id, e.edge, (SELECT n.name FROM origin n WHERE n.id = e.origin) AS origin,
+    (SELECT k.name FROM kind_code k WHERE k.id = e.kind) AS kind,
+    CASE typeof(e.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), 1, e.source) ELSE e.source END AS source,
     e.line, e.commit_id, e.detail, e.relation, e.inferred, e.confidence
-  FROM evidence_data e LEFT JOIN origin_source o ON o.id = e.origin
-  LEFT JOIN kind_code k ON k.id = e.kind;
+  FROM evidence_data e;
 CREATE VIEW signal AS
-  SELECT s.id, o.name AS origin, s.artifact, k.name AS kind, s.value,
-    CASE typeof(s.source) WHEN 'null' THEN COALESCE(o.source, '')
-      WHEN 'integer' THEN substr(o.source, 1, s.source) ELSE s.source END AS source,
+  SELECT s.id, (SELECT n.name FROM origin n WHERE n.id = s.origin) AS origin, s.artifact,
+    (SELECT k.name FROM kind_code k WHERE k.id = s.kind) AS kind, s.value,
+    CASE typeof(s.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = s.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = s.origin), 1, s.source) ELSE s.source END AS source,
     s.line, s.detail
-  FROM signal_data s LEFT JOIN origin_source o ON o.id = s.origin
-  LEFT JOIN kind_code k ON k.id = s.kind;
+  FROM signal_data s;
 CREATE VIEW artifact_record AS
-  SELECT r.artifact, o.name AS origin, r.rank, r.seq,
-    COALESCE(r.license, a.license, '') AS license,
-    COALESCE(r.license_name, a.license_name, '') AS license_name,
-    COALESCE(r.license_link, a.license_link, '') AS license_link,
-    COALESCE(r.pipeline_tag, a.pipeline_tag, '') AS pipeline_tag,
-    COALESCE(r.library_name, a.library_name, '') AS library_name,
-    COALESCE(r.created_at, a.created_at, '') AS created_at,
-    CASE WHEN r.license IS NOT NULL THEN r.source
-      WHEN typeof(a.source) = 'null' THEN COALESCE(o.source, '')
-      WHEN typeof(a.source) = 'integer' THEN substr(o.source, 1, a.source)
-      ELSE a.source END AS source,
-    COALESCE(r.new_version, a.new_version, '') AS new_version,
-    COALESCE(r.tags, a.tags, '') AS tags,
-    COALESCE(r.languages, a.languages, '') AS languages,
+  SELECT r.artifact, (SELECT n.name FROM origin n WHERE n.id = r.origin) AS origin, r.rank, r.seq,
+    COALESCE(r.license, (SELECT a.license FROM artifact a WHERE a.id = r.artifact), '') AS license,
+    COALESCE(r.license_name, (SELECT a.license_name FROM artifact a WHERE a.id = r.artifact), '') AS license_name,
+    COALESCE(r.license_link, (SELECT a.license_link FROM artifact a WHERE a.id = r.artifact), '') AS license_link,
+    COALESCE(r.pipeline_tag, (SELECT a.pipeline_tag FROM artifact a WHERE a.id = r.artifact), '') AS pipeline_tag,
+    COALESCE(r.library_name, (SELECT a.library_name FROM artifact a WHERE a.id = r.artifact), '') AS library_name,
+    COALESCE(r.created_at, (SELECT a.created_at FROM artifact a WHERE a.id = r.artifact), '') AS created_at,
+    CASE WHEN r.license IS NOT NULL THEN r.source ELSE
+      (SELECT CASE typeof(a.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), 1, a.source) ELSE a.source END FROM artifact a WHERE a.id = r.artifact) END AS source,
+    COALESCE(r.new_version, (SELECT a.new_version FROM artifact a WHERE a.id = r.artifact), '') AS new_version,
+    COALESCE(r.tags, (SELECT a.tags FROM artifact a WHERE a.id = r.artifact), '') AS tags,
+    COALESCE(r.languages, (SELECT a.languages FROM artifact a WHERE a.id = r.artifact), '') AS languages,
     r.downloads, r.downloads_all_time, r.likes, r.last_modified
-  FROM artifact_record_data r LEFT JOIN origin_source o ON o.id = r.origin
-  LEFT JOIN artifact a ON a.id = r.artifact;
+  FROM artifact_record_data r;
 )sql";
 
 }  // namespace

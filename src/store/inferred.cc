@@ -142,7 +142,8 @@ void Store::ScanSignals(const std::string& kind,
   ReadTxn read(db, impl_->txn != nullptr);
   SQLite::Statement st(db,
                        "SELECT a.display, s.kind, s.value, s.source, s.line, s.detail FROM signal s "
-                       "JOIN artifact a ON a.id = s.artifact WHERE s.kind=? ORDER BY s.id");
+                       "JOIN artifact a ON a.id = s.artifact WHERE s.id IN (SELECT id FROM signal_data "
+                       "WHERE kind = (SELECT id FROM kind_code WHERE name = ?)) ORDER BY s.id");
   st.bind(1, kind);
   while (st.executeStep()) fn(ColText(st, 0), SignalFromRow(st, 1));
 }
@@ -160,9 +161,9 @@ Status Store::ClearInferred(const std::vector<std::string>& children, bool all) 
     std::vector<int64_t> mixed;
     if (all) {
       SQLite::Statement q(db,
-                          "SELECT DISTINCT edge FROM evidence WHERE origin >= 'infer:' AND "
-                          "origin < 'infer;' AND edge IN (SELECT id FROM edge WHERE "
-                          "inferred_edge=0)");
+                          "SELECT DISTINCT edge FROM evidence_data WHERE origin IN (SELECT id "
+                          "FROM origin WHERE name >= 'infer:' AND name < 'infer;') AND edge IN "
+                          "(SELECT id FROM edge WHERE inferred_edge=0)");
       while (q.executeStep()) mixed.push_back(q.getColumn(0).getInt64());
       db.exec(
           "DELETE FROM evidence_data WHERE origin IN (SELECT id FROM origin WHERE "

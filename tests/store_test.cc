@@ -169,6 +169,63 @@ TEST_CASE("A newer version of a document replaces what the older one said", "[st
   }
 }
 
+// Schema 10 stores a model's only record without attributes, a source that
+// is its document's as NULL and a dump's file as a length into FILE:LINE.
+TEST_CASE("A compact store reads back every record, source and evidence as written", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  DocumentFacts hub = MakeDoc("hub:a/x@1", "aa01", "a/x", {"b/y"});
+  hub.artifact->source = "/data/dump.jsonl:7";
+  hub.artifact->license = "mit";
+  hub.artifact->pipeline_tag = "text-generation";
+  hub.edges[0].evidence[0].source = "/data/dump.jsonl";
+  hub.edges[0].evidence[0].line = 9;
+  ApplyRun(*store, {hub});
+  auto records = [&] {
+    return testing::Must(store->Query(
+        "SELECT origin, license, pipeline_tag, source FROM artifact_record ORDER BY origin"));
+  };
+  SECTION("an only record shows the artifact's attributes") {
+    auto r = records();
+    REQUIRE(r.size() == 2);
+    CHECK(r[1] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto a = testing::Must(store->GetArtifact("a/x"));
+    CHECK(a.source == "/data/dump.jsonl:7");
+    auto e = testing::Must(store->ParentEdges("a/x"));
+    REQUIRE(e.size() == 1);
+    REQUIRE(e[0].evidence.size() == 1);
+    CHECK(e[0].evidence[0].source == "/data/dump.jsonl");
+    CHECK(e[0].evidence[0].line == 9);
+    auto d = testing::Must(store->Query("SELECT origin, hash, source FROM document"));
+    CHECK(d[1] == Strings{"hub:a/x@1", "aa01", "/data/dump.jsonl:7"});
+  }
+  SECTION("a second record keeps the first one's attributes, and re-reading it keeps the other") {
+    DocumentFacts card = MakeDoc("card:a/x", "c1", "a/x", {"b/y"});
+    card.artifact->source = "/cards/a/x/README.md";
+    card.artifact->license = "apache-2.0";
+    ApplyRun(*store, {card});
+    auto r = records();
+    REQUIRE(r.size() == 3);
+    CHECK(r[1] == Strings{"card:a/x", "apache-2.0", "", "/cards/a/x/README.md"});
+    CHECK(r[2] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto a = testing::Must(store->GetArtifact("a/x"));
+    CHECK(a.license == "apache-2.0");           // the owner's card first
+    CHECK(a.pipeline_tag == "text-generation");  // what only the dump says
+    CHECK(a.source == "/cards/a/x/README.md");
+    DocumentFacts card2 = card;
+    card2.content_hash = "c2";
+    card2.artifact->license = "gpl-3.0";
+    ApplyRun(*store, {card2});
+    r = records();
+    REQUIRE(r.size() == 3);
+    CHECK(r[1] == Strings{"card:a/x", "gpl-3.0", "", "/cards/a/x/README.md"});
+    CHECK(r[2] == Strings{"hub:a/x@1", "mit", "text-generation", "/data/dump.jsonl:7"});
+    auto e = testing::Must(store->ParentEdges("a/x"));
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].evidence.size() == 2);
+  }
+}
+
 TEST_CASE("Evidence from two documents merges on one edge", "[store]") {
   TempDir dir;
   auto store = OpenStore(dir / "s.db");
@@ -752,6 +809,24 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "'', 'chat', 'en')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
+      if (v >= 6) {
+        // An edge with its evidence, the document and a signal of that version
+        // keep every field through the migrations (version 10 codes them).
+        REQUIRE(sqlite3_exec(db,
+                             "INSERT INTO artifact(id, key, display, kind, namespace, name_key) "
+                             "VALUES (8, 'org/base', 'org/Base', 0, 'org', 'base'); "
+                             "INSERT INTO edge(id, child, parent, relation, inferred, confidence) "
+                             "VALUES (1, 7, 8, 0, 0, 0.95); "
+                             "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, "
+                             "detail, relation, inferred, confidence) VALUES (1, 'hub:org/m', "
+                             "'hub.tag', 'dump.jsonl:3', 3, '', 'base_model:finetune:org/Base', "
+                             "0, 0, 0.95); "
+                             "INSERT INTO document(origin, hash, run) VALUES ('hub:org/m', 'abc', 1); "
+                             "INSERT INTO signal(origin, artifact, kind, value, source, line, "
+                             "detail) VALUES ('hub:org/m', 7, 'card.body_link', 'org/Base', "
+                             "'dump.jsonl:3', 4, 'x')",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+      }
       sqlite3_close(db);
       {
         auto store = testing::OpenStore(old_path);
@@ -776,6 +851,35 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
           auto a = store->GetArtifact("org/M");
           REQUIRE(a.ok());
           CHECK(a->license == "mit");
+          auto k = store->Query("SELECT key, namespace, name_key FROM artifact WHERE id = 7");
+          REQUIRE(k.ok());
+          CHECK((*k)[1] == std::vector<std::string>{"org/m", "org", "m"});
+        }
+        if (v >= 6) {
+          auto e = store->Query(
+              "SELECT edge, origin, kind, source, line, detail, confidence FROM evidence");
+          REQUIRE(e.ok());
+          REQUIRE(e->size() == 2);
+          CHECK((*e)[1] == std::vector<std::string>{"1", "hub:org/m", "hub.tag", "dump.jsonl:3",
+                                                    "3", "base_model:finetune:org/Base",
+                                                    "0.95"});
+          auto d = store->Query("SELECT origin, hash, run FROM document");
+          REQUIRE(d.ok());
+          REQUIRE(d->size() == 2);
+          CHECK((*d)[1] == std::vector<std::string>{"hub:org/m", "abc", "1"});
+          auto sig = store->Query("SELECT origin, artifact, kind, value, source, line, detail "
+                                  "FROM signal");
+          REQUIRE(sig.ok());
+          REQUIRE(sig->size() == 2);
+          CHECK((*sig)[1] == std::vector<std::string>{"hub:org/m", "7", "card.body_link",
+                                                      "org/Base", "dump.jsonl:3", "4", "x"});
+          auto chain = store->Chain("org/M");
+          REQUIRE(chain.ok());
+          REQUIRE(chain->edges.size() == 1);
+          REQUIRE(chain->edges[0].evidence.size() == 1);
+          CHECK(chain->edges[0].evidence[0].kind == "hub.tag");
+          CHECK(chain->edges[0].evidence[0].source == "dump.jsonl:3");
+          CHECK(chain->edges[0].evidence[0].detail == "base_model:finetune:org/Base");
         }
       }
       CHECK(IntegrityCheck(old_path) == std::vector<std::string>{"ok"});

@@ -200,14 +200,16 @@ TEST_CASE("The adjacency follows each ingest run that adds or removes edges", "[
   SECTION("an edge written behind the store's back is still walked") {
     store.reset();
     RawExec(path,
-            "INSERT INTO artifact(key, display, kind, namespace, name_key) "
-            "VALUES('x/z', 'x/z', 0, 'x', 'z');"
+            "INSERT INTO artifact(display, kind) VALUES('x/z', 0);"
             "INSERT INTO edge(child, parent, relation, inferred, confidence) "
             "SELECT z.id, b.id, 0, 0, 1.0 FROM artifact z, artifact b "
             "WHERE z.key = 'x/z' AND b.key = 'x/b';"
-            "INSERT INTO evidence(edge, origin, kind, source, line, commit_id, detail, relation, "
-            "inferred, confidence) SELECT max(id), 'manual', 'manual', 'sql', 0, '', '', 0, 0, 1.0 "
-            "FROM edge;");
+            "INSERT INTO origin(name) VALUES('manual') ON CONFLICT DO NOTHING;"
+            "INSERT INTO kind_code(name) VALUES('manual') ON CONFLICT DO NOTHING;"
+            "INSERT INTO evidence_data(edge, origin, kind, source, line, commit_id, detail, "
+            "relation, inferred, confidence) SELECT (SELECT max(id) FROM edge), "
+            "(SELECT id FROM origin WHERE name = 'manual'), "
+            "(SELECT id FROM kind_code WHERE name = 'manual'), 'sql', 0, '', '', 0, 0, 1.0;");
     auto read = OpenStore(path, Store::Mode::kReadOnly);
     auto h = read->Descendants("x/base");
     REQUIRE(h.ok());

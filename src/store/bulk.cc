@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kDeferredIndexes[] = {
     "artifact_name_key", "artifact_namespace", "edge_parent",   "edge_inferred",
     "evidence_origin",   "signal_artifact",    "signal_origin", "signal_kind",
-    "artifact_record_origin",
+    "artifact_record_origin", "artifact_origin",
 };
 
 // A run goes bulk once it has written this many documents and at least a
@@ -45,7 +45,7 @@ void Store::Impl::MaybeBeginBulk() {
   // Artifacts that already have a record: PutRecord merges only those.
   with_record.assign(static_cast<size_t>(max_artifact_hint()) + 1, false);
   {
-    SQLite::Statement q(*db, "SELECT DISTINCT artifact FROM artifact_record");
+    SQLite::Statement q(*db, "SELECT DISTINCT artifact FROM artifact_record_data");
     while (q.executeStep()) NoteRecord(q.getColumn(0).getInt64());
   }
   bulk = true;

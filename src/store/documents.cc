@@ -10,30 +10,42 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     im.select_document->reset();
     im.select_document->bind(1, facts.origin);
     bool existed = im.select_document->executeStep();
-    bool same = existed && ColText(*im.select_document, 0) == facts.content_hash;
+    bool same = existed && !im.select_document->getColumn(0).isNull() &&
+                ColText(*im.select_document, 0) == facts.content_hash;
     im.select_document->reset();
     if (same) {
       ++im.counts.unchanged;
       return Status::Ok();
     }
     if (existed) im.RemoveOrigin(facts.origin);
+    // The document's rows name its file once, here, and inherit it.
+    const std::string* source = nullptr;
+    if (facts.artifact && !facts.artifact->source.empty()) source = &facts.artifact->source;
+    for (const Edge& e : facts.edges) {
+      if (source) break;
+      if (!e.evidence.empty()) source = &e.evidence.front().source;
+    }
+    if (!source && !facts.signals.empty()) source = &facts.signals.front().source;
+    int64_t origin_id = im.SetOrigin(facts.origin, source ? *source : std::string());
     ++im.counts.documents;
     im.MaybeBeginBulk();
     int64_t declared_row = 0;
     if (facts.artifact) {
+      im.MaterializeRecords(*facts.artifact);
       declared_row = im.UpsertDeclared(*facts.artifact, facts.origin);
       im.PutRecord(declared_row, *facts.artifact, facts.origin);
       im.run_artifacts.push_back(IdKey(facts.artifact->id));
     }
     for (const Signal& sig : facts.signals) {
       if (!declared_row) break;
+      const auto& o = im.Origin(facts.origin);
       auto& st = *im.insert_signal;
       st.reset();
-      st.bind(1, facts.origin);
+      st.bind(1, o.id);
       st.bind(2, declared_row);
-      st.bind(3, sig.kind);
+      st.bind(3, im.KindCode(sig.kind));
       st.bind(4, sig.value);
-      st.bind(5, sig.source);
+      Store::Impl::BindSource(st, 5, sig.source, o);
       st.bind(6, sig.line);
       st.bind(7, sig.detail);
       st.exec();
@@ -78,9 +90,9 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     auto& doc = *im.upsert_document;
     doc.reset();
-    doc.bind(1, facts.origin);
-    doc.bind(2, facts.content_hash);
-    doc.bind(3, im.run_id);
+    BindDocumentHash(doc, 1, facts.content_hash);
+    doc.bind(2, im.run_id);
+    doc.bind(3, origin_id);
     doc.exec();
   } catch (const SQLite::Exception& e) {
     im.ResetAll();

@@ -142,7 +142,8 @@ void Store::ScanSignals(const std::string& kind,
   ReadTxn read(db, impl_->txn != nullptr);
   SQLite::Statement st(db,
                        "SELECT a.display, s.kind, s.value, s.source, s.line, s.detail FROM signal s "
-                       "JOIN artifact a ON a.id = s.artifact WHERE s.kind=? ORDER BY s.id");
+                       "JOIN artifact a ON a.id = s.artifact WHERE s.id IN (SELECT id FROM signal_data "
+                       "WHERE kind = (SELECT id FROM kind_code WHERE name = ?)) ORDER BY s.id");
   st.bind(1, kind);
   while (st.executeStep()) fn(ColText(st, 0), SignalFromRow(st, 1));
 }
@@ -160,18 +161,23 @@ Status Store::ClearInferred(const std::vector<std::string>& children, bool all) 
     std::vector<int64_t> mixed;
     if (all) {
       SQLite::Statement q(db,
-                          "SELECT DISTINCT edge FROM evidence WHERE origin >= 'infer:' AND "
-                          "origin < 'infer;' AND edge IN (SELECT id FROM edge WHERE "
-                          "inferred_edge=0)");
+                          "SELECT DISTINCT edge FROM evidence_data WHERE origin IN (SELECT id "
+                          "FROM origin WHERE name >= 'infer:' AND name < 'infer;') AND edge IN "
+                          "(SELECT id FROM edge WHERE inferred_edge=0)");
       while (q.executeStep()) mixed.push_back(q.getColumn(0).getInt64());
-      db.exec("DELETE FROM evidence WHERE origin >= 'infer:' AND origin < 'infer;'");
       db.exec(
-          "DELETE FROM edge WHERE inferred_edge=1 AND NOT EXISTS (SELECT 1 FROM evidence v "
+          "DELETE FROM evidence_data WHERE origin IN (SELECT id FROM origin WHERE "
+          "name >= 'infer:' AND name < 'infer;')");
+      db.exec(
+          "DELETE FROM edge WHERE inferred_edge=1 AND NOT EXISTS (SELECT 1 FROM evidence_data v "
           "WHERE v.edge = edge.id)");
     } else {
-      SQLite::Statement edges(db, "SELECT DISTINCT edge FROM evidence WHERE origin=?");
-      SQLite::Statement del_ev(db, "DELETE FROM evidence WHERE origin=?");
-      SQLite::Statement count(db, "SELECT count(*) FROM evidence WHERE edge=?");
+      SQLite::Statement edges(db,
+                              "SELECT DISTINCT edge FROM evidence_data WHERE origin=(SELECT id "
+                              "FROM origin WHERE name=?)");
+      SQLite::Statement del_ev(
+          db, "DELETE FROM evidence_data WHERE origin=(SELECT id FROM origin WHERE name=?)");
+      SQLite::Statement count(db, "SELECT count(*) FROM evidence_data WHERE edge=?");
       SQLite::Statement del_edge(db, "DELETE FROM edge WHERE id=?");
       for (const auto& c : children) {
         std::string origin = "infer:" + IdKey(c);
@@ -219,7 +225,6 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     // A proposed parent that itself derives from the child (a base named like
     // its own instruct model) would close a cycle: the declared edge wins.
     SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
-    auto& ev_st = *im.insert_evidence;
     for (const Edge& e : edges) {
       if (IdKey(e.child) == IdKey(e.parent)) continue;
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
@@ -238,12 +243,9 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
       int64_t edge_id = db.getLastInsertRowid();
       std::string origin = "infer:" + IdKey(e.child);
       for (const Evidence& ev : e.evidence) {
-        ev_st.reset();
-        ev_st.bind(1, edge_id);
-        ev_st.bind(2, origin);
-        BindEvidence(ev_st, 3, ev);
-        ev_st.bind(9, 1);  // stored as inferred whatever the engine said
-        ev_st.exec();
+        Evidence stored = ev;
+        stored.relation_inferred = true;  // whatever the engine said
+        im.WriteEvidence(edge_id, origin, stored);
       }
       ++n;
     }

@@ -96,6 +96,25 @@ inline void BindEvidence(SQLite::Statement& st, int first, const Evidence& ev) {
   st.bind(first + 7, ev.confidence);
 }
 
+// A document's content hash as stored in origin.hash (schema v10): a
+// lower-case hex digest as its bytes, anything else as text. Read back as
+// text by LINEAGE_DOCUMENT_HASH.
+inline void BindDocumentHash(SQLite::Statement& st, int i, const std::string& hash) {
+  auto nibble = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  bool hex = !hash.empty() && hash.size() % 2 == 0;
+  for (char c : hash) hex = hex && nibble(c) >= 0;
+  if (!hex) return st.bind(i, hash);
+  std::string bytes(hash.size() / 2, '\0');
+  for (size_t k = 0; k < bytes.size(); ++k) {
+    bytes[k] = static_cast<char>(nibble(hash[2 * k]) * 16 + nibble(hash[2 * k + 1]));
+  }
+  st.bind(i, bytes.data(), static_cast<int>(bytes.size()));
+}
+#define LINEAGE_DOCUMENT_HASH \
+  "CASE typeof(hash) WHEN 'blob' THEN lower(hex(hash)) ELSE hash END"
+
 inline bool IsBuiltinOrigin(const std::string& origin) {
   return origin.rfind("builtin:", 0) == 0;
 }
@@ -119,11 +138,20 @@ inline std::string NameOf(const std::string& key) {
   return slash == std::string::npos ? key : key.substr(slash + 1);
 }
 
+// An artifact row's source as BindSource stored it (schema v10): NULL for
+// its origin's, a length for a prefix of it, else the text. Reads of
+// `artifact a` select it through this.
+#define LINEAGE_ARTIFACT_SOURCE                                                             \
+  "CASE typeof(a.source) WHEN 'null' THEN COALESCE((SELECT og.source FROM origin_source og "  \
+  "WHERE og.id = a.origin), '') WHEN 'integer' THEN substr((SELECT og.source FROM "           \
+  "origin_source og WHERE og.id = a.origin), 1, a.source) ELSE a.source END"
+
 // Columns of an artifact joined with its organization (through a renamed
 // namespace when there is an alias).
 constexpr const char* kArtifactSelect =
     "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, a.license_name, "
-    "a.license_link, a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, "
+    "a.license_link, a.pipeline_tag, a.library_name, a.created_at, "
+    LINEAGE_ARTIFACT_SOURCE ", a.new_version, "
     "a.tags, a.languages, o.organization, o.country, o.source, o.display, o.source_kind, "
     "o.parent "
     "FROM artifact a LEFT JOIN alias al ON al.old_namespace = a.namespace "
@@ -341,20 +369,19 @@ struct Store::Impl {
       select_artifact_id,
       update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
-      upsert_document, select_document, insert_signal;
+      upsert_document, select_document, insert_signal, select_origin, upsert_origin;
 
   void Prepare() {
     auto& d = *db;
     insert_artifact = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO artifact(key, display, kind, namespace, name_key) VALUES(?,?,?,?,?) "
-        "ON CONFLICT(key) DO NOTHING RETURNING id");
+        "INSERT INTO artifact(display, kind) VALUES(?,?) ON CONFLICT(key) DO NOTHING RETURNING id");
     // One statement for a declared artifact, new or known.
     upsert_declared = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO artifact(key, display, kind, namespace, name_key, declared, origin, license, "
+        "INSERT INTO artifact(display, kind, declared, origin, license, "
         "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
-        "tags, languages) VALUES(?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
+        "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
         "display=excluded.display, kind=excluded.kind, declared=1, origin=excluded.origin, "
         "license=excluded.license, license_name=excluded.license_name, "
         "license_link=excluded.license_link, pipeline_tag=excluded.pipeline_tag, "
@@ -363,9 +390,9 @@ struct Store::Impl {
         "languages=excluded.languages RETURNING id");
     insert_declared = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO artifact(key, display, kind, namespace, name_key, declared, origin, license, "
+        "INSERT INTO artifact(display, kind, declared, origin, license, "
         "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
-        "tags, languages) VALUES(?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING");
+        "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING");
     select_artifact_id =
         std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
     update_artifact = std::make_unique<SQLite::Statement>(
@@ -381,7 +408,7 @@ struct Store::Impl {
         std::make_unique<SQLite::Statement>(d, "SELECT id FROM edge WHERE child=? AND parent=?");
     insert_evidence = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO evidence(edge, origin, " LINEAGE_EVIDENCE_COLUMNS ") "
+        "INSERT INTO evidence_data(edge, origin, " LINEAGE_EVIDENCE_COLUMNS ") "
         "VALUES(?,?,?,?,?,?,?,?,?,?)");
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
@@ -398,21 +425,26 @@ struct Store::Impl {
         "INSERT INTO pending_ref(origin, child, name, kind, source, line, detail, relation, "
         "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
     upsert_document = std::make_unique<SQLite::Statement>(
-        d,
-        "INSERT INTO document(origin, hash, run) VALUES(?,?,?) "
-        "ON CONFLICT(origin) DO UPDATE SET hash=excluded.hash, run=excluded.run");
+        d, "UPDATE origin SET hash=?, run=? WHERE id=?");
     select_document =
-        std::make_unique<SQLite::Statement>(d, "SELECT hash FROM document WHERE origin=?");
+        std::make_unique<SQLite::Statement>(d, "SELECT " LINEAGE_DOCUMENT_HASH ", id FROM origin WHERE name=?");
     insert_signal = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO signal(origin, artifact, kind, value, source, line, detail) "
+        "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
         "VALUES(?,?,?,?,?,?,?)");
+    select_origin =
+        std::make_unique<SQLite::Statement>(d, "SELECT id, source FROM origin_source WHERE name=?");
+    upsert_origin = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO origin(name, source_prefix, source) VALUES(?,?,?) ON CONFLICT(name) DO "
+        "UPDATE SET source_prefix=excluded.source_prefix, source=excluded.source RETURNING id");
   }
 
   void ResetAll() {
     for (auto* s : {&insert_artifact, &upsert_declared, &insert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
-                    &insert_pending, &upsert_document, &select_document, &insert_signal}) {
+                    &insert_pending, &upsert_document, &select_document, &insert_signal,
+                    &select_origin, &upsert_origin}) {
       if (*s) (*s)->reset();
     }
   }
@@ -447,11 +479,8 @@ struct Store::Impl {
     // Insert first: in a bulk ingest most names are new.
     auto& ins = *insert_artifact;
     ins.reset();
-    ins.bind(1, key);
-    ins.bind(2, display);
-    ins.bind(3, static_cast<int>(kind));
-    ins.bind(4, NamespaceOf(key));
-    ins.bind(5, NameOf(key));
+    ins.bind(1, display);
+    ins.bind(2, static_cast<int>(kind));
     int64_t id;
     if (ins.executeStep()) {
       id = ins.getColumn(0).getInt64();
@@ -488,7 +517,7 @@ struct Store::Impl {
     if (bulk) {
       auto& ins = *insert_declared;
       ins.reset();
-      BindDeclared(ins, key, a, origin);
+      BindDeclared(ins, a, origin);
       if (ins.exec() > 0) {
         int64_t id = db->getLastInsertRowid();
         id_cache.emplace(std::move(key), id);
@@ -497,7 +526,7 @@ struct Store::Impl {
     }
     auto& st = *upsert_declared;
     st.reset();
-    BindDeclared(st, key, a, origin);
+    BindDeclared(st, a, origin);
     st.executeStep();
     int64_t id = st.getColumn(0).getInt64();
     st.reset();
@@ -510,40 +539,40 @@ struct Store::Impl {
     if (v.empty()) st.bind(i); else st.bind(i, v);
   }
 
-  static void BindDeclared(SQLite::Statement& st, const std::string& key, const Artifact& a,
-                           const std::string& origin) {
-    st.bind(1, key);
-    st.bind(2, a.id);
-    st.bind(3, static_cast<int>(a.kind));
-    st.bind(4, NamespaceOf(key));
-    st.bind(5, NameOf(key));
-    st.bind(6, origin);
+  // The artifact's key, namespace and name are computed from its display id
+  // (schema v10), so `key` only names the row for the caller's cache.
+  void BindDeclared(SQLite::Statement& st, const Artifact& a, const std::string& origin) {
+    const OriginRef& o = Origin(origin);
+    st.bind(1, a.id);
+    st.bind(2, static_cast<int>(a.kind));
+    st.bind(3, o.id);
     auto bind_opt = [&st](int i, const std::string& v) { BindOptional(st, i, v); };
-    bind_opt(7, a.license);
-    bind_opt(8, a.license_name);
-    bind_opt(9, a.license_link);
-    bind_opt(10, a.pipeline_tag);
-    bind_opt(11, a.library_name);
-    bind_opt(12, a.created_at);
-    bind_opt(13, a.source);
-    bind_opt(14, a.new_version);
-    bind_opt(15, JoinLines(a.tags));
-    bind_opt(16, JoinLines(a.languages));
+    bind_opt(4, a.license);
+    bind_opt(5, a.license_name);
+    bind_opt(6, a.license_link);
+    bind_opt(7, a.pipeline_tag);
+    bind_opt(8, a.library_name);
+    bind_opt(9, a.created_at);
+    BindSource(st, 10, a.source, o);
+    bind_opt(11, a.new_version);
+    bind_opt(12, JoinLines(a.tags));
+    bind_opt(13, JoinLines(a.languages));
   }
   // The upsert's DO UPDATE, on a row known by id.
   void UpdateDeclared(int64_t id, const Artifact& a, const std::string& origin) {
     auto& st = *update_artifact;
     st.reset();
     auto bind_opt = [&st](int i, const std::string& v) { BindOptional(st, i, v); };
+    const OriginRef& o = Origin(origin);
     st.bind(1, a.id);
-    st.bind(2, origin);
+    st.bind(2, o.id);
     bind_opt(3, a.license);
     bind_opt(4, a.license_name);
     bind_opt(5, a.license_link);
     bind_opt(6, a.pipeline_tag);
     bind_opt(7, a.library_name);
     bind_opt(8, a.created_at);
-    bind_opt(9, a.source);
+    BindSource(st, 9, a.source, o);
     bind_opt(10, a.new_version);
     bind_opt(11, JoinLines(a.tags));
     bind_opt(12, JoinLines(a.languages));
@@ -589,14 +618,127 @@ struct Store::Impl {
     if (!created) Recompute(edge_id);
   }
 
-  // One evidence row on an edge that exists.
+  // One evidence row on an edge that exists: its origin and kind as codes,
+  // its source only where it is not its origin's.
   void WriteEvidence(int64_t edge_id, const std::string& origin, const Evidence& ev) {
+    const OriginRef& o = Origin(origin);
     auto& st = *insert_evidence;
     st.reset();
     st.bind(1, edge_id);
-    st.bind(2, origin);
+    st.bind(2, o.id);
     BindEvidence(st, 3, ev);
+    st.bind(3, KindCode(ev.kind));
+    BindSource(st, 4, ev.source, o);
     st.exec();
+  }
+
+  // Origins (schema v10): the row id of an origin name, created when new, and
+  // the source its rows inherit. The last one is cached: a document's rows
+  // come together. Cleared with id_cache (a rollback forgets new rows).
+  struct OriginRef {
+    int64_t id = 0;
+    std::string source;
+  };
+  std::string origin_name;
+  OriginRef origin_ref;
+  const OriginRef& Origin(const std::string& name) {
+    if (origin_ref.id != 0 && name == origin_name) return origin_ref;
+    auto& sel = *select_origin;
+    sel.reset();
+    sel.bind(1, name);
+    OriginRef r;
+    if (sel.executeStep()) {
+      r.id = sel.getColumn(0).getInt64();
+      r.source = ColText(sel, 1);
+      sel.reset();
+    } else {
+      sel.reset();
+      r.id = SetOrigin(name, "");
+    }
+    origin_name = name;
+    origin_ref = std::move(r);
+    return origin_ref;
+  }
+  // Creates or updates the origin `name` with the source its rows inherit;
+  // its row id. The cache then holds it.
+  int64_t SetOrigin(const std::string& name, const std::string& source) {
+    auto& up = *upsert_origin;
+    up.reset();
+    up.bind(1, name);
+    size_t split = SourcePrefixLength(source);
+    if (split == 0) up.bind(2); else up.bind(2, SourcePrefix(source.substr(0, split)));
+    if (source.empty()) up.bind(3); else up.bind(3, source.substr(split));
+    up.executeStep();
+    int64_t id = up.getColumn(0).getInt64();
+    up.reset();
+    origin_name = name;
+    origin_ref = OriginRef{id, source};
+    return id;
+  }
+  // An origin's source is stored as a shared prefix (source_prefix: the
+  // folder of a card tree, a dump's "FILE:") and the rest. The length of
+  // that prefix: up to a last ':' after the last '/' (FILE:LINE), else up to
+  // the third '/' from the end (ROOT/ns/name/README.md), else nothing.
+  static size_t SourcePrefixLength(const std::string& source) {
+    size_t slash = source.rfind('/');
+    size_t colon = source.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+      return colon + 1;
+    }
+    size_t at = source.size();
+    for (int k = 0; k < 3; ++k) {
+      if (at == 0) return 0;
+      at = source.rfind('/', at - 1);
+      if (at == std::string::npos) return 0;
+    }
+    return at + 1;
+  }
+  std::unordered_map<std::string, int64_t> source_prefixes;
+  int64_t SourcePrefix(const std::string& prefix) {
+    auto it = source_prefixes.find(prefix);
+    if (it != source_prefixes.end()) return it->second;
+    SQLite::Statement ins(*db, "INSERT INTO source_prefix(text) VALUES(?) ON CONFLICT(text) DO "
+                               "UPDATE SET text=excluded.text RETURNING id");
+    ins.bind(1, prefix);
+    ins.executeStep();
+    int64_t id = ins.getColumn(0).getInt64();
+    source_prefixes.emplace(prefix, id);
+    return id;
+  }
+  // A row's source as stored (schema v10): NULL when it is its origin's, the
+  // length N when it is the first N characters of its origin's (a dump's
+  // file beside the record's FILE:LINE), else the text.
+  static void BindSource(SQLite::Statement& st, int i, const std::string& source,
+                         const OriginRef& o) {
+    if (!o.source.empty() && source == o.source) {
+      st.bind(i);
+    } else if (!source.empty() && source.size() < o.source.size() &&
+               o.source.compare(0, source.size(), source) == 0) {
+      st.bind(i, static_cast<int64_t>(source.size()));
+    } else {
+      st.bind(i, source);
+    }
+  }
+  // Evidence and signal kinds as codes (kind_code), never renumbered.
+  std::unordered_map<std::string, int64_t> kind_codes;
+  int64_t KindCode(const std::string& kind) {
+    auto it = kind_codes.find(kind);
+    if (it != kind_codes.end()) return it->second;
+    SQLite::Statement ins(*db, "INSERT INTO kind_code(name) VALUES(?) ON CONFLICT(name) DO UPDATE "
+                               "SET name=excluded.name RETURNING id");
+    ins.bind(1, kind);
+    ins.executeStep();
+    int64_t id = ins.getColumn(0).getInt64();
+    kind_codes.emplace(kind, id);
+    return id;
+  }
+  // Forgets the run's caches of row ids (at a run's start and after a rollback).
+  void ForgetCachedIds() {
+    id_cache.clear();
+    kind_codes.clear();
+    source_prefixes.clear();
+    origin_name.clear();
+    origin_ref = OriginRef{};
   }
 
   void AddDiagnostic(const std::string& origin, const Diagnostic& d) {
@@ -616,16 +758,17 @@ struct Store::Impl {
   // any), diagnostics, pending references and artifact attributes.
   void RemoveOrigin(const std::string& origin) {
     EndBulk();  // its statements read the deferred indexes
+    int64_t origin_id = Origin(origin).id;
     std::vector<int64_t> touched;
     {
-      SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence WHERE origin=?");
-      q.bind(1, origin);
+      SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence_data WHERE origin=?");
+      q.bind(1, origin_id);
       while (q.executeStep()) touched.push_back(q.getColumn(0).getInt64());
     }
-    SQLite::Statement del_ev(*db, "DELETE FROM evidence WHERE origin=?");
-    del_ev.bind(1, origin);
+    SQLite::Statement del_ev(*db, "DELETE FROM evidence_data WHERE origin=?");
+    del_ev.bind(1, origin_id);
     del_ev.exec();
-    SQLite::Statement count(*db, "SELECT count(*) FROM evidence WHERE edge=?");
+    SQLite::Statement count(*db, "SELECT count(*) FROM evidence_data WHERE edge=?");
     SQLite::Statement del_edge(*db, "DELETE FROM edge WHERE id=? RETURNING child, parent");
     for (int64_t e : touched) {
       count.reset();
@@ -648,7 +791,6 @@ struct Store::Impl {
     }
     for (const char* sql : {"DELETE FROM diagnostic WHERE origin=?",
                             "DELETE FROM pending_ref WHERE origin=?",
-                            "DELETE FROM signal WHERE origin=?",
                             "DELETE FROM organization_layer WHERE origin=?",
                             "DELETE FROM alias_layer WHERE origin=?",
                             "DELETE FROM bloc_layer WHERE origin=?",
@@ -661,13 +803,18 @@ struct Store::Impl {
       st.bind(1, origin);
       st.exec();
     }
+    {
+      SQLite::Statement st(*db, "DELETE FROM signal_data WHERE origin=?");
+      st.bind(1, origin_id);
+      st.exec();
+    }
     layers_changed = true;
     SQLite::Statement reset(
         *db,
         "UPDATE artifact SET declared=0, origin=NULL, license=NULL, license_name=NULL, "
         "license_link=NULL, pipeline_tag=NULL, library_name=NULL, created_at=NULL, source=NULL, "
         "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
-    reset.bind(1, origin);
+    reset.bind(1, origin_id);
     reset.exec();
     RemoveRecords(origin);
   }
@@ -703,8 +850,12 @@ struct Store::Impl {
   // Records (records.cc): every document that declares an artifact keeps its
   // own record of the attributes, and the artifact shows their merge, so a
   // stub never erases a fuller record read from another document.
-  std::unique_ptr<SQLite::Statement> put_record, count_records;
+  std::unique_ptr<SQLite::Statement> put_record, count_records, materialize_records;
   void PutRecord(int64_t artifact, const Artifact& a, const std::string& origin);
+  // Gives the only record of the artifact `declared` names (it borrows the
+  // artifact row's attributes) its own copy, before a document of another
+  // origin overwrites that row.
+  void MaterializeRecords(const Artifact& declared);
   // Recomputes the artifact's attributes from its records; conflicting values
   // become diagnostics naming both sources.
   void MergeRecords(int64_t artifact);

@@ -40,46 +40,89 @@ void Store::Impl::PutRecord(int64_t artifact, const Artifact& a, const std::stri
   if (!put_record) {
     put_record = std::make_unique<SQLite::Statement>(
         *db,
-        "INSERT OR REPLACE INTO artifact_record(artifact, origin, rank, seq, license, "
+        "INSERT OR REPLACE INTO artifact_record_data(artifact, origin, rank, seq, license, "
         "license_name, license_link, pipeline_tag, library_name, created_at, source, "
         "new_version, tags, languages, downloads, downloads_all_time, likes, last_modified) "
         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     count_records = std::make_unique<SQLite::Statement>(
-        *db, "SELECT count(*) FROM artifact_record WHERE artifact=?");
+        *db, "SELECT count(*) FROM artifact_record_data WHERE artifact=? AND origin<>?");
   }
+  int64_t origin_id = Origin(origin).id;
+  // While bulk, an artifact's first record needs no count.
+  int64_t others = 0;
+  if (MayHaveRecord(artifact)) {
+    auto& c = *count_records;
+    c.reset();
+    c.bind(1, artifact);
+    c.bind(2, origin_id);
+    others = c.executeStep() ? c.getColumn(0).getInt64() : 0;
+    c.reset();
+  }
+  NoteRecord(artifact);
   auto& st = *put_record;
   st.reset();
   st.bind(1, artifact);
-  st.bind(2, origin);
+  st.bind(2, origin_id);
   st.bind(3, RankOf(origin));
   st.bind(4, NextSeq());
-  st.bind(5, a.license);
-  st.bind(6, a.license_name);
-  st.bind(7, a.license_link);
-  st.bind(8, a.pipeline_tag);
-  st.bind(9, a.library_name);
-  st.bind(10, a.created_at);
-  st.bind(11, a.source);
-  st.bind(12, a.new_version);
-  st.bind(13, JoinLines(a.tags));
-  st.bind(14, JoinLines(a.languages));
+  // An only record is the artifact row's attributes (UpsertDeclared wrote
+  // them): it stores none (NULL) and the artifact_record view reads them from
+  // the artifact until a second record makes MaterializeRecords copy them.
+  if (others > 0) {
+    st.bind(5, a.license);
+    st.bind(6, a.license_name);
+    st.bind(7, a.license_link);
+    st.bind(8, a.pipeline_tag);
+    st.bind(9, a.library_name);
+    st.bind(10, a.created_at);
+    st.bind(11, a.source);
+    st.bind(12, a.new_version);
+    st.bind(13, JoinLines(a.tags));
+    st.bind(14, JoinLines(a.languages));
+  } else {
+    for (int i = 5; i <= 14; ++i) st.bind(i);
+  }
   st.bind(15, a.downloads);
   st.bind(16, a.downloads_all_time);
   st.bind(17, a.likes);
   st.bind(18, a.last_modified);
   st.exec();
-  // While bulk, an artifact's first record needs no merge and no count.
-  if (!MayHaveRecord(artifact)) {
-    NoteRecord(artifact);
-    return;
+  if (others > 0) MergeRecords(artifact);
+}
+
+void Store::Impl::MaterializeRecords(const Artifact& declared) {
+  const std::string* renamed = RenamedTo(IdKey(declared.id));
+  std::string key = renamed ? IdKey(*renamed) : IdKey(declared.id);
+  int64_t id = 0;
+  if (auto it = id_cache.find(key); it != id_cache.end()) {
+    id = it->second;
+  } else if (bulk && artifacts_at_begin == 0) {
+    return;  // a fresh store: every artifact with a record is in id_cache
+  } else {
+    auto& sel = *select_artifact_id;
+    sel.reset();
+    sel.bind(1, key);
+    if (sel.executeStep()) id = sel.getColumn(0).getInt64();
+    sel.reset();
+    if (id == 0) return;
   }
-  NoteRecord(artifact);
-  auto& c = *count_records;
-  c.reset();
-  c.bind(1, artifact);
-  int64_t n = c.executeStep() ? c.getColumn(0).getInt64() : 0;
-  c.reset();
-  if (n > 1) MergeRecords(artifact);
+  if (!MayHaveRecord(id)) return;
+  if (!materialize_records) {
+    materialize_records = std::make_unique<SQLite::Statement>(
+        *db,
+        "UPDATE artifact_record_data SET (license, license_name, license_link, pipeline_tag, "
+        "library_name, created_at, source, new_version, tags, languages) = (SELECT "
+        "COALESCE(a.license, ''), COALESCE(a.license_name, ''), COALESCE(a.license_link, ''), "
+        "COALESCE(a.pipeline_tag, ''), COALESCE(a.library_name, ''), "
+        "COALESCE(a.created_at, ''), " LINEAGE_ARTIFACT_SOURCE ", "
+        "COALESCE(a.new_version, ''), COALESCE(a.tags, ''), COALESCE(a.languages, '') "
+        "FROM artifact a WHERE a.id = ?1) "
+        "WHERE artifact = ?1 AND license IS NULL");
+  }
+  auto& up = *materialize_records;
+  up.reset();
+  up.bind(1, id);
+  up.exec();
 }
 
 void Store::Impl::MergeRecords(int64_t artifact) {
@@ -197,14 +240,15 @@ void Store::Impl::MergeRecords(int64_t artifact) {
                        "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, "
                        "new_version=?, tags=?, languages=? WHERE id=?");
   auto bind_opt = [&up](int i, const std::string& v) { Impl::BindOptional(up, i, v); };
-  up.bind(1, m.origin);
+  const OriginRef& o = Origin(m.origin);
+  up.bind(1, o.id);
   bind_opt(2, m.license);
   bind_opt(3, m.license_name);
   bind_opt(4, m.license_link);
   bind_opt(5, m.pipeline_tag);
   bind_opt(6, m.library_name);
   bind_opt(7, m.created_at);
-  bind_opt(8, m.source);
+  BindSource(up, 8, m.source, o);
   bind_opt(9, m.new_version);
   bind_opt(10, m.tags);
   bind_opt(11, m.languages);
@@ -215,8 +259,8 @@ void Store::Impl::MergeRecords(int64_t artifact) {
 void Store::Impl::RemoveRecords(const std::string& origin) {
   std::vector<int64_t> artifacts;
   {
-    SQLite::Statement q(*db, "DELETE FROM artifact_record WHERE origin=? RETURNING artifact");
-    q.bind(1, origin);
+    SQLite::Statement q(*db, "DELETE FROM artifact_record_data WHERE origin=? RETURNING artifact");
+    q.bind(1, Origin(origin).id);
     while (q.executeStep()) artifacts.push_back(q.getColumn(0).getInt64());
   }
   for (int64_t a : artifacts) MergeRecords(a);

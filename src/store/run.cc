@@ -32,7 +32,7 @@ Status Store::BeginRun(const std::string& description) {
     impl_->seq_in_run = 0;
     impl_->removed_pairs.clear();
     impl_->edges_dirty = false;
-    impl_->id_cache.clear();
+    impl_->ForgetCachedIds();
     impl_->run_artifacts.clear();
     impl_->ResetBulk();
     impl_->artifacts_at_begin = impl_->max_artifact_hint();
@@ -52,7 +52,7 @@ bool Store::DocumentUnchanged(const std::string& origin, const std::string& hash
   try {
     st.reset();
     st.bind(1, origin);
-    bool same = st.executeStep() && ColText(st, 0) == hash;
+    bool same = st.executeStep() && !st.getColumn(0).isNull() && ColText(st, 0) == hash;
     st.reset();
     return same;
   } catch (const SQLite::Exception&) {
@@ -143,7 +143,7 @@ void Store::Impl::CheckCycles(const CycleFinder& finder) {
     }
   }
   auto cycles = finder(edges);
-  SQLite::Statement name(*db, "SELECT display, COALESCE(source, '') FROM artifact WHERE id=?");
+  SQLite::Statement name(*db, "SELECT a.display, " LINEAGE_ARTIFACT_SOURCE " FROM artifact a WHERE a.id=?");
   for (const auto& cycle : cycles) {
     Diagnostic d;
     d.severity = "warning";
@@ -186,7 +186,7 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
     im.ResetAll();
     im.txn->commit();
     im.txn.reset();
-    im.id_cache.clear();
+    im.ForgetCachedIds();
     im.RestoreWal();
   } catch (const SQLite::Exception& e) {
     RollbackRun();
@@ -199,7 +199,7 @@ void Store::RollbackRun() {
   impl_->ResetAll();
   impl_->txn.reset();  // SQLite::Transaction rolls back in its destructor
   impl_->edges_dirty = false;
-  impl_->id_cache.clear();
+  impl_->ForgetCachedIds();
   impl_->ResetBulk();  // the rollback brought the indexes back
   impl_->RestoreWal();
 }

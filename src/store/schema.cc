@@ -436,12 +436,195 @@ ALTER TABLE artifact_record_v9 RENAME TO artifact_record;
 CREATE INDEX artifact_record_origin ON artifact_record(origin);
 )sql";
 
+
+// Version 10 (issue 9, a store at most twice the peer's): every row that
+// names its document refers to it by an integer, kinds are integer codes, a
+// row's source is stored only where it differs from its document's, a
+// model's only record borrows the artifact row's attributes, and an
+// artifact's key, namespace and name are computed from its display id. Views
+// under the old table names (document, evidence, signal, artifact_record)
+// keep their columns for reads and for `lineage sql`; writes go to the
+// *_data tables (docs/schema.md).
+constexpr const char* kV10Compact = R"sql(
+CREATE TABLE source_prefix (
+  id   INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE origin (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  source_prefix INTEGER REFERENCES source_prefix(id),
+  source        TEXT,
+  hash          BLOB,
+  run           INTEGER
+);
+INSERT INTO origin(name, hash, run) SELECT origin, hash, run FROM document;
+INSERT OR IGNORE INTO origin(name)
+  SELECT origin FROM evidence UNION SELECT origin FROM signal
+  UNION SELECT origin FROM artifact_record UNION SELECT origin FROM artifact WHERE origin IS NOT NULL;
+DROP TABLE document;
+
+CREATE TABLE kind_code (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT OR IGNORE INTO kind_code(name) SELECT kind FROM evidence UNION SELECT kind FROM signal;
+
+CREATE TABLE artifact_v10 (
+  id           INTEGER PRIMARY KEY,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       INTEGER REFERENCES origin(id),
+  license      TEXT,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT,
+  library_name TEXT,
+  created_at   TEXT,
+  source,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT,
+  key          TEXT GENERATED ALWAYS AS (lower(display)) VIRTUAL,
+  namespace    TEXT GENERATED ALWAYS AS (CASE
+    WHEN instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, '/') = 0
+    THEN ''
+    ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
+                instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
+                      '/') - 1) END) STORED,
+  name_key     TEXT GENERATED ALWAYS AS (
+    substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL
+);
+INSERT INTO artifact_v10(id, display, kind, declared, origin, license, license_name,
+    license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages)
+  SELECT a.id, a.display, a.kind, a.declared, o.id, a.license, a.license_name, a.license_link,
+    a.pipeline_tag, a.library_name, a.created_at, a.source, a.new_version, a.tags, a.languages
+  FROM artifact a LEFT JOIN origin o ON o.name = a.origin;
+
+CREATE TABLE artifact_record_data (
+  artifact           INTEGER NOT NULL,
+  origin             INTEGER NOT NULL REFERENCES origin(id),
+  rank               INTEGER NOT NULL,
+  seq                INTEGER NOT NULL,
+  license            TEXT,
+  license_name       TEXT,
+  license_link       TEXT,
+  pipeline_tag       TEXT,
+  library_name       TEXT,
+  created_at         TEXT,
+  source             TEXT,
+  new_version        TEXT,
+  tags               TEXT,
+  languages          TEXT,
+  downloads          INTEGER NOT NULL DEFAULT -1,
+  downloads_all_time INTEGER NOT NULL DEFAULT -1,
+  likes              INTEGER NOT NULL DEFAULT -1,
+  last_modified      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (artifact, origin)
+) WITHOUT ROWID;
+INSERT INTO artifact_record_data SELECT r.artifact, o.id, r.rank, r.seq, r.license,
+    r.license_name, r.license_link, r.pipeline_tag, r.library_name, r.created_at, r.source,
+    r.new_version, r.tags, r.languages, r.downloads, r.downloads_all_time, r.likes,
+    r.last_modified
+  FROM artifact_record r JOIN origin o ON o.name = r.origin;
+DROP TABLE artifact_record;
+CREATE INDEX artifact_record_origin ON artifact_record_data(origin);
+
+CREATE TABLE evidence_data (
+  id         INTEGER PRIMARY KEY,
+  edge       INTEGER NOT NULL REFERENCES edge(id),
+  origin     INTEGER NOT NULL REFERENCES origin(id),
+  kind       INTEGER NOT NULL REFERENCES kind_code(id),
+  source,
+  line       INTEGER NOT NULL,
+  commit_id  TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+INSERT INTO evidence_data SELECT e.id, e.edge, o.id, k.id, e.source, e.line, e.commit_id,
+    e.detail, e.relation, e.inferred, e.confidence
+  FROM evidence e JOIN origin o ON o.name = e.origin JOIN kind_code k ON k.name = e.kind;
+DROP TABLE evidence;
+CREATE INDEX evidence_edge ON evidence_data(edge);
+CREATE INDEX evidence_origin ON evidence_data(origin);
+
+CREATE TABLE signal_data (
+  id       INTEGER PRIMARY KEY,
+  origin   INTEGER NOT NULL REFERENCES origin(id),
+  artifact INTEGER NOT NULL REFERENCES artifact(id),
+  kind     INTEGER NOT NULL REFERENCES kind_code(id),
+  value    TEXT NOT NULL,
+  source,
+  line     INTEGER NOT NULL,
+  detail   TEXT NOT NULL
+);
+INSERT INTO signal_data SELECT s.id, o.id, s.artifact, k.id, s.value, s.source, s.line, s.detail
+  FROM signal s JOIN origin o ON o.name = s.origin JOIN kind_code k ON k.name = s.kind;
+DROP TABLE signal;
+CREATE INDEX signal_artifact ON signal_data(artifact);
+CREATE INDEX signal_origin ON signal_data(origin);
+CREATE INDEX signal_kind ON signal_data(kind);
+
+DROP TABLE artifact;
+ALTER TABLE artifact_v10 RENAME TO artifact;
+CREATE UNIQUE INDEX artifact_key ON artifact(key);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+CREATE INDEX artifact_origin ON artifact(origin);
+
+-- The views are single-table selects with scalar subqueries, so SQLite
+-- flattens them into any query, the right side of a LEFT JOIN included.
+CREATE VIEW origin_source AS
+  SELECT o.id, o.name, CASE WHEN o.source_prefix IS NULL THEN o.source
+    ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END AS source
+  FROM origin o;
+CREATE VIEW document AS
+  SELECT d.name AS origin,
+    CASE typeof(d.hash) WHEN 'blob' THEN lower(hex(d.hash)) ELSE d.hash END AS hash,
+    d.run, (SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = d.id) AS source
+  FROM origin d WHERE d.hash IS NOT NULL;
+CREATE VIEW evidence AS
+  SELECT e.id, e.edge, (SELECT n.name FROM origin n WHERE n.id = e.origin) AS origin,
+    (SELECT k.name FROM kind_code k WHERE k.id = e.kind) AS kind,
+    CASE typeof(e.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), 1, e.source) ELSE e.source END AS source,
+    e.line, e.commit_id, e.detail, e.relation, e.inferred, e.confidence
+  FROM evidence_data e;
+CREATE VIEW signal AS
+  SELECT s.id, (SELECT n.name FROM origin n WHERE n.id = s.origin) AS origin, s.artifact,
+    (SELECT k.name FROM kind_code k WHERE k.id = s.kind) AS kind, s.value,
+    CASE typeof(s.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = s.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = s.origin), 1, s.source) ELSE s.source END AS source,
+    s.line, s.detail
+  FROM signal_data s;
+CREATE VIEW artifact_record AS
+  SELECT r.artifact, (SELECT n.name FROM origin n WHERE n.id = r.origin) AS origin, r.rank, r.seq,
+    COALESCE(r.license, (SELECT a.license FROM artifact a WHERE a.id = r.artifact), '') AS license,
+    COALESCE(r.license_name, (SELECT a.license_name FROM artifact a WHERE a.id = r.artifact), '') AS license_name,
+    COALESCE(r.license_link, (SELECT a.license_link FROM artifact a WHERE a.id = r.artifact), '') AS license_link,
+    COALESCE(r.pipeline_tag, (SELECT a.pipeline_tag FROM artifact a WHERE a.id = r.artifact), '') AS pipeline_tag,
+    COALESCE(r.library_name, (SELECT a.library_name FROM artifact a WHERE a.id = r.artifact), '') AS library_name,
+    COALESCE(r.created_at, (SELECT a.created_at FROM artifact a WHERE a.id = r.artifact), '') AS created_at,
+    CASE WHEN r.license IS NOT NULL THEN r.source ELSE
+      (SELECT CASE typeof(a.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), 1, a.source) ELSE a.source END FROM artifact a WHERE a.id = r.artifact) END AS source,
+    COALESCE(r.new_version, (SELECT a.new_version FROM artifact a WHERE a.id = r.artifact), '') AS new_version,
+    COALESCE(r.tags, (SELECT a.tags FROM artifact a WHERE a.id = r.artifact), '') AS tags,
+    COALESCE(r.languages, (SELECT a.languages FROM artifact a WHERE a.id = r.artifact), '') AS languages,
+    r.downloads, r.downloads_all_time, r.likes, r.last_modified
+  FROM artifact_record_data r;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
-                                                       kV7Adjacency, kV8Popularity, kV9LeanRecords};
+                                                       kV7Adjacency, kV8Popularity, kV9LeanRecords,
+                                                       kV10Compact};
   return kMigrations;
 }
 

@@ -48,9 +48,9 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
         }
       }
     }
-    // A big walk maps the file rather than copy it page by page through
-    // read(2); a small one is cheaper without the mapping's page faults.
-    if (mode == Mode::kReadOnly && order.size() >= 1000) db->exec("PRAGMA mmap_size = 4294967296");
+    // No mmap: every mapped page a big walk touches counts in the process's
+    // resident set (1.39 GiB for a 96k-model family of the 2M store, 553 MiB
+    // through the page cache, in the same time).
     Subgraph sg;
     FillSubgraph(std::move(order), std::move(edges), *root, &sg);
     return sg;

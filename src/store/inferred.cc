@@ -117,23 +117,127 @@ void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
   }
 }
 
-void Store::ScanInferenceGraph(
-    const std::function<void(int64_t, const std::string&, ArtifactKind, bool)>& artifact,
-    const std::function<void(int64_t, int64_t, Relation)>& edge) const {
+namespace {
+
+// A prepared statement on the raw handle: the whole-store scans read
+// millions of rows, where SQLiteCpp's Column objects (a shared pointer each)
+// cost more than the reading.
+class RawScan {
+ public:
+  RawScan(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) Fail();
+  }
+  ~RawScan() { sqlite3_finalize(st_); }
+  RawScan(const RawScan&) = delete;
+  RawScan& operator=(const RawScan&) = delete;
+
+  bool Step() {
+    if (!st_) return false;
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Fail();
+    return false;
+  }
+  int64_t Int(int i) const { return sqlite3_column_int64(st_, i); }
+  std::string_view Text(int i) const {
+    const unsigned char* t = sqlite3_column_text(st_, i);
+    return t ? std::string_view(reinterpret_cast<const char*>(t),
+                                static_cast<size_t>(sqlite3_column_bytes(st_, i)))
+             : std::string_view();
+  }
+  // The first error, "" when none.
+  const std::string& error() const { return error_; }
+
+ private:
+  void Fail() {
+    if (error_.empty()) error_ = sqlite3_errmsg(db_);
+    sqlite3_finalize(st_);
+    st_ = nullptr;
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace
+
+Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
   auto& db = *impl_->db;
   ReadTxn read(db, impl_->txn != nullptr);
-  SQLite::Statement a(db, "SELECT id, display, kind, declared FROM artifact ORDER BY id");
-  std::string display;
-  while (a.executeStep()) {
-    display.assign(a.getColumn(1).getText(""));
-    artifact(a.getColumn(0).getInt64(), display, static_cast<ArtifactKind>(a.getColumn(2).getInt()),
-             a.getColumn(3).getInt() != 0);
+  sqlite3* raw = db.getHandle();
+  if (scan.edge) {
+    RawScan e(raw, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
+    while (e.Step()) scan.edge(e.Int(0), e.Int(1), static_cast<Relation>(e.Int(2)));
+    if (!e.error().empty()) return Status::IoError("cannot read the edges: " + e.error());
   }
-  SQLite::Statement e(db, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
-  while (e.executeStep()) {
-    edge(e.getColumn(0).getInt64(), e.getColumn(1).getInt64(),
-         static_cast<Relation>(e.getColumn(2).getInt()));
+  const bool wide = static_cast<bool>(scan.subject);
+  RawScan a(raw, wide ? "SELECT id, display, kind, declared, license, license_name, license_link, "
+                        "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
+                      : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
+  // Signals in artifact order (the signal_artifact index), merged with the
+  // artifacts; only a wanted subject's are decoded.
+  std::optional<RawScan> sig;
+  bool sig_more = false;
+  if (wide) {
+    sig.emplace(raw,
+                "SELECT artifact, kind, value, source, line, detail FROM signal "
+                "ORDER BY artifact, id");
+    sig_more = sig->Step();
   }
+  const LicenseCatalogue* catalogue = wide ? &impl_->Catalogue() : nullptr;
+  // Few distinct licence triples: each is normalised once.
+  std::unordered_map<std::string, std::string> normalized;
+  std::string memo_key;
+  while (a.Step()) {
+    InferenceRow r;
+    r.row = a.Int(0);
+    r.display = a.Text(1);
+    r.kind = static_cast<ArtifactKind>(a.Int(2));
+    r.declared = a.Int(3) != 0;
+    bool subject = wide && r.declared && r.kind == ArtifactKind::kModel;
+    if (subject) {
+      r.license = a.Text(4);
+      r.license_name = a.Text(5);
+      std::string_view link = a.Text(6);
+      if (!r.license.empty() || !r.license_name.empty()) {
+        memo_key.assign(r.license).append(1, '\0').append(r.license_name).append(1, '\0').append(link);
+        auto it = normalized.find(memo_key);
+        if (it == normalized.end()) {
+          it = normalized
+                   .emplace(memo_key, catalogue->Normalize(std::string(r.license),
+                                                           std::string(r.license_name),
+                                                           std::string(link)))
+                   .first;
+        }
+        r.license_normalized = it->second;
+      }
+      while (sig_more && sig->Int(0) < r.row) sig_more = sig->Step();
+      r.has_signals = sig_more && sig->Int(0) == r.row;
+    }
+    if (!scan.artifact(r) || !subject) continue;
+    InferenceSubject s;
+    s.id.assign(r.display);
+    s.license.assign(r.license);
+    s.license_name.assign(r.license_name);
+    s.license_normalized.assign(r.license_normalized);
+    s.pipeline_tag.assign(a.Text(7));
+    s.library_name.assign(a.Text(8));
+    s.tags = SplitLines(std::string(a.Text(9)));
+    while (sig_more && sig->Int(0) == r.row) {
+      Signal g;
+      g.kind.assign(sig->Text(1));
+      g.value.assign(sig->Text(2));
+      g.source.assign(sig->Text(3));
+      g.line = static_cast<int>(sig->Int(4));
+      g.detail.assign(sig->Text(5));
+      s.signals.push_back(std::move(g));
+      sig_more = sig->Step();
+    }
+    scan.subject(r.row, std::move(s));
+  }
+  if (!a.error().empty()) return Status::IoError("cannot read the artifacts: " + a.error());
+  if (sig && !sig->error().empty()) return Status::IoError("cannot read the signals: " + sig->error());
+  return Status::Ok();
 }
 
 void Store::ScanSignals(const std::string& kind,

@@ -502,6 +502,30 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
     REQUIRE(n.ok());
     CHECK((*n)[1][0] == std::to_string(parents[0].evidence.size()));
   }
+  SECTION("a re-run that changes nothing rewrites nothing; one that does, replaces") {
+    const std::string rows =
+        "SELECT group_concat(v.id) || ':' || group_concat(e.id) FROM evidence v JOIN edge e ON "
+        "e.id = v.edge WHERE v.origin LIKE 'infer:%'";
+    auto before = f.store->Query(rows);
+    REQUIRE(before.ok());
+    REQUIRE(RunInference(*f.store, {}).ok());
+    auto same = f.store->Query(rows);
+    REQUIRE(same.ok());
+    CHECK((*same)[1][0] == (*before)[1][0]);
+    InferOptions strict;
+    strict.threshold = 0.999;
+    auto r = RunInference(*f.store, strict);
+    REQUIRE(r.ok());
+    CHECK(r->proposed == 0);
+    CHECK(testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b")).empty());
+    r = RunInference(*f.store, {});
+    REQUIRE(r.ok());
+    CHECK(r->proposed == 1);
+    auto again = testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b"));
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].parent == parents[0].parent);
+    CHECK(again[0].evidence.size() == parents[0].evidence.size());
+  }
   SECTION("a card that later declares its base replaces the inferred edge") {
     WriteCard(f.cards, "hfl/chinese-llama-2-7b",
               "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n# v2\n");

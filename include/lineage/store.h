@@ -266,6 +266,13 @@ class Store {
   // "infer:<child key>". A pair that already has an edge is left alone
   // (declared edges always win). `written` receives the number stored.
   Status PutInferred(const std::vector<Edge>& edges, int64_t* written);
+  // Inside a run: what ClearInferred({}, true) then PutInferred(edges) give,
+  // but a child whose stored inferred edge is already exactly its edge in
+  // `edges` (parent, relation, confidence, every piece of evidence, and still
+  // no reverse edge) is left as stored, so a re-run that changes nothing
+  // writes nothing. `written` receives the number of edges stored, the ones
+  // left as they were included.
+  Status ReplaceInferred(const std::vector<Edge>& edges, int64_t* written);
   // The reliability of each evidence kind as last measured on the declared
   // edges: kind -> (reliability, models measured, correct). Set inside a run.
   struct Calibration {

@@ -607,41 +607,44 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 
   Status st = store.BeginRun(full ? "infer" : "infer (incremental)");
   if (!st.ok()) return st;
-  auto clear = [&]() {
-    st = store.ClearInferred(ids, full);
-    if (st.ok() && full && options.calibrate) st = store.SetInferenceCalibration(calibration);
-  };
   std::vector<Edge> batch;
-  auto add = [&](Proposed&& p) {
-    if (!st.ok() || !p.ok) return;
-    if (p.family_level) ++summary.family_level;
-    batch.push_back(std::move(p.edge));
-    if (batch.size() < 4096) return;
+  auto put = [&]() {
+    if (!st.ok() || batch.empty()) return;
     int64_t n = 0;
     st = store.PutInferred(batch, &n);
     summary.proposed += n;
     batch.clear();
   };
   if (full) {
-    // The proposals need nothing of the store: they run while it clears.
+    // The proposals need nothing of the store: they run while it stores the
+    // calibration, and replace the inferred edges at once (a re-run that
+    // changes nothing then writes nothing).
     summary.subjects = subjects.examined;
     std::vector<Proposed> proposed =
-        Proposer(inferer, subjects.kept, options.threshold).Run(clear);
-    for (Proposed& p : proposed) add(std::move(p));
+        Proposer(inferer, subjects.kept, options.threshold).Run([&]() {
+          if (options.calibrate) st = store.SetInferenceCalibration(calibration);
+        });
+    subjects.kept.clear();
+    for (Proposed& p : proposed) {
+      if (!p.ok) continue;
+      if (p.family_level) ++summary.family_level;
+      batch.push_back(std::move(p.edge));
+    }
+    if (st.ok()) st = store.ReplaceInferred(batch, &summary.proposed);
   } else {
-    clear();
+    st = store.ClearInferred(ids, false);
     if (st.ok()) {
       store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
         if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
         ++summary.subjects;
-        add(ProposeEdge(inferer, s, options.threshold));
+        Proposed p = ProposeEdge(inferer, s, options.threshold);
+        if (!p.ok) return;
+        if (p.family_level) ++summary.family_level;
+        batch.push_back(std::move(p.edge));
+        if (batch.size() >= 4096) put();
       });
     }
-  }
-  if (st.ok() && !batch.empty()) {
-    int64_t n = 0;
-    st = store.PutInferred(batch, &n);
-    summary.proposed += n;
+    put();
   }
   if (!st.ok()) {
     store.RollbackRun();

@@ -323,6 +323,17 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     // A proposed parent that itself derives from the child (a base named like
     // its own instruct model) would close a cycle: the declared edge wins.
     SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
+    SQLite::Statement key_of(db, "SELECT key FROM artifact WHERE id=?");
+    std::unordered_map<int64_t, std::string> parent_keys;
+    auto parent_key = [&](int64_t row) -> const std::string& {
+      auto it = parent_keys.find(row);
+      if (it != parent_keys.end()) return it->second;
+      key_of.reset();
+      key_of.bind(1, row);
+      std::string key = key_of.executeStep() ? ColText(key_of, 0) : std::string();
+      key_of.reset();
+      return parent_keys.emplace(row, std::move(key)).first->second;
+    };
     auto& ev_st = *im.insert_evidence;
     for (const Edge& e : edges) {
       if (IdKey(e.child) == IdKey(e.parent)) continue;
@@ -356,6 +367,132 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     return Status::IoError(std::string("cannot store inferred edges: ") + e.what());
   }
   if (written) *written = n;
+  return Status::Ok();
+}
+
+namespace {
+
+// One child's stored inferred edge, as ReplaceInferred compares it.
+struct StoredInferred {
+  int64_t edge = 0, child = 0, parent = 0;
+  int relation = 0;
+  double confidence = 0;
+  bool only_inferred = true;  // inferred_edge = 1
+  bool several = false;       // the origin gives evidence to more than one edge
+  std::vector<Evidence> evidence;
+};
+
+bool SameEvidence(const std::vector<Evidence>& stored, const std::vector<Evidence>& now) {
+  if (stored.size() != now.size()) return false;
+  for (size_t i = 0; i < now.size(); ++i) {
+    const Evidence& a = stored[i];
+    const Evidence& b = now[i];
+    if (a.kind != b.kind || a.source != b.source || a.line != b.line || a.commit != b.commit ||
+        a.detail != b.detail || a.relation != b.relation || a.confidence != b.confidence) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status Store::ReplaceInferred(const std::vector<Edge>& edges, int64_t* written) {
+  auto& im = *impl_;
+  if (!im.txn) return Status::InvalidInput("ReplaceInferred outside a run");
+  std::unordered_map<std::string, StoredInferred> stored;
+  try {
+    auto& db = *im.db;
+    // The child is the origin's; the parents are few, their keys read once.
+    SQLite::Statement q(db,
+                        "SELECT v.origin, v.edge, e.child, e.parent, 0, 0, e.relation, "
+                        "e.confidence, e.inferred_edge, v.kind, v.source, v.line, v.commit_id, "
+                        "v.detail, v.relation, v.confidence FROM evidence v "
+                        "JOIN edge e ON e.id = v.edge "
+                        "WHERE v.origin >= 'infer:' AND v.origin < 'infer;' ORDER BY v.origin, v.id");
+    while (q.executeStep()) {
+      StoredInferred& s = stored[ColText(q, 0)];
+      int64_t edge = q.getColumn(1).getInt64();
+      if (s.edge != 0 && s.edge != edge) s.several = true;
+      s.edge = edge;
+      s.child = q.getColumn(2).getInt64();
+      s.parent = q.getColumn(3).getInt64();
+      s.relation = q.getColumn(6).getInt();
+      s.confidence = q.getColumn(7).getDouble();
+      s.only_inferred = q.getColumn(8).getInt() != 0;
+      Evidence ev;
+      ev.kind = ColText(q, 9);
+      ev.source = ColText(q, 10);
+      ev.line = q.getColumn(11).getInt();
+      ev.commit = ColText(q, 12);
+      ev.detail = ColText(q, 13);
+      ev.relation = static_cast<Relation>(q.getColumn(14).getInt());
+      ev.confidence = q.getColumn(15).getDouble();
+      s.evidence.push_back(std::move(ev));
+    }
+    SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
+    SQLite::Statement key_of(db, "SELECT key FROM artifact WHERE id=?");
+    std::unordered_map<int64_t, std::string> parent_keys;
+    auto parent_key = [&](int64_t row) -> const std::string& {
+      auto it = parent_keys.find(row);
+      if (it != parent_keys.end()) return it->second;
+      key_of.reset();
+      key_of.bind(1, row);
+      std::string key = key_of.executeStep() ? ColText(key_of, 0) : std::string();
+      key_of.reset();
+      return parent_keys.emplace(row, std::move(key)).first->second;
+    };
+    std::vector<Edge> changed;
+    int64_t kept = 0;
+    for (const Edge& e : edges) {
+      std::string child_key = IdKey(e.child);
+      auto it = stored.find("infer:" + child_key);
+      bool same = false;
+      if (it != stored.end()) {
+        const StoredInferred& s = it->second;
+        // A renamed id may now be another row: such an edge is written anew.
+        std::string pkey = IdKey(e.parent);
+        same = !s.several && s.only_inferred && !im.RenamedTo(child_key) && !im.RenamedTo(pkey) &&
+               s.relation == static_cast<int>(e.relation) && s.confidence == e.confidence &&
+               SameEvidence(s.evidence, e.evidence) && parent_key(s.parent) == pkey;
+        if (same) {
+          reverse.reset();
+          reverse.bind(1, s.parent);
+          reverse.bind(2, s.child);
+          same = !reverse.executeStep();
+          reverse.reset();
+        }
+      }
+      if (same) {
+        ++kept;
+        stored.erase(it);
+      } else {
+        changed.push_back(e);
+      }
+    }
+    // Whatever is left stored is replaced or gone.
+    std::vector<std::string> clear;
+    clear.reserve(stored.size());
+    for (const auto& [origin, s] : stored) clear.push_back(origin.substr(6));
+    std::sort(clear.begin(), clear.end());
+    stored.clear();
+    if (!clear.empty()) {
+      Status st = ClearInferred(clear, false);
+      if (!st.ok()) return st;
+    }
+    SQLite::Statement orphans(db,
+                              "DELETE FROM edge WHERE inferred_edge=1 AND NOT EXISTS (SELECT 1 "
+                              "FROM evidence v WHERE v.edge = edge.id)");
+    if (orphans.exec() > 0) im.edges_dirty = true;
+    int64_t n = 0;
+    Status st = changed.empty() ? Status::Ok() : PutInferred(changed, &n);
+    if (!st.ok()) return st;
+    if (written) *written = kept + n;
+
+  } catch (const SQLite::Exception& e) {
+    im.ResetAll();
+    return Status::IoError(std::string("cannot store inferred edges: ") + e.what());
+  }
   return Status::Ok();
 }
 

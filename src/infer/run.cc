@@ -351,9 +351,13 @@ Result<Loaded> LoadInferer(const Store& store, bool with_roots, Neighbours* neig
   std::vector<RowEdge>& edges = out.edges;
   size_t next_edge = 0;  // the merge of the artifacts (row order) with the sorted edges
   InferenceScan scan;
-  scan.edge = [&edges](int64_t child, int64_t parent, Relation relation) {
-    edges.push_back(RowEdge{child, parent, relation});
-  };
+  // An incremental run needs only the names: no edges, no rows.
+  const bool graph = index || subjects;
+  if (graph) {
+    scan.edge = [&edges](int64_t child, int64_t parent, Relation relation) {
+      edges.push_back(RowEdge{child, parent, relation});
+    };
+  }
   size_t kept_begin = 0, kept_end = 0;
   // The edges arrive before the artifacts; sorted by child, they merge with
   // them (the artifacts come in row order).
@@ -371,7 +375,7 @@ Result<Loaded> LoadInferer(const Store& store, bool with_roots, Neighbours* neig
       model = inferer.AddModel(r.display);
       if (neighbours && r.declared) neighbours->Offer(r.display);
     }
-    rows.Add(r.row, r.display, model);
+    if (graph) rows.Add(r.row, r.display, model);
     if (index) index->Artifact(r.row, r.kind, r.declared);
     if (!subjects || !r.declared || r.kind != ArtifactKind::kModel) return false;
     while (next_edge < edges.size() && edges[next_edge].child < r.row) ++next_edge;

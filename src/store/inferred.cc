@@ -323,17 +323,6 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     // A proposed parent that itself derives from the child (a base named like
     // its own instruct model) would close a cycle: the declared edge wins.
     SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
-    SQLite::Statement key_of(db, "SELECT key FROM artifact WHERE id=?");
-    std::unordered_map<int64_t, std::string> parent_keys;
-    auto parent_key = [&](int64_t row) -> const std::string& {
-      auto it = parent_keys.find(row);
-      if (it != parent_keys.end()) return it->second;
-      key_of.reset();
-      key_of.bind(1, row);
-      std::string key = key_of.executeStep() ? ColText(key_of, 0) : std::string();
-      key_of.reset();
-      return parent_keys.emplace(row, std::move(key)).first->second;
-    };
     auto& ev_st = *im.insert_evidence;
     for (const Edge& e : edges) {
       if (IdKey(e.child) == IdKey(e.parent)) continue;

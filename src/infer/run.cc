@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <set>
@@ -556,17 +558,28 @@ class Proposer {
     meanwhile();
     if (workers < 2) Work();  // one core: the calling thread helps once it is free
     for (auto& t : threads) t.join();
+    // What a worker threw (std::regex can, on a pathological name) is thrown
+    // here, as a single-threaded run would have.
+    if (error_) std::rethrow_exception(error_);
     return std::move(out_);
   }
 
  private:
   static constexpr size_t kChunk = 256;
   void Work() {
-    while (true) {
-      size_t begin = next_.fetch_add(kChunk);
-      if (begin >= kept_.size()) return;
-      size_t end = std::min(begin + kChunk, kept_.size());
-      for (size_t i = begin; i < end; ++i) out_[i] = ProposeEdge(inferer_, kept_[i].subject, threshold_);
+    try {
+      while (true) {
+        size_t begin = next_.fetch_add(kChunk);
+        if (begin >= kept_.size()) return;
+        size_t end = std::min(begin + kChunk, kept_.size());
+        for (size_t i = begin; i < end; ++i) {
+          out_[i] = ProposeEdge(inferer_, kept_[i].subject, threshold_);
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+      next_ = kept_.size();  // the others stop at their next chunk
     }
   }
 
@@ -575,6 +588,8 @@ class Proposer {
   double threshold_;
   std::vector<Proposed> out_;
   std::atomic<size_t> next_{0};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
 };
 
 }  // namespace

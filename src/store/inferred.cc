@@ -162,82 +162,86 @@ class RawScan {
 }  // namespace
 
 Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
-  auto& db = *impl_->db;
-  ReadTxn read(db, impl_->txn != nullptr);
-  sqlite3* raw = db.getHandle();
-  if (scan.edge) {
-    RawScan e(raw, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
-    while (e.Step()) scan.edge(e.Int(0), e.Int(1), static_cast<Relation>(e.Int(2)));
-    if (!e.error().empty()) return Status::IoError("cannot read the edges: " + e.error());
-  }
-  const bool wide = static_cast<bool>(scan.subject);
-  RawScan a(raw, wide ? "SELECT id, display, kind, declared, license, license_name, license_link, "
-                        "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
-                      : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
-  // Signals in artifact order (the signal_artifact index), merged with the
-  // artifacts; only a wanted subject's are decoded.
-  std::optional<RawScan> sig;
-  bool sig_more = false;
-  if (wide) {
-    sig.emplace(raw,
-                "SELECT artifact, kind, value, source, line, detail FROM signal "
-                "ORDER BY artifact, id");
-    sig_more = sig->Step();
-  }
-  const LicenseCatalogue* catalogue = wide ? &impl_->Catalogue() : nullptr;
-  // Few distinct licence triples: each is normalised once.
-  std::unordered_map<std::string, std::string> normalized;
-  std::string memo_key;
-  while (a.Step()) {
-    InferenceRow r;
-    r.row = a.Int(0);
-    r.display = a.Text(1);
-    r.kind = static_cast<ArtifactKind>(a.Int(2));
-    r.declared = a.Int(3) != 0;
-    bool subject = wide && r.declared && r.kind == ArtifactKind::kModel;
-    if (subject) {
-      r.license = a.Text(4);
-      r.license_name = a.Text(5);
-      std::string_view link = a.Text(6);
-      if (!r.license.empty() || !r.license_name.empty()) {
-        memo_key.assign(r.license).append(1, '\0').append(r.license_name).append(1, '\0').append(link);
-        auto it = normalized.find(memo_key);
-        if (it == normalized.end()) {
-          it = normalized
-                   .emplace(memo_key, catalogue->Normalize(std::string(r.license),
-                                                           std::string(r.license_name),
-                                                           std::string(link)))
-                   .first;
-        }
-        r.license_normalized = it->second;
-      }
-      while (sig_more && sig->Int(0) < r.row) sig_more = sig->Step();
-      r.has_signals = sig_more && sig->Int(0) == r.row;
+  try {
+    auto& db = *impl_->db;
+    ReadTxn read(db, impl_->txn != nullptr);
+    sqlite3* raw = db.getHandle();
+    if (scan.edge) {
+      RawScan e(raw, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
+      while (e.Step()) scan.edge(e.Int(0), e.Int(1), static_cast<Relation>(e.Int(2)));
+      if (!e.error().empty()) return Status::IoError("cannot read the edges: " + e.error());
     }
-    if (!scan.artifact(r) || !subject) continue;
-    InferenceSubject s;
-    s.id.assign(r.display);
-    s.license.assign(r.license);
-    s.license_name.assign(r.license_name);
-    s.license_normalized.assign(r.license_normalized);
-    s.pipeline_tag.assign(a.Text(7));
-    s.library_name.assign(a.Text(8));
-    s.tags = SplitLines(std::string(a.Text(9)));
-    while (sig_more && sig->Int(0) == r.row) {
-      Signal g;
-      g.kind.assign(sig->Text(1));
-      g.value.assign(sig->Text(2));
-      g.source.assign(sig->Text(3));
-      g.line = static_cast<int>(sig->Int(4));
-      g.detail.assign(sig->Text(5));
-      s.signals.push_back(std::move(g));
+    const bool wide = static_cast<bool>(scan.subject);
+    RawScan a(raw, wide ? "SELECT id, display, kind, declared, license, license_name, license_link, "
+                          "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
+                        : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
+    // Signals in artifact order (the signal_artifact index), merged with the
+    // artifacts; only a wanted subject's are decoded.
+    std::optional<RawScan> sig;
+    bool sig_more = false;
+    if (wide) {
+      sig.emplace(raw,
+                  "SELECT artifact, kind, value, source, line, detail FROM signal "
+                  "ORDER BY artifact, id");
       sig_more = sig->Step();
     }
-    scan.subject(r.row, std::move(s));
+    const LicenseCatalogue* catalogue = wide ? &impl_->Catalogue() : nullptr;
+    // Few distinct licence triples: each is normalised once.
+    std::unordered_map<std::string, std::string> normalized;
+    std::string memo_key;
+    while (a.Step()) {
+      InferenceRow r;
+      r.row = a.Int(0);
+      r.display = a.Text(1);
+      r.kind = static_cast<ArtifactKind>(a.Int(2));
+      r.declared = a.Int(3) != 0;
+      bool subject = wide && r.declared && r.kind == ArtifactKind::kModel;
+      if (subject) {
+        r.license = a.Text(4);
+        r.license_name = a.Text(5);
+        std::string_view link = a.Text(6);
+        if (!r.license.empty() || !r.license_name.empty()) {
+          memo_key.assign(r.license).append(1, '\0').append(r.license_name).append(1, '\0').append(link);
+          auto it = normalized.find(memo_key);
+          if (it == normalized.end()) {
+            it = normalized
+                     .emplace(memo_key, catalogue->Normalize(std::string(r.license),
+                                                             std::string(r.license_name),
+                                                             std::string(link)))
+                     .first;
+          }
+          r.license_normalized = it->second;
+        }
+        while (sig_more && sig->Int(0) < r.row) sig_more = sig->Step();
+        r.has_signals = sig_more && sig->Int(0) == r.row;
+      }
+      if (!scan.artifact(r) || !subject) continue;
+      InferenceSubject s;
+      s.id.assign(r.display);
+      s.license.assign(r.license);
+      s.license_name.assign(r.license_name);
+      s.license_normalized.assign(r.license_normalized);
+      s.pipeline_tag.assign(a.Text(7));
+      s.library_name.assign(a.Text(8));
+      s.tags = SplitLines(std::string(a.Text(9)));
+      while (sig_more && sig->Int(0) == r.row) {
+        Signal g;
+        g.kind.assign(sig->Text(1));
+        g.value.assign(sig->Text(2));
+        g.source.assign(sig->Text(3));
+        g.line = static_cast<int>(sig->Int(4));
+        g.detail.assign(sig->Text(5));
+        s.signals.push_back(std::move(g));
+        sig_more = sig->Step();
+      }
+      scan.subject(r.row, std::move(s));
+    }
+    if (!a.error().empty()) return Status::IoError("cannot read the artifacts: " + a.error());
+    if (sig && !sig->error().empty()) return Status::IoError("cannot read the signals: " + sig->error());
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("cannot read the store for inference: ") + e.what());
   }
-  if (!a.error().empty()) return Status::IoError("cannot read the artifacts: " + a.error());
-  if (sig && !sig->error().empty()) return Status::IoError("cannot read the signals: " + sig->error());
-  return Status::Ok();
 }
 
 void Store::ScanSignals(const std::string& kind,

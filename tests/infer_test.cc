@@ -2,6 +2,7 @@
 // the traps, and inferred edges in the store (declared always wins).
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -501,6 +502,30 @@ TEST_CASE("inferred edges are stored marked, replaced on re-run, and lose to dec
     REQUIRE(n.ok());
     CHECK((*n)[1][0] == std::to_string(parents[0].evidence.size()));
   }
+  SECTION("a re-run that changes nothing rewrites nothing; one that does, replaces") {
+    const std::string rows =
+        "SELECT group_concat(v.id) || ':' || group_concat(e.id) FROM evidence v JOIN edge e ON "
+        "e.id = v.edge WHERE v.origin LIKE 'infer:%'";
+    auto before = f.store->Query(rows);
+    REQUIRE(before.ok());
+    REQUIRE(RunInference(*f.store, {}).ok());
+    auto same = f.store->Query(rows);
+    REQUIRE(same.ok());
+    CHECK((*same)[1][0] == (*before)[1][0]);
+    InferOptions strict;
+    strict.threshold = 0.999;
+    auto r = RunInference(*f.store, strict);
+    REQUIRE(r.ok());
+    CHECK(r->proposed == 0);
+    CHECK(testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b")).empty());
+    r = RunInference(*f.store, {});
+    REQUIRE(r.ok());
+    CHECK(r->proposed == 1);
+    auto again = testing::Must(f.store->ParentEdges("hfl/chinese-llama-2-7b"));
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].parent == parents[0].parent);
+    CHECK(again[0].evidence.size() == parents[0].evidence.size());
+  }
   SECTION("a card that later declares its base replaces the inferred edge") {
     WriteCard(f.cards, "hfl/chinese-llama-2-7b",
               "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n# v2\n");
@@ -598,6 +623,79 @@ TEST_CASE("leave-one-out evaluation scores hidden declared parents", "[infer]") 
   std::ostringstream text;
   WriteEvalText(*r, text);
   CHECK(testing::Contains(text.str(), "name.pattern"));
+}
+
+// Names from the shipped reference and curated data, and combinations of
+// family, size, variant and format tokens, with licences of one family and
+// of none.
+std::vector<InferenceSubject> ScreenedSubjects() {
+  std::vector<std::string> ids;
+  for (const char* file : {"/data/known_bases.csv", "/data/curated_edges.csv",
+                           "/data/model_aliases.csv"}) {
+    std::ifstream in(std::string(LINEAGE_SOURCE_DIR) + file);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::stringstream ss(line);
+      std::string cell;
+      while (std::getline(ss, cell, ',')) {
+        if (cell.find('/') != std::string::npos && cell.find("://") == std::string::npos) {
+          ids.push_back(cell);
+        }
+      }
+    }
+  }
+  const char* pieces[] = {"Llama", "llama-3", "Qwen2.5", "qwen2_5", "yi", "t5-", "sd3", "Gemma-2",
+                          "phi-3", "mistral-7b", "ollama", "7B", "-Instruct", "-chat", "-GGUF",
+                          "-exl2-4.0bpw", "-bnb-4bit", "_", "-", "my", "model", "cpp", "v0.3"};
+  uint32_t x = 12345;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name;
+    for (int k = 0; k < 4; ++k) {
+      x = x * 1103515245u + 12345u;
+      name += pieces[(x >> 16) % (sizeof pieces / sizeof pieces[0])];
+    }
+    ids.push_back("someone/" + name);
+  }
+  const char* licenses[] = {"", "apache-2.0", "llama3.1", "qwen", "gemma", "other", "mit"};
+  std::vector<InferenceSubject> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    InferenceSubject s;
+    s.id = ids[i];
+    s.license = licenses[i % (sizeof licenses / sizeof licenses[0])];
+    if (i % 5 == 0) s.license_name = "llama3";
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+TEST_CASE("a subject MayPropose turns away gets no proposal", "[infer]") {
+  TempDir dir;
+  auto store = testing::OpenStore(dir / "lineage.db");
+  std::ostringstream log;
+  std::string data = std::string(LINEAGE_SOURCE_DIR) + "/data";
+  REQUIRE(Ingest(*store, {data + "/families.csv", data + "/known_bases.csv"}, {}, log).ok());
+  auto inf = Inferer::Build(testing::Must(store->Families()), testing::Must(store->KnownBases()));
+  REQUIRE(inf.ok());
+  std::vector<InferenceSubject> subjects = ScreenedSubjects();
+  REQUIRE(subjects.size() > 4000);
+  for (const auto& s : subjects) (*inf)->AddModel(s.id);
+  size_t turned_away = 0, proposed = 0;
+  for (const auto& s : subjects) {
+    bool may = (*inf)->MayPropose(s.id, s.license, s.license_name, s.license_normalized, false);
+    auto props = (*inf)->Propose(s);
+    proposed += !props.empty();
+    if (may) continue;
+    ++turned_away;
+    INFO(s.id << " licence '" << s.license << "'");
+    CHECK(props.empty());
+  }
+  // Both sides are exercised.
+  CHECK(turned_away > 300);
+  CHECK(proposed > 1000);
+  SECTION("a signal always lets a subject through") {
+    CHECK((*inf)->MayPropose("someone/plain", "", "", "", true));
+    CHECK_FALSE((*inf)->MayPropose("someone/plain", "", "", "", false));
+  }
 }
 
 }  // namespace

@@ -59,6 +59,9 @@ NameTokens ReadNameTokens(std::string_view name);
 // The repo name without its trailing quantization and format tokens, lower
 // case ("Llama3-70B-X-i1-GGUF" -> "llama3-70b-x"); "" when there are none.
 std::string StripFormatSuffix(std::string_view name);
+// True when the repo name's last '-' token is a quantization or format token:
+// StripFormatSuffix can only be non-empty then.
+bool EndsWithFormatToken(std::string_view name);
 
 // --- The inference engine -----------------------------------------------------------
 // One proposed parent.
@@ -91,9 +94,17 @@ class Inferer {
   // Tokenizer hashes and exact parameter counts read from the known bases'
   // own records (Store::ScanSignals), so other models can be matched to them.
   void AddBaseSignal(const std::string& base_id, const Signal& signal);
-  // A declared model of the store: a quantized or converted upload named
-  // after it ("X-GGUF", "X-exl2-4bpw") is matched to it by name.
-  void AddModel(const std::string& id);
+  // A model of the store: a quantized or converted upload named after it
+  // ("X-GGUF", "X-exl2-4bpw") is matched to it by name, and so is a name that
+  // holds it. Returns its index for ModelId.
+  uint32_t AddModel(std::string_view id);
+  std::string_view ModelId(uint32_t model) const;
+  // False when Propose would surely find nothing for a subject with this id
+  // and these licence fields: no signals, no family's literal in its name, no
+  // format suffix on it, no licence of one family. A scan can then skip
+  // reading the rest of it.
+  bool MayPropose(std::string_view id, std::string_view license, std::string_view license_name,
+                  std::string_view license_normalized, bool has_signals) const;
   void set_reliability(const Reliability& r);
   const Reliability& reliability() const;
   bool IsKnownBase(const std::string& id) const;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lineage/artifact.h"
@@ -64,6 +65,31 @@ struct InferenceSubject {
   std::vector<std::string> tags;
   std::vector<Signal> signals;
   std::vector<Edge> declared_parents;  // declared edges only, without evidence
+};
+
+// One artifact as a whole-store inference scan reads it (Store::ScanInferenceGraph).
+// The views are valid during the callback only.
+struct InferenceRow {
+  int64_t row = 0;
+  std::string_view display;
+  ArtifactKind kind = ArtifactKind::kModel;
+  bool declared = false;  // a document describes it
+  // Filled for declared models in a scan that reads subjects
+  // (InferenceScan::subject set); empty otherwise.
+  std::string_view license, license_name, license_normalized;
+  bool has_signals = false;
+};
+
+// What Store::ScanInferenceGraph calls, in this order: `edge` for every edge
+// a document declares (row ids; inferred-only edges left out), then
+// `artifact` for every artifact in row order. When `subject` is set, a
+// declared model for which `artifact` returned true is then read whole and
+// given to `subject` (its declared_parents left empty: `edge` gave them), so
+// a model with nothing to match costs no decoding.
+struct InferenceScan {
+  std::function<void(int64_t child, int64_t parent, Relation relation)> edge;
+  std::function<bool(const InferenceRow& row)> artifact;
+  std::function<void(int64_t row, InferenceSubject&& subject)> subject;
 };
 
 struct StoreStats {
@@ -222,14 +248,10 @@ class Store {
   // signals and declared parent edges, in row order.
   void ScanInferenceSubjects(const std::vector<std::string>& ids,
                              const std::function<void(const InferenceSubject&)>& fn) const;
-  // Every artifact (row id, display id, kind, whether a document describes
-  // it) in row order, then every edge a document declares (row ids;
-  // inferred-only edges left out): what inference needs of the whole graph,
-  // without reading any model's signals.
-  void ScanInferenceGraph(
-      const std::function<void(int64_t row, const std::string& display, ArtifactKind kind,
-                               bool declared)>& artifact,
-      const std::function<void(int64_t child, int64_t parent, Relation relation)>& edge) const;
+  // What inference needs of the whole graph, in one pass over the artifacts
+  // (see InferenceScan). IoError when the store cannot be read; the
+  // callbacks may then have seen part of it.
+  Status ScanInferenceGraph(const InferenceScan& scan) const;
   // Every stored signal of `kind`, with the display id of its artifact.
   void ScanSignals(const std::string& kind,
                    const std::function<void(const std::string& id, const Signal&)>& fn) const;
@@ -244,6 +266,13 @@ class Store {
   // "infer:<child key>". A pair that already has an edge is left alone
   // (declared edges always win). `written` receives the number stored.
   Status PutInferred(const std::vector<Edge>& edges, int64_t* written);
+  // Inside a run: what ClearInferred({}, true) then PutInferred(edges) give,
+  // but a child whose stored inferred edge is already exactly its edge in
+  // `edges` (parent, relation, confidence, every piece of evidence, and still
+  // no reverse edge) is left as stored, so a re-run that changes nothing
+  // writes nothing. `written` receives the number of edges stored, the ones
+  // left as they were included.
+  Status ReplaceInferred(const std::vector<Edge>& edges, int64_t* written);
   // The reliability of each evidence kind as last measured on the declared
   // edges: kind -> (reliability, models measured, correct). Set inside a run.
   struct Calibration {

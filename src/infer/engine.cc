@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "infer/name_matcher.h"
+#include "infer/name_table.h"
 #include "lineage/infer.h"
 #include "lineage/ingest.h"
 
@@ -79,7 +80,7 @@ std::vector<std::string> RequiredLiterals(const std::string& pattern) {
     if (depth > 0) continue;
     if (c == '|') {
       flush();
-      out.push_back(best.size() >= 3 ? best : std::string());
+      out.push_back(best.size() >= 2 ? best : std::string());
       best.clear();
       continue;
     }
@@ -136,7 +137,6 @@ struct CompiledPattern {
 struct FamilyRec {
   Family family;
   std::vector<CompiledPattern> regexes;
-  std::vector<std::string> literals;  // any present lets the regexes run; "" = always
   std::vector<size_t> bases;          // indexes into Impl::bases
   int canonical = -1;
 };
@@ -194,40 +194,15 @@ struct Inferer::Impl {
   std::unordered_map<std::string, int> family_by_license;
   std::unordered_map<std::string, std::vector<size_t>> base_by_tokenizer, base_by_params;
   Reliability reliability = DefaultReliability();
-  // Every stored model once; names map to chains through it (insertion
-  // order), so a million names cost no vector each.
-  static constexpr uint32_t kEnd = UINT32_MAX;
-  std::vector<std::string> model_ids;
-  std::vector<uint32_t> next_by_name, next_by_dashed;
-  struct Chain {
-    uint32_t first = kEnd, last = kEnd, count = 0;
-  };
-  static void Append(Chain* c, std::vector<uint32_t>* next, uint32_t i) {
-    if (c->last == kEnd) c->first = i;
-    else (*next)[c->last] = i;
-    c->last = i;
-    ++c->count;
-  }
-  std::vector<std::string> Ids(const Chain& c, const std::vector<uint32_t>& next) const {
-    std::vector<std::string> out;
-    out.reserve(c.count);
-    for (uint32_t i = c.first; i != kEnd; i = next[i]) out.push_back(model_ids[i]);
-    return out;
-  }
-  std::unordered_map<std::string, Chain> models_by_name;  // lower name -> models
-  // Stored model names with '_' and ' ' read as '-', for names inside names.
+  // Every stored model once, with its names indexed (name_table.h).
+  using Names = infer_internal::ModelNames;
+  static constexpr uint32_t kEnd = Names::kEnd;
+  Names names;
   // A name more than kCrowded uploaders hold is a common name: only the known
-  // bases among its holders are kept (NamedInside looks at nothing else).
+  // bases among its holders count (NamedInside looks at nothing else).
   static constexpr size_t kCrowded = 8;
-  struct Holders {
-    Chain chain;                     // every holder
-    std::vector<std::string> known;  // the known bases among them
-  };
-  struct SvHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, Holders, SvHash, std::equal_to<>> models_by_dashed;
+  std::unordered_map<uint32_t, std::vector<std::string>> known_by_dashed;  // chain -> known bases
+  std::string key_buffer;  // AddModel's
   struct Desc {
     std::string size, context, version;  // version: the number right after the family
     int tuned = -1;                      // -1 unstated, 0 base, 1 instruct or chat
@@ -241,19 +216,85 @@ struct Inferer::Impl {
     return it == reliability.end() ? 0.5 : it->second;
   }
 
+  // Every family's required literals, found by their first three bytes: a
+  // name costs one probe of a small bit filter per position, and a hash
+  // probe where the filter lets it through. Two-byte literals ("yi", "t5")
+  // are searched for directly.
+  struct Literals {
+    std::vector<std::string> text;
+    std::vector<std::vector<int>> families;  // per literal
+    std::vector<std::pair<std::string, int>> shorts;  // two-byte literals and their family
+    std::unordered_map<uint32_t, std::vector<uint32_t>> by_gram;
+    std::vector<uint64_t> filter = std::vector<uint64_t>(1024, 0);  // 65536 bits
+    std::vector<int> always;  // families with an alternative that has no literal
+
+    static uint32_t Gram(const char* p) {
+      return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 16 |
+             static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 8 |
+             static_cast<unsigned char>(p[2]);
+    }
+    static uint32_t Bit(uint32_t gram) { return (gram * 2654435761u) >> 16; }
+    void Add(const std::string& lit, int family) {
+      if (lit.size() < 2) {  // RequiredLiterals gives "" or at least two bytes
+        if (always.empty() || always.back() != family) always.push_back(family);
+        return;
+      }
+      if (lit.size() == 2) {
+        shorts.emplace_back(lit, family);
+        return;
+      }
+      auto at = std::find(text.begin(), text.end(), lit);
+      size_t i = static_cast<size_t>(at - text.begin());
+      if (at == text.end()) {
+        text.push_back(lit);
+        families.emplace_back();
+        uint32_t g = Gram(lit.data());
+        by_gram[g].push_back(static_cast<uint32_t>(i));
+        filter[Bit(g) >> 6] |= uint64_t{1} << (Bit(g) & 63);
+      }
+      if (families[i].empty() || families[i].back() != family) families[i].push_back(family);
+    }
+    // Marks (*out)[f] for every family with a literal in `lower`, or none
+    // needed; stops at the first when `any`. Returns whether one was marked.
+    bool Mark(std::string_view lower, std::vector<char>* out, bool any) const {
+      bool marked = false;
+      for (int f : always) {
+        if (any) return true;
+        (*out)[f] = 1;
+        marked = true;
+      }
+      for (const auto& [lit, f] : shorts) {
+        if (lower.find(lit) == std::string_view::npos) continue;
+        if (any) return true;
+        (*out)[f] = 1;
+        marked = true;
+      }
+      for (size_t p = 0; p + 3 <= lower.size(); ++p) {
+        uint32_t g = Gram(lower.data() + p);
+        uint32_t bit = Bit(g);
+        if (!(filter[bit >> 6] >> (bit & 63) & 1)) continue;
+        auto it = by_gram.find(g);
+        if (it == by_gram.end()) continue;
+        for (uint32_t i : it->second) {
+          if (lower.compare(p, text[i].size(), text[i]) != 0) continue;
+          if (any) return true;
+          for (int f : families[i]) (*out)[f] = 1;
+          marked = true;
+        }
+      }
+      return marked;
+    }
+  };
+  Literals literals;
+
   // Family matches in `text` (lower case), leftmost first, one per family.
   std::vector<Hit> Match(const std::string& lower) const {
     std::vector<Hit> hits;
+    std::vector<char> candidate(families.size(), 0);
+    if (!literals.Mark(lower, &candidate, false)) return hits;
     for (size_t f = 0; f < families.size(); ++f) {
+      if (!candidate[f]) continue;
       const FamilyRec& fr = families[f];
-      bool try_it = false;
-      for (const auto& lit : fr.literals) {
-        if (lit.empty() || lower.find(lit) != std::string::npos) {
-          try_it = true;
-          break;
-        }
-      }
-      if (!try_it) continue;
       for (const auto& re : fr.regexes) {
         size_t pos = 0, len = 0;
         if (re.Search(lower, &pos, &len)) {
@@ -452,16 +493,22 @@ struct Inferer::Impl {
     });
     for (const auto& [a, b] : spans) {
       if (b - a < 4) break;
-      auto it = models_by_dashed.find(std::string_view(dashed).substr(a, b - a));
-      if (it == models_by_dashed.end()) continue;
-      const Holders& holders = it->second;
+      uint32_t chain = names.Find(std::string_view(dashed).substr(a, b - a));
+      if (chain == kEnd) continue;
       bool whole = a == 0 && b == dashed.size();
       std::vector<std::string> cands;
       const std::string& pub = families[family].family.publisher;
       // A name many uploaders hold is a common name, not one model: only a
       // known base among them counts (and the check stays cheap).
-      bool crowded = holders.chain.count > kCrowded;
-      for (const auto& id : crowded ? holders.known : Ids(holders.chain, next_by_dashed)) {
+      bool crowded = names.chain(chain).count > kCrowded;
+      std::vector<std::string> holders;
+      if (crowded) {
+        auto known = known_by_dashed.find(chain);
+        if (known != known_by_dashed.end()) holders = known->second;
+      } else {
+        holders = names.Ids(chain);
+      }
+      for (const auto& id : holders) {
         std::string key = IdKey(id);
         bool known = base_by_key.count(key) > 0;
         if (key == self_key || (crowded && !known)) continue;
@@ -526,10 +573,8 @@ struct Inferer::Impl {
   bool HasBnbUpload(const std::string& id, const std::vector<std::string>& unseen) const {
     std::string lower = LowerAscii(NameOf(id));
     for (const char* tail : {"-bnb-4bit", "-unsloth-bnb-4bit"}) {
-      auto it = models_by_name.find(lower + tail);
-      if (it == models_by_name.end()) continue;
-      for (uint32_t i = it->second.first; i != kEnd; i = next_by_name[i]) {
-        std::string key = IdKey(model_ids[i]);
+      for (const std::string& id : names.Named(lower + tail)) {
+        std::string key = IdKey(id);
         if (IdKey(NamespaceOf(key)) != "unsloth") continue;
         if (std::find(unseen.begin(), unseen.end(), key) != unseen.end()) continue;
         return true;
@@ -579,19 +624,25 @@ struct Inferer::Impl {
     return "";
   }
 
-  // Name pieces: the family whose weights the name says it carries.
-  void NamePieces(const InferenceSubject& s, std::vector<Piece>* out,
-                  std::vector<Piece>* architecture, const std::vector<std::string>& unseen) const {
-    std::string name = LowerAscii(NameOf(s.id));
-    // Software and tools named after a family (llama-cpp-tools, llama-factory).
+  // Software and tools named after a family (llama-cpp-tools, llama-factory)
+  // give no name evidence. `name` is lower case.
+  static bool SoftwareName(std::string_view name) {
     for (const char* trap : {"cpp", "tools", "toolkit", "webui", "index", "factory", "recipes"}) {
       size_t pos = name.find(trap);
       if (pos != std::string::npos &&
           (pos == 0 || !std::isalpha(static_cast<unsigned char>(name[pos - 1])) ||
            std::string_view(trap) == "cpp")) {
-        return;
+        return true;
       }
     }
+    return false;
+  }
+
+  // Name pieces: the family whose weights the name says it carries.
+  void NamePieces(const InferenceSubject& s, std::vector<Piece>* out,
+                  std::vector<Piece>* architecture, const std::vector<std::string>& unseen) const {
+    std::string name = LowerAscii(NameOf(s.id));
+    if (SoftwareName(name)) return;
     std::vector<Hit> hits = Match(name);
     if (hits.empty()) return;
     size_t distil = name.find("distil");
@@ -773,7 +824,9 @@ Result<std::unique_ptr<Inferer>> Inferer::Build(const std::vector<Family>& famil
         return Status::InvalidInput("family '" + f.slug + "': name pattern '" + pat +
                                     "' is not a valid regex: " + e.what());
       }
-      for (auto& lit : RequiredLiterals(pat)) r.literals.push_back(lit);
+      for (auto& lit : RequiredLiterals(pat)) {
+        im.literals.Add(lit, static_cast<int>(im.families.size()));
+      }
     }
     im.family_by_slug[IdKey(f.slug)] = static_cast<int>(im.families.size());
     for (const auto& lic : f.licenses) {
@@ -823,21 +876,21 @@ std::string Inferer::FamilyPublisher(const std::string& id) const {
   return f < 0 ? std::string() : IdKey(impl_->families[f].family.publisher);
 }
 
-void Inferer::AddModel(const std::string& id) {
-  std::string lower = LowerAscii(NameOf(id));
+uint32_t Inferer::AddModel(std::string_view id) {
   Impl& im = *impl_;
-  uint32_t index = static_cast<uint32_t>(im.model_ids.size());
-  im.model_ids.push_back(id);
-  im.next_by_name.push_back(Impl::kEnd);
-  im.next_by_dashed.push_back(Impl::kEnd);
-  Impl::Append(&im.models_by_name[lower], &im.next_by_name, index);
-  for (char& c : lower) {
-    if (c == '_' || c == ' ') c = '-';
+  uint32_t chain = 0;
+  uint32_t model = im.names.Add(id, &chain);
+  // Lowered in a buffer kept between calls: no allocation per model.
+  std::string& key = im.key_buffer;
+  key.assign(id);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   }
-  Impl::Holders& h = im.models_by_dashed[lower];
-  Impl::Append(&h.chain, &im.next_by_dashed, index);
-  if (im.base_by_key.count(IdKey(id))) h.known.push_back(id);
+  if (im.base_by_key.count(key)) im.known_by_dashed[chain].emplace_back(id);
+  return model;
 }
+
+std::string_view Inferer::ModelId(uint32_t model) const { return impl_->names.Id(model); }
 
 void Inferer::set_reliability(const Reliability& r) {
   for (const auto& [k, v] : r) impl_->reliability[k] = v;
@@ -846,6 +899,30 @@ const Reliability& Inferer::reliability() const { return impl_->reliability; }
 
 bool Inferer::IsKnownBase(const std::string& id) const {
   return impl_->base_by_key.count(IdKey(id)) > 0;
+}
+
+bool Inferer::MayPropose(std::string_view id, std::string_view license,
+                         std::string_view license_name, std::string_view license_normalized,
+                         bool has_signals) const {
+  const Impl& im = *impl_;
+  if (has_signals) return true;
+  // Propose's pieces without signals: the licence, the name's families, and
+  // an upload's format suffix ("X-GGUF").
+  for (std::string_view lic : {license_normalized, license, license_name}) {
+    if (!lic.empty() && im.family_by_license.count(IdKey(lic))) return true;
+  }
+  size_t slash = id.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? id : id.substr(slash + 1);
+  if (EndsWithFormatToken(name)) return true;
+  thread_local std::string lower;
+  lower.assign(name);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+  // The name's pieces (NamePieces) need a family match in a name that is
+  // not a tool's; the literal screen first spares most names the patterns.
+  if (Impl::SoftwareName(lower) || !im.literals.Mark(lower, nullptr, true)) return false;
+  return !im.Match(lower).empty();
 }
 
 std::vector<Proposal> Inferer::Propose(const InferenceSubject& s, const std::string& only_kind,
@@ -865,10 +942,9 @@ std::vector<Proposal> Inferer::Propose(const InferenceSubject& s, const std::str
   if (want("name.pattern")) {
     // "X-GGUF", "X-exl2-4bpw": an upload of the stored model X.
     std::string stripped = StripFormatSuffix(NameOf(s.id));
-    auto it = stripped.empty() ? im.models_by_name.end() : im.models_by_name.find(stripped);
-    if (it != im.models_by_name.end()) {
+    if (!stripped.empty()) {
       std::vector<std::string> same_ns, others;
-      for (const auto& id : im.Ids(it->second, im.next_by_name)) {
+      for (const auto& id : im.names.Named(stripped)) {
         if (IdKey(id) == self_key ||
             std::find(unseen.begin(), unseen.end(), IdKey(id)) != unseen.end()) {
           continue;

@@ -1,11 +1,15 @@
 // Running inference over a store, calibrating it on the declared edges, and
 // the leave-one-out evaluation.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -32,43 +36,113 @@ std::string NamespaceKey(const std::string& key) {
   return slash == std::string::npos ? std::string() : key.substr(0, slash);
 }
 
+// FNV-1a of `s` lower-cased: Fnv(IdKey(s)) without the copy.
+uint64_t FnvKey(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// `display` lower-cased is `key`.
+bool HasKey(std::string_view display, std::string_view key) {
+  if (display.size() != key.size()) return false;
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = display[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    if (c != key[i]) return false;
+  }
+  return true;
+}
+
+// A declared edge as the graph scan gives it.
+struct RowEdge {
+  int64_t child, parent;
+  Relation relation;
+};
+
+// Every artifact's display id by row id: a model's is the engine's own copy
+// (Inferer::ModelId), anything else's is kept here, all in flat arrays.
+class GraphRows {
+ public:
+  explicit GraphRows(const Inferer& inf) : inf_(inf) {}
+
+  void Add(int64_t row, std::string_view display, uint32_t model) {
+    if (row < 0 || row > INT32_MAX) return;
+    size_t r = static_cast<size_t>(row);
+    if (r >= ref_.size()) ref_.resize(std::max(r + 1, ref_.size() * 3 / 2), kAbsent);
+    if (model != kNone) {
+      ref_[r] = model;
+      return;
+    }
+    ref_[r] = kOther | static_cast<uint32_t>(other_start_.size() - 1);
+    other_arena_.append(display);
+    other_start_.push_back(other_arena_.size());
+  }
+  bool Valid(int64_t row) const {
+    return row >= 0 && static_cast<size_t>(row) < ref_.size() && ref_[row] != kAbsent;
+  }
+  std::string_view Display(int64_t row) const {
+    uint32_t ref = ref_[static_cast<size_t>(row)];
+    if (!(ref & kOther)) return inf_.ModelId(ref);
+    uint32_t i = ref & ~kOther;
+    return std::string_view(other_arena_).substr(other_start_[i], other_start_[i + 1] - other_start_[i]);
+  }
+  size_t size() const { return ref_.size(); }
+
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+ private:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+  static constexpr uint32_t kOther = 0x80000000u;
+  const Inferer& inf_;
+  std::vector<uint32_t> ref_;  // by row: a model index, kOther | other index, or kAbsent
+  std::string other_arena_;
+  std::vector<size_t> other_start_{0};
+};
+
 // The declared lineage, for "the publisher of the root base", read from the
 // graph scan (row ids) rather than from every model's document.
 class RootIndex {
  public:
-  explicit RootIndex(const Inferer& inf) : inf_(inf) {}
+  RootIndex(const Inferer& inf, const GraphRows& rows) : inf_(inf), rows_(rows) {}
 
-  void Artifact(int64_t row, const std::string& display, ArtifactKind kind, bool declared) {
-    if (row < 0) return;
+  void Artifact(int64_t row, ArtifactKind kind, bool declared) {
+    if (!rows_.Valid(row)) return;
     size_t r = static_cast<size_t>(row);
-    if (r >= display_.size()) {
-      display_.resize(r + 1);
-      subject_.resize(r + 1, false);
-      references_.resize(r + 1, 0);
-    }
-    display_[r] = display;
+    if (r >= subject_.size()) subject_.resize(std::max(r + 1, subject_.size() * 3 / 2), 0);
     subject_[r] = declared && kind == ArtifactKind::kModel;
   }
-  // A declared edge; only a subject's (a declared model's) count, as
-  // inference sees them.
-  void Edge(int64_t child, int64_t parent, Relation relation) {
-    if (!Valid(child) || !Valid(parent) || !subject_[child]) return;
-    ++references_[parent];
-    if (BlocksInference(relation)) parents_[child].push_back(parent);
-  }
-  // After the scan: parents in key order (a chain follows the first), and the
-  // rows reachable by key.
-  void Finish() {
-    for (auto& [child, ps] : parents_) {
-      if (ps.size() > 1) {
-        std::sort(ps.begin(), ps.end(), [this](int64_t a, int64_t b) {
-          return IdKey(display_[a]) < IdKey(display_[b]);
-        });
-      }
-      row_by_key_.emplace(IdKey(display_[child]), child);
+  // After the scan, with its declared edges: only a subject's (a declared
+  // model's) count, as inference sees them. Parents go in key order (a
+  // chain follows the first).
+  void Finish(const std::vector<RowEdge>& edges) {
+    subject_.resize(rows_.size(), 0);
+    references_.assign(rows_.size(), 0);
+    for (const RowEdge& e : edges) {
+      if (!rows_.Valid(e.child) || !rows_.Valid(e.parent) || !subject_[e.child]) continue;
+      ++references_[e.parent];
+      if (BlocksInference(e.relation)) parents_.emplace_back(e.child, e.parent);
+    }
+    std::sort(parents_.begin(), parents_.end(), [this](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return IdKey(rows_.Display(a.second)) < IdKey(rows_.Display(b.second));
+    });
+    // The rows reachable by key: children and referenced parents.
+    size_t n = 0;
+    for (size_t i = 0; i < parents_.size(); ++i) {
+      if (i == 0 || parents_[i].first != parents_[i - 1].first) ++n;
+    }
+    for (int32_t c : references_) n += c > 0;
+    slots_.assign(std::max<size_t>(16, NextPow2(n * 2)), -1);
+    for (size_t i = 0; i < parents_.size(); ++i) {
+      if (i == 0 || parents_[i].first != parents_[i - 1].first) Insert(parents_[i].first);
     }
     for (size_t r = 0; r < references_.size(); ++r) {
-      if (references_[r] > 0) row_by_key_.emplace(IdKey(display_[r]), static_cast<int64_t>(r));
+      if (references_[r] > 0) Insert(static_cast<int64_t>(r));
     }
   }
 
@@ -76,8 +150,10 @@ class RootIndex {
   // weights or redistribution parent: the smallest id hashes, in hash order.
   std::vector<std::string> Sample(size_t limit) const {
     std::vector<std::pair<uint64_t, int64_t>> all;
-    all.reserve(parents_.size());
-    for (const auto& [child, ps] : parents_) all.emplace_back(Fnv(IdKey(display_[child])), child);
+    for (size_t i = 0; i < parents_.size(); ++i) {
+      if (i > 0 && parents_[i].first == parents_[i - 1].first) continue;
+      all.emplace_back(FnvKey(rows_.Display(parents_[i].first)), parents_[i].first);
+    }
     auto cmp = [](const auto& a, const auto& b) { return a < b; };
     if (limit > 0 && all.size() > limit) {
       std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(), cmp);
@@ -86,7 +162,7 @@ class RootIndex {
     std::sort(all.begin(), all.end(), cmp);
     std::vector<std::string> out;
     out.reserve(all.size());
-    for (const auto& [h, row] : all) out.push_back(display_[row]);
+    for (const auto& [h, row] : all) out.emplace_back(rows_.Display(row));
     return out;
   }
 
@@ -97,9 +173,9 @@ class RootIndex {
     std::vector<std::string> out;
     for (const lineage::Edge& e : s.declared_parents) {
       std::string key = IdKey(e.parent);
-      auto it = row_by_key_.find(key);
-      if (it == row_by_key_.end()) continue;
-      size_t r = static_cast<size_t>(it->second);
+      int64_t row = Find(key);
+      if (row < 0) continue;
+      size_t r = static_cast<size_t>(row);
       if (!subject_[r] && references_[r] > 0 && references_[r] <= 1) out.push_back(key);
     }
     return out;
@@ -108,16 +184,15 @@ class RootIndex {
   // declares nothing) is given the publisher of the family its name matches.
   std::string RootPublisher(const std::string& id) const {
     std::string key = IdKey(id);
-    auto start = row_by_key_.find(key);
-    if (start != row_by_key_.end()) {
-      int64_t row = start->second;
+    int64_t row = Find(key);
+    if (row >= 0) {
       std::unordered_set<int64_t> seen;
       for (int hops = 0; hops < 64; ++hops) {
-        auto it = parents_.find(row);
-        if (it == parents_.end() || !seen.insert(row).second) break;
-        row = it->second.front();
+        auto it = std::lower_bound(parents_.begin(), parents_.end(), std::make_pair(row, INT64_MIN));
+        if (it == parents_.end() || it->first != row || !seen.insert(row).second) break;
+        row = it->second;
       }
-      key = IdKey(display_[static_cast<size_t>(row)]);
+      key = IdKey(rows_.Display(row));
     }
     if (!inf_.IsKnownBase(key)) {
       std::string pub = inf_.FamilyPublisher(key);
@@ -127,19 +202,39 @@ class RootIndex {
   }
 
  private:
-  bool Valid(int64_t row) const { return row >= 0 && static_cast<size_t>(row) < display_.size(); }
+  static size_t NextPow2(size_t n) {
+    size_t p = 1;
+    while (p < n) p <<= 1;
+    return p;
+  }
+  void Insert(int64_t row) {
+    std::string_view d = rows_.Display(row);
+    size_t mask = slots_.size() - 1;
+    for (size_t p = FnvKey(d) & mask;; p = (p + 1) & mask) {
+      if (slots_[p] < 0) {
+        slots_[p] = row;
+        return;
+      }
+      if (slots_[p] == row) return;
+    }
+  }
+  int64_t Find(std::string_view key) const {
+    if (slots_.empty()) return -1;
+    size_t mask = slots_.size() - 1;
+    for (size_t p = Fnv(key) & mask;; p = (p + 1) & mask) {
+      if (slots_[p] < 0) return -1;
+      if (HasKey(rows_.Display(slots_[p]), key)) return slots_[p];
+    }
+  }
 
   const Inferer& inf_;
-  std::vector<std::string> display_;  // by row id
-  std::vector<bool> subject_;         // declared models
-  std::vector<int32_t> references_;   // declared edges naming the row as parent
-  std::unordered_map<int64_t, std::vector<int64_t>> parents_;  // weights/redistribution parents
-  std::unordered_map<std::string, int64_t> row_by_key_;       // children and referenced parents
+  const GraphRows& rows_;
+  std::vector<char> subject_;        // by row: a declared model
+  std::vector<int32_t> references_;  // by row: declared edges naming it as parent
+  std::vector<std::pair<int64_t, int64_t>> parents_;  // (child, weights/redistribution parent)
+  std::vector<int64_t> slots_;  // rows by key, open addressing; -1 empty
 };
 
-// Builds the engine from the reference data, and reads the graph once: the
-// model names (for names inside names) and, when `roots` is given, the
-// declared lineage.
 // The models whose names hold a changed model's name as whole '-'-separated
 // words ("X-GGUF", "team-X-tuned" beside a new "X"): their evidence changed
 // with it. Indexed by the first word, so each stored name costs a probe per word.
@@ -154,48 +249,90 @@ class Neighbours {
       firsts_.insert(d.substr(0, d.find('-')));
     }
   }
-  void Offer(const std::string& id) {
+  void Offer(std::string_view id) {
     if (names_.empty()) return;
-    std::string d = Dashed(id);
-    std::vector<size_t> starts{0};
-    for (size_t i = 0; i < d.size(); ++i) {
-      if (d[i] == '-') starts.push_back(i + 1);
-    }
-    if (starts.size() > 16) return;
-    for (size_t a : starts) {
-      size_t end = d.find('-', a);
-      if (!firsts_.count(d.substr(a, (end == std::string::npos ? d.size() : end) - a))) continue;
-      size_t from = a;
-      while (true) {
-        size_t b = d.find('-', from);
-        size_t stop = b == std::string::npos ? d.size() : b;
-        if (stop > a && names_.count(d.substr(a, stop - a)) && !changed_.count(IdKey(id))) {
-          found_.push_back(id);
-          return;
+    const std::string& d = DashedInto(id, &buffer_);
+    std::string_view dv(d);
+    size_t words = 1;
+    for (char c : dv) words += c == '-';
+    if (words > 16) return;
+    for (size_t a = 0; a <= dv.size();) {
+      size_t end = dv.find('-', a);
+      if (end == std::string_view::npos) end = dv.size();
+      if (firsts_.count(dv.substr(a, end - a))) {
+        for (size_t stop = end;;) {
+          if (stop > a && names_.count(dv.substr(a, stop - a)) && !changed_.count(IdKey(id))) {
+            found_.emplace_back(id);
+            return;
+          }
+          if (stop >= dv.size()) break;
+          size_t next = dv.find('-', stop + 1);
+          stop = next == std::string_view::npos ? dv.size() : next;
         }
-        if (b == std::string::npos) break;
-        from = b + 1;
       }
+      a = end + 1;
     }
   }
   const std::vector<std::string>& found() const { return found_; }
 
  private:
-  static std::string Dashed(const std::string& id) {
+  struct SvHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Set = std::unordered_set<std::string, SvHash, std::equal_to<>>;
+  static const std::string& DashedInto(std::string_view id, std::string* out) {
     size_t slash = id.rfind('/');
-    std::string d = IdKey(slash == std::string::npos ? id : id.substr(slash + 1));
-    for (char& c : d) {
+    out->assign(slash == std::string_view::npos ? id : id.substr(slash + 1));
+    for (char& c : *out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
       if (c == '_' || c == ' ') c = '-';
     }
-    return d;
+    return *out;
   }
-  std::unordered_set<std::string> names_, changed_, firsts_;
+  static std::string Dashed(std::string_view id) {
+    std::string out;
+    DashedInto(id, &out);
+    return out;
+  }
+  Set names_, changed_, firsts_;
+  std::string buffer_;
   std::vector<std::string> found_;
 };
 
-Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store,
-                                             std::unique_ptr<RootIndex>* roots = nullptr,
-                                             Neighbours* neighbours = nullptr) {
+// A declared model with something to match, kept from the whole-store scan
+// for the proposals, with its declared edges (a range of the sorted edges).
+struct Kept {
+  int64_t row = 0;
+  InferenceSubject subject;
+  size_t edges_begin = 0, edges_end = 0;
+};
+
+// What a full run takes from the one scan of the store.
+struct Subjects {
+  int64_t examined = 0;     // declared models without a declared parent, not known bases
+  std::vector<Kept> kept;   // ... of which those Inferer::MayPropose lets through
+};
+
+// The engine built from the reference data and the graph read once: every
+// model name (for names inside names); on request the declared lineage
+// (`roots`), the neighbours of changed models, and the subjects of a full run.
+struct Loaded {
+  std::unique_ptr<Inferer> inferer;
+  std::unique_ptr<GraphRows> rows;
+  std::unique_ptr<RootIndex> roots;
+  std::vector<RowEdge> edges;  // declared, sorted by child
+};
+
+bool Blocks(const std::vector<RowEdge>& edges, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    if (BlocksInference(edges[i].relation)) return true;
+  }
+  return false;
+}
+
+Result<Loaded> LoadInferer(const Store& store, bool with_roots, Neighbours* neighbours = nullptr,
+                           Subjects* subjects = nullptr) {
   auto families = store.Families();
   if (!families.ok()) return families.status();
   if (families->empty()) {
@@ -206,30 +343,97 @@ Result<std::unique_ptr<Inferer>> LoadInferer(const Store& store,
   if (!bases.ok()) return bases.status();
   auto inf = Inferer::Build(*families, *bases);
   if (!inf.ok()) return inf.status();
-  Inferer& inferer = **inf;
-  RootIndex* index = nullptr;
-  if (roots) {
-    *roots = std::make_unique<RootIndex>(inferer);
-    index = roots->get();
+  Loaded out;
+  out.inferer = std::move(*inf);
+  Inferer& inferer = *out.inferer;
+  out.rows = std::make_unique<GraphRows>(inferer);
+  GraphRows& rows = *out.rows;
+  if (with_roots) out.roots = std::make_unique<RootIndex>(inferer, rows);
+  RootIndex* index = out.roots.get();
+  std::vector<RowEdge>& edges = out.edges;
+  size_t next_edge = 0;  // the merge of the artifacts (row order) with the sorted edges
+  InferenceScan scan;
+  // An incremental run needs only the names: no edges, no rows.
+  const bool graph = index || subjects;
+  if (graph) {
+    scan.edge = [&edges](int64_t child, int64_t parent, Relation relation) {
+      edges.push_back(RowEdge{child, parent, relation});
+    };
   }
-  store.ScanInferenceGraph(
-      [&](int64_t row, const std::string& display, ArtifactKind kind, bool declared) {
-        if (kind == ArtifactKind::kModel) {
-          inferer.AddModel(display);
-          if (neighbours && declared) neighbours->Offer(display);
-        }
-        if (index) index->Artifact(row, display, kind, declared);
-      },
-      [&](int64_t child, int64_t parent, Relation relation) {
-        if (index) index->Edge(child, parent, relation);
-      });
-  if (index) index->Finish();
+  size_t kept_begin = 0, kept_end = 0;
+  // The edges arrive before the artifacts; sorted by child, they merge with
+  // them (the artifacts come in row order).
+  bool sorted = false;
+  auto sort_edges = [&edges, &sorted]() {
+    if (sorted) return;
+    std::stable_sort(edges.begin(), edges.end(),
+                     [](const RowEdge& a, const RowEdge& b) { return a.child < b.child; });
+    sorted = true;
+  };
+  scan.artifact = [&](const InferenceRow& r) {
+    sort_edges();
+    uint32_t model = GraphRows::kNone;
+    if (r.kind == ArtifactKind::kModel) {
+      model = inferer.AddModel(r.display);
+      if (neighbours && r.declared) neighbours->Offer(r.display);
+    }
+    if (graph) rows.Add(r.row, r.display, model);
+    if (index) index->Artifact(r.row, r.kind, r.declared);
+    if (!subjects || !r.declared || r.kind != ArtifactKind::kModel) return false;
+    while (next_edge < edges.size() && edges[next_edge].child < r.row) ++next_edge;
+    size_t begin = next_edge;
+    while (next_edge < edges.size() && edges[next_edge].child == r.row) ++next_edge;
+    if (Blocks(edges, begin, next_edge)) return false;
+    // Known bases are never subjects.
+    if (inferer.IsKnownBase(std::string(r.display))) return false;
+    ++subjects->examined;
+    if (!inferer.MayPropose(r.display, r.license, r.license_name, r.license_normalized,
+                            r.has_signals)) {
+      return false;
+    }
+    kept_begin = begin;
+    kept_end = next_edge;
+    return true;
+  };
+  if (subjects) {
+    scan.subject = [&](int64_t row, InferenceSubject&& s) {
+      Kept k;
+      k.row = row;
+      k.subject = std::move(s);
+      k.edges_begin = kept_begin;
+      k.edges_end = kept_end;
+      subjects->kept.push_back(std::move(k));
+    };
+  }
+  Status st = store.ScanInferenceGraph(scan);
+  if (!st.ok()) return st;
+  sort_edges();
+  if (index) index->Finish(edges);
+  if (subjects) {
+    // Declared parents in key order, as the store's subject scans give them.
+    for (Kept& k : subjects->kept) {
+      for (size_t i = k.edges_begin; i < k.edges_end; ++i) {
+        const RowEdge& e = edges[i];
+        if (!rows.Valid(e.parent)) continue;
+        Edge d;
+        d.child = k.subject.id;
+        d.parent.assign(rows.Display(e.parent));
+        d.relation = e.relation;
+        k.subject.declared_parents.push_back(std::move(d));
+      }
+      auto& ps = k.subject.declared_parents;
+      if (ps.size() > 1) {
+        std::sort(ps.begin(), ps.end(),
+                  [](const Edge& a, const Edge& b) { return IdKey(a.parent) < IdKey(b.parent); });
+      }
+    }
+  }
   for (const char* kind : {kSignalTokenizer, kSignalParameters}) {
     store.ScanSignals(kind, [&inferer](const std::string& id, const Signal& s) {
       inferer.AddBaseSignal(id, s);
     });
   }
-  return inf;
+  return out;
 }
 
 bool Blocked(const InferenceSubject& s) {
@@ -306,26 +510,112 @@ std::map<std::string, Store::Calibration> Calibrate(const Inferer& inf, const Ro
 
 }  // namespace
 
+namespace {
+
+// What one subject's best proposal gives: an edge when it reaches the
+// threshold and no declared edge names the same parent.
+struct Proposed {
+  bool ok = false;
+  bool family_level = false;
+  Edge edge;
+};
+
+Proposed ProposeEdge(const Inferer& inferer, const InferenceSubject& s, double threshold) {
+  Proposed out;
+  auto props = inferer.Propose(s);
+  if (props.empty() || props[0].confidence < threshold) return out;
+  Proposal& p = props[0];
+  // A declared edge to the same parent (component, distillation) stays as it is.
+  for (const Edge& d : s.declared_parents) {
+    if (IdKey(d.parent) == IdKey(p.parent)) return out;
+  }
+  out.ok = true;
+  out.family_level = p.family_level;
+  Edge& e = out.edge;
+  e.child = s.id;
+  e.parent = std::move(p.parent);
+  e.relation = p.relation;
+  e.relation_inferred = true;
+  e.confidence = p.confidence;
+  e.inferred = true;
+  e.evidence = std::move(p.evidence);
+  return out;
+}
+
+// The proposals for `kept`, in its order, computed by worker threads in
+// chunks; `meanwhile` runs on the calling thread, which then joins the
+// workers. Propose is const and keeps nothing between calls.
+class Proposer {
+ public:
+  Proposer(const Inferer& inferer, const std::vector<Kept>& kept, double threshold)
+      : inferer_(inferer), kept_(kept), threshold_(threshold), out_(kept.size()) {}
+
+  std::vector<Proposed> Run(const std::function<void()>& meanwhile) {
+    unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    size_t workers = kept_.size() >= 4 * kChunk ? cores : 0;
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < workers; ++i) threads.emplace_back([this]() { Work(); });
+    meanwhile();
+    if (workers < 2) Work();  // one core: the calling thread helps once it is free
+    for (auto& t : threads) t.join();
+    // What a worker threw (std::regex can, on a pathological name) is thrown
+    // here, as a single-threaded run would have.
+    if (error_) std::rethrow_exception(error_);
+    return std::move(out_);
+  }
+
+ private:
+  static constexpr size_t kChunk = 256;
+  void Work() {
+    try {
+      while (true) {
+        size_t begin = next_.fetch_add(kChunk);
+        if (begin >= kept_.size()) return;
+        size_t end = std::min(begin + kChunk, kept_.size());
+        for (size_t i = begin; i < end; ++i) {
+          out_[i] = ProposeEdge(inferer_, kept_[i].subject, threshold_);
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+      next_ = kept_.size();  // the others stop at their next chunk
+    }
+  }
+
+  const Inferer& inferer_;
+  const std::vector<Kept>& kept_;
+  double threshold_;
+  std::vector<Proposed> out_;
+  std::atomic<size_t> next_{0};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
 Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   auto start = Clock::now();
   bool full = options.ids.empty();
-  std::unique_ptr<RootIndex> roots;
   std::optional<Neighbours> neighbours;
   if (!full) neighbours.emplace(options.ids);
-  auto inf = LoadInferer(store, full && options.calibrate ? &roots : nullptr,
-                         neighbours ? &*neighbours : nullptr);
-  if (!inf.ok()) return inf.status();
+  // A full run reads its subjects in the same scan as the graph, keeping
+  // only those with something to match; an incremental one reads its few by id.
+  Subjects subjects;
+  auto loaded = LoadInferer(store, full && options.calibrate, neighbours ? &*neighbours : nullptr,
+                            full ? &subjects : nullptr);
+  if (!loaded.ok()) return loaded.status();
   // An incremental run re-infers what it changed and the models named after it.
   std::vector<std::string> ids = options.ids;
   if (neighbours) ids.insert(ids.end(), neighbours->found().begin(), neighbours->found().end());
-  Inferer& inferer = **inf;
+  Inferer& inferer = *loaded->inferer;
   InferSummary summary;
   summary.neighbours = neighbours ? static_cast<int64_t>(neighbours->found().size()) : 0;
   std::map<std::string, Store::Calibration> calibration;
   if (full && options.calibrate) {
-    std::vector<InferenceSubject> declared = LoadSample(store, roots->Sample(4000));
+    std::vector<InferenceSubject> declared = LoadSample(store, loaded->roots->Sample(4000));
     summary.calibration_models = static_cast<int64_t>(declared.size());
-    calibration = Calibrate(inferer, *roots, declared);
+    calibration = Calibrate(inferer, *loaded->roots, declared);
   } else {
     calibration = store.InferenceCalibration();
   }
@@ -336,40 +626,44 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 
   Status st = store.BeginRun(full ? "infer" : "infer (incremental)");
   if (!st.ok()) return st;
-  st = store.ClearInferred(ids, full);
-  if (st.ok() && full && options.calibrate) st = store.SetInferenceCalibration(calibration);
   std::vector<Edge> batch;
-  auto flush = [&]() {
+  auto put = [&]() {
     if (!st.ok() || batch.empty()) return;
     int64_t n = 0;
     st = store.PutInferred(batch, &n);
     summary.proposed += n;
     batch.clear();
   };
-  if (st.ok()) {
-    store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
-      if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
-      ++summary.subjects;
-      auto props = inferer.Propose(s);
-      if (props.empty() || props[0].confidence < options.threshold) return;
-      const Proposal& p = props[0];
-      // A declared edge to the same parent (component, distillation) stays as it is.
-      for (const Edge& d : s.declared_parents) {
-        if (IdKey(d.parent) == IdKey(p.parent)) return;
-      }
-      Edge e;
-      e.child = s.id;
-      e.parent = p.parent;
-      e.relation = p.relation;
-      e.relation_inferred = true;
-      e.confidence = p.confidence;
-      e.inferred = true;
-      e.evidence = p.evidence;
+  if (full) {
+    // The proposals need nothing of the store: they run while it stores the
+    // calibration, and replace the inferred edges at once (a re-run that
+    // changes nothing then writes nothing).
+    summary.subjects = subjects.examined;
+    std::vector<Proposed> proposed =
+        Proposer(inferer, subjects.kept, options.threshold).Run([&]() {
+          if (options.calibrate) st = store.SetInferenceCalibration(calibration);
+        });
+    subjects.kept.clear();
+    for (Proposed& p : proposed) {
+      if (!p.ok) continue;
       if (p.family_level) ++summary.family_level;
-      batch.push_back(std::move(e));
-      if (batch.size() >= 4096) flush();
-    });
-    flush();
+      batch.push_back(std::move(p.edge));
+    }
+    if (st.ok()) st = store.ReplaceInferred(batch, &summary.proposed);
+  } else {
+    st = store.ClearInferred(ids, false);
+    if (st.ok()) {
+      store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
+        if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
+        ++summary.subjects;
+        Proposed p = ProposeEdge(inferer, s, options.threshold);
+        if (!p.ok) return;
+        if (p.family_level) ++summary.family_level;
+        batch.push_back(std::move(p.edge));
+        if (batch.size() >= 4096) put();
+      });
+    }
+    put();
   }
   if (!st.ok()) {
     store.RollbackRun();
@@ -382,11 +676,10 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
 }
 
 Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& options) {
-  std::unique_ptr<RootIndex> root_index;
-  auto inf = LoadInferer(store, &root_index);
-  if (!inf.ok()) return inf.status();
-  Inferer& inferer = **inf;
-  const RootIndex& roots = *root_index;
+  auto loaded = LoadInferer(store, true);
+  if (!loaded.ok()) return loaded.status();
+  Inferer& inferer = *loaded->inferer;
+  const RootIndex& roots = *loaded->roots;
   Reliability rel;
   for (const auto& [k, c] : store.InferenceCalibration()) rel[k] = c.reliability;
   inferer.set_reliability(rel);

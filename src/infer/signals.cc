@@ -322,35 +322,53 @@ NameTokens ReadNameTokens(std::string_view name) {
   return t;
 }
 
-std::string StripFormatSuffix(std::string_view name) {
-  std::string n = LowerAscii(name);
-  size_t slash = n.rfind('/');
-  if (slash != std::string::npos) n = n.substr(slash + 1);
-  static const std::set<std::string> kFormat = {
+namespace {
+
+// A quantization or format token of a repo name, lower case.
+bool IsFormatToken(std::string_view tok) {
+  static const std::set<std::string, std::less<>> kFormat = {
       "gguf", "ggml", "gptq", "awq", "exl2", "exl3", "bnb", "4bit", "8bit", "int4", "int8",
       "fp8", "fp16", "bf16", "i1", "imatrix", "mlx", "onnx", "quantized", "nf4", "hqq",
       "w4a16", "w8a8", "q4", "q8", "q4_k_m", "q5_k_m", "q8_0", "q6_k", "q4_0", "4bits", "8bits",
       "bnb4", "unsloth", "gptq-int4", "mlc", "openvino", "ct2"};
-  auto is_format = [](const std::string& tok) {
-    if (kFormat.count(tok)) return true;
-    // 4.0bpw, 6h, 3.8bpw, 4bpw-h6
-    auto ends = [&tok](const char* suf) {
-      std::string_view s(suf);
-      return tok.size() > s.size() && tok.compare(tok.size() - s.size(), s.size(), s) == 0 &&
-             std::isdigit(static_cast<unsigned char>(tok[0]));
-    };
-    return ends("bpw") || ends("bit") || ends("bits") ||
-           (tok.size() <= 3 && tok.size() >= 2 && tok[0] == 'h' &&
-            std::isdigit(static_cast<unsigned char>(tok[1]))) ||
-           (tok.size() == 2 && tok[1] == 'h' && std::isdigit(static_cast<unsigned char>(tok[0])));
+  if (kFormat.count(tok)) return true;
+  // 4.0bpw, 6h, 3.8bpw, 4bpw-h6
+  auto ends = [&tok](std::string_view s) {
+    return tok.size() > s.size() && tok.compare(tok.size() - s.size(), s.size(), s) == 0 &&
+           std::isdigit(static_cast<unsigned char>(tok[0]));
   };
+  return ends("bpw") || ends("bit") || ends("bits") ||
+         (tok.size() <= 3 && tok.size() >= 2 && tok[0] == 'h' &&
+          std::isdigit(static_cast<unsigned char>(tok[1]))) ||
+         (tok.size() == 2 && tok[1] == 'h' && std::isdigit(static_cast<unsigned char>(tok[0])));
+}
+
+}  // namespace
+
+bool EndsWithFormatToken(std::string_view name) {
+  size_t sep = name.rfind('-');
+  if (sep == std::string_view::npos || name.find('/', sep) != std::string_view::npos) return false;
+  char buf[32];
+  std::string_view tok = name.substr(sep + 1);
+  if (tok.size() > sizeof buf) return IsFormatToken(LowerAscii(tok));
+  for (size_t i = 0; i < tok.size(); ++i) {
+    char c = tok[i];
+    buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  return IsFormatToken(std::string_view(buf, tok.size()));
+}
+
+std::string StripFormatSuffix(std::string_view name) {
+  std::string n = LowerAscii(name);
+  size_t slash = n.rfind('/');
+  if (slash != std::string::npos) n = n.substr(slash + 1);
   std::string cur = n;
   bool stripped = false;
   while (true) {
     size_t sep = cur.rfind('-');
     if (sep == std::string::npos) break;
     std::string tok = cur.substr(sep + 1);
-    if (!is_format(tok)) break;
+    if (!IsFormatToken(tok)) break;
     cur = cur.substr(0, sep);
     stripped = true;
   }

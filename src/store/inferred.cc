@@ -117,22 +117,130 @@ void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
   }
 }
 
-void Store::ScanInferenceGraph(
-    const std::function<void(int64_t, const std::string&, ArtifactKind, bool)>& artifact,
-    const std::function<void(int64_t, int64_t, Relation)>& edge) const {
-  auto& db = *impl_->db;
-  ReadTxn read(db, impl_->txn != nullptr);
-  SQLite::Statement a(db, "SELECT id, display, kind, declared FROM artifact ORDER BY id");
-  std::string display;
-  while (a.executeStep()) {
-    display.assign(a.getColumn(1).getText(""));
-    artifact(a.getColumn(0).getInt64(), display, static_cast<ArtifactKind>(a.getColumn(2).getInt()),
-             a.getColumn(3).getInt() != 0);
+namespace {
+
+// A prepared statement on the raw handle: the whole-store scans read
+// millions of rows, where SQLiteCpp's Column objects (a shared pointer each)
+// cost more than the reading.
+class RawScan {
+ public:
+  RawScan(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) Fail();
   }
-  SQLite::Statement e(db, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
-  while (e.executeStep()) {
-    edge(e.getColumn(0).getInt64(), e.getColumn(1).getInt64(),
-         static_cast<Relation>(e.getColumn(2).getInt()));
+  ~RawScan() { sqlite3_finalize(st_); }
+  RawScan(const RawScan&) = delete;
+  RawScan& operator=(const RawScan&) = delete;
+
+  bool Step() {
+    if (!st_) return false;
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Fail();
+    return false;
+  }
+  int64_t Int(int i) const { return sqlite3_column_int64(st_, i); }
+  std::string_view Text(int i) const {
+    const unsigned char* t = sqlite3_column_text(st_, i);
+    return t ? std::string_view(reinterpret_cast<const char*>(t),
+                                static_cast<size_t>(sqlite3_column_bytes(st_, i)))
+             : std::string_view();
+  }
+  // The first error, "" when none.
+  const std::string& error() const { return error_; }
+
+ private:
+  void Fail() {
+    if (error_.empty()) error_ = sqlite3_errmsg(db_);
+    sqlite3_finalize(st_);
+    st_ = nullptr;
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace
+
+Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
+  try {
+    auto& db = *impl_->db;
+    ReadTxn read(db, impl_->txn != nullptr);
+    sqlite3* raw = db.getHandle();
+    if (scan.edge) {
+      RawScan e(raw, "SELECT child, parent, relation FROM edge WHERE inferred_edge=0");
+      while (e.Step()) scan.edge(e.Int(0), e.Int(1), static_cast<Relation>(e.Int(2)));
+      if (!e.error().empty()) return Status::IoError("cannot read the edges: " + e.error());
+    }
+    const bool wide = static_cast<bool>(scan.subject);
+    RawScan a(raw, wide ? "SELECT id, display, kind, declared, license, license_name, license_link, "
+                          "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
+                        : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
+    // Signals in artifact order (the signal_artifact index), merged with the
+    // artifacts; only a wanted subject's are decoded.
+    std::optional<RawScan> sig;
+    bool sig_more = false;
+    if (wide) {
+      sig.emplace(raw,
+                  "SELECT artifact, kind, value, source, line, detail FROM signal "
+                  "ORDER BY artifact, id");
+      sig_more = sig->Step();
+    }
+    const LicenseCatalogue* catalogue = wide ? &impl_->Catalogue() : nullptr;
+    // Few distinct licence triples: each is normalised once.
+    std::unordered_map<std::string, std::string> normalized;
+    std::string memo_key;
+    while (a.Step()) {
+      InferenceRow r;
+      r.row = a.Int(0);
+      r.display = a.Text(1);
+      r.kind = static_cast<ArtifactKind>(a.Int(2));
+      r.declared = a.Int(3) != 0;
+      bool subject = wide && r.declared && r.kind == ArtifactKind::kModel;
+      if (subject) {
+        r.license = a.Text(4);
+        r.license_name = a.Text(5);
+        std::string_view link = a.Text(6);
+        if (!r.license.empty() || !r.license_name.empty()) {
+          memo_key.assign(r.license).append(1, '\0').append(r.license_name).append(1, '\0').append(link);
+          auto it = normalized.find(memo_key);
+          if (it == normalized.end()) {
+            it = normalized
+                     .emplace(memo_key, catalogue->Normalize(std::string(r.license),
+                                                             std::string(r.license_name),
+                                                             std::string(link)))
+                     .first;
+          }
+          r.license_normalized = it->second;
+        }
+        while (sig_more && sig->Int(0) < r.row) sig_more = sig->Step();
+        r.has_signals = sig_more && sig->Int(0) == r.row;
+      }
+      if (!scan.artifact(r) || !subject) continue;
+      InferenceSubject s;
+      s.id.assign(r.display);
+      s.license.assign(r.license);
+      s.license_name.assign(r.license_name);
+      s.license_normalized.assign(r.license_normalized);
+      s.pipeline_tag.assign(a.Text(7));
+      s.library_name.assign(a.Text(8));
+      s.tags = SplitLines(std::string(a.Text(9)));
+      while (sig_more && sig->Int(0) == r.row) {
+        Signal g;
+        g.kind.assign(sig->Text(1));
+        g.value.assign(sig->Text(2));
+        g.source.assign(sig->Text(3));
+        g.line = static_cast<int>(sig->Int(4));
+        g.detail.assign(sig->Text(5));
+        s.signals.push_back(std::move(g));
+        sig_more = sig->Step();
+      }
+      scan.subject(r.row, std::move(s));
+    }
+    if (!a.error().empty()) return Status::IoError("cannot read the artifacts: " + a.error());
+    if (sig && !sig->error().empty()) return Status::IoError("cannot read the signals: " + sig->error());
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("cannot read the store for inference: ") + e.what());
   }
 }
 
@@ -254,6 +362,132 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
     return Status::IoError(std::string("cannot store inferred edges: ") + e.what());
   }
   if (written) *written = n;
+  return Status::Ok();
+}
+
+namespace {
+
+// One child's stored inferred edge, as ReplaceInferred compares it.
+struct StoredInferred {
+  int64_t edge = 0, child = 0, parent = 0;
+  int relation = 0;
+  double confidence = 0;
+  bool only_inferred = true;  // inferred_edge = 1
+  bool several = false;       // the origin gives evidence to more than one edge
+  std::vector<Evidence> evidence;
+};
+
+bool SameEvidence(const std::vector<Evidence>& stored, const std::vector<Evidence>& now) {
+  if (stored.size() != now.size()) return false;
+  for (size_t i = 0; i < now.size(); ++i) {
+    const Evidence& a = stored[i];
+    const Evidence& b = now[i];
+    if (a.kind != b.kind || a.source != b.source || a.line != b.line || a.commit != b.commit ||
+        a.detail != b.detail || a.relation != b.relation || a.confidence != b.confidence) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status Store::ReplaceInferred(const std::vector<Edge>& edges, int64_t* written) {
+  auto& im = *impl_;
+  if (!im.txn) return Status::InvalidInput("ReplaceInferred outside a run");
+  std::unordered_map<std::string, StoredInferred> stored;
+  try {
+    auto& db = *im.db;
+    // The child is the origin's; the parents are few, their keys read once.
+    SQLite::Statement q(db,
+                        "SELECT v.origin, v.edge, e.child, e.parent, 0, 0, e.relation, "
+                        "e.confidence, e.inferred_edge, v.kind, v.source, v.line, v.commit_id, "
+                        "v.detail, v.relation, v.confidence FROM evidence v "
+                        "JOIN edge e ON e.id = v.edge "
+                        "WHERE v.origin >= 'infer:' AND v.origin < 'infer;' ORDER BY v.origin, v.id");
+    while (q.executeStep()) {
+      StoredInferred& s = stored[ColText(q, 0)];
+      int64_t edge = q.getColumn(1).getInt64();
+      if (s.edge != 0 && s.edge != edge) s.several = true;
+      s.edge = edge;
+      s.child = q.getColumn(2).getInt64();
+      s.parent = q.getColumn(3).getInt64();
+      s.relation = q.getColumn(6).getInt();
+      s.confidence = q.getColumn(7).getDouble();
+      s.only_inferred = q.getColumn(8).getInt() != 0;
+      Evidence ev;
+      ev.kind = ColText(q, 9);
+      ev.source = ColText(q, 10);
+      ev.line = q.getColumn(11).getInt();
+      ev.commit = ColText(q, 12);
+      ev.detail = ColText(q, 13);
+      ev.relation = static_cast<Relation>(q.getColumn(14).getInt());
+      ev.confidence = q.getColumn(15).getDouble();
+      s.evidence.push_back(std::move(ev));
+    }
+    SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
+    SQLite::Statement key_of(db, "SELECT key FROM artifact WHERE id=?");
+    std::unordered_map<int64_t, std::string> parent_keys;
+    auto parent_key = [&](int64_t row) -> const std::string& {
+      auto it = parent_keys.find(row);
+      if (it != parent_keys.end()) return it->second;
+      key_of.reset();
+      key_of.bind(1, row);
+      std::string key = key_of.executeStep() ? ColText(key_of, 0) : std::string();
+      key_of.reset();
+      return parent_keys.emplace(row, std::move(key)).first->second;
+    };
+    std::vector<Edge> changed;
+    int64_t kept = 0;
+    for (const Edge& e : edges) {
+      std::string child_key = IdKey(e.child);
+      auto it = stored.find("infer:" + child_key);
+      bool same = false;
+      if (it != stored.end()) {
+        const StoredInferred& s = it->second;
+        // A renamed id may now be another row: such an edge is written anew.
+        std::string pkey = IdKey(e.parent);
+        same = !s.several && s.only_inferred && !im.RenamedTo(child_key) && !im.RenamedTo(pkey) &&
+               s.relation == static_cast<int>(e.relation) && s.confidence == e.confidence &&
+               SameEvidence(s.evidence, e.evidence) && parent_key(s.parent) == pkey;
+        if (same) {
+          reverse.reset();
+          reverse.bind(1, s.parent);
+          reverse.bind(2, s.child);
+          same = !reverse.executeStep();
+          reverse.reset();
+        }
+      }
+      if (same) {
+        ++kept;
+        stored.erase(it);
+      } else {
+        changed.push_back(e);
+      }
+    }
+    // Whatever is left stored is replaced or gone.
+    std::vector<std::string> clear;
+    clear.reserve(stored.size());
+    for (const auto& [origin, s] : stored) clear.push_back(origin.substr(6));
+    std::sort(clear.begin(), clear.end());
+    stored.clear();
+    if (!clear.empty()) {
+      Status st = ClearInferred(clear, false);
+      if (!st.ok()) return st;
+    }
+    SQLite::Statement orphans(db,
+                              "DELETE FROM edge WHERE inferred_edge=1 AND NOT EXISTS (SELECT 1 "
+                              "FROM evidence v WHERE v.edge = edge.id)");
+    if (orphans.exec() > 0) im.edges_dirty = true;
+    int64_t n = 0;
+    Status st = changed.empty() ? Status::Ok() : PutInferred(changed, &n);
+    if (!st.ok()) return st;
+    if (written) *written = kept + n;
+
+  } catch (const SQLite::Exception& e) {
+    im.ResetAll();
+    return Status::IoError(std::string("cannot store inferred edges: ") + e.what());
+  }
   return Status::Ok();
 }
 

@@ -327,7 +327,9 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
     summary.calibration_models = static_cast<int64_t>(declared.size());
     calibration = Calibrate(inferer, *roots, declared);
   } else {
-    calibration = store.InferenceCalibration();
+    auto stored = store.InferenceCalibration();
+    if (!stored.ok()) return stored.status();
+    calibration = std::move(*stored);
   }
   Reliability rel;
   for (const auto& [k, c] : calibration) rel[k] = c.reliability;
@@ -387,8 +389,10 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
   if (!inf.ok()) return inf.status();
   Inferer& inferer = **inf;
   const RootIndex& roots = *root_index;
+  auto calibration = store.InferenceCalibration();
+  if (!calibration.ok()) return calibration.status();
   Reliability rel;
-  for (const auto& [k, c] : store.InferenceCalibration()) rel[k] = c.reliability;
+  for (const auto& [k, c] : *calibration) rel[k] = c.reliability;
   inferer.set_reliability(rel);
   std::vector<InferenceSubject> subjects = LoadSample(
       store, roots.Sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0));

@@ -127,12 +127,12 @@ class World {
   void IngestAll() { Ingest({cards(), orgs(), aliases(), blocs()}); }
 
   FlowReport Flows(const std::string& from, const std::string& to, FlowOptions o = {}) {
-    auto table = store_->Blocs();
+    auto table = testing::Must(store_->Blocs());
     auto f = ResolveBloc(table, from);
     auto t = ResolveBloc(table, to);
     REQUIRE(f.ok());
     REQUIRE(t.ok());
-    auto g = CompactGraph::Load(*store_);
+    auto g = testing::Must(CompactGraph::Load(*store_));
     return ComputeFlows(*g, *f, *t, o);
   }
 
@@ -304,13 +304,13 @@ TEST_CASE("An edited bloc changes the flows", "[analysis]") {
     WriteFile(edited, R"({"west": ["US"], "cn": ["CN", "FR"]})");
     auto table = ReadBlocsFile(edited);
     REQUIRE(table.ok());
-    auto g = CompactGraph::Load(w.store());
+    auto g = testing::Must(CompactGraph::Load(w.store()));
     FlowReport r = ComputeFlows(*g, ResolveBloc(*table, "west").value(),
                                 ResolveBloc(*table, "cn").value(), {});
     CHECK_FALSE(FlowOf(r, "oldlab/renamed"));  // FR is now in cn: base and model both cn
     CHECK(FlowOf(r, "deepseek-ai/direct"));
-    CHECK(w.store().Blocs().size() == 2);
-    CHECK(w.store().Blocs()[1].second == Strings{"FR", "US"});  // the stored one is untouched
+    CHECK(testing::Must(w.store().Blocs()).size() == 2);
+    CHECK(testing::Must(w.store().Blocs())[1].second == Strings{"FR", "US"});  // the stored one is untouched
   }
 }
 
@@ -334,8 +334,8 @@ TEST_CASE("ComputeTimeline counts new derivatives per month by the bloc of their
   auto store = OpenStore(dir / "s.db");
   std::ostringstream log;
   REQUIRE(Ingest(*store, {dump, dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
-  auto g = CompactGraph::Load(*store);
-  Timeline t = ComputeTimeline(*g, store->Blocs());
+  auto g = testing::Must(CompactGraph::Load(*store));
+  Timeline t = ComputeTimeline(*g, testing::Must(store->Blocs()));
   CHECK(t.months == Strings{"2024-05", "2024-06", "2024-07"});
   CHECK(t.blocs == Strings{"cn", "west", "unknown"});
   CHECK(t.counts["2024-05"]["west"] == 2);
@@ -360,7 +360,7 @@ TEST_CASE("ComputeTimeline fills the months between and ignores malformed dates"
   auto store = OpenStore(dir / "s.db");
   std::ostringstream log;
   REQUIRE(Ingest(*store, {dump}, {}, log).ok());
-  auto g = CompactGraph::Load(*store);
+  auto g = testing::Must(CompactGraph::Load(*store));
   Timeline t = ComputeTimeline(*g, {});
   CHECK(t.months == Strings{"2024-11", "2024-12", "2025-01", "2025-02"});
   CHECK(t.counts["2024-12"].empty());
@@ -426,8 +426,8 @@ TEST_CASE("ComputeTimeline counts weights derivatives unless told other classes"
   auto store = OpenStore(dir / "s.db");
   std::ostringstream log;
   REQUIRE(Ingest(*store, {dump, dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
-  auto g = CompactGraph::Load(*store);
-  Timeline t = ComputeTimeline(*g, store->Blocs());
+  auto g = testing::Must(CompactGraph::Load(*store));
+  Timeline t = ComputeTimeline(*g, testing::Must(store->Blocs()));
   CHECK(t.classes == Strings{"weights"});
   CHECK(t.counts["2024-05"]["west"] == 1);  // a/ft1 only; the quantizations are not new models
   CHECK(t.by_class["weights"] == 1);
@@ -435,7 +435,7 @@ TEST_CASE("ComputeTimeline counts weights derivatives unless told other classes"
   SECTION("--class redistribution counts the copies, rooted through the weights they copy") {
     TimelineOptions o;
     o.classes = {RelationClass::kRedistribution};
-    Timeline q = ComputeTimeline(*g, store->Blocs(), o);
+    Timeline q = ComputeTimeline(*g, testing::Must(store->Blocs()), o);
     CHECK(q.counts["2024-05"]["west"] == 1);  // q/ft1-GGUF, rooted at Llama through a/ft1
     CHECK(q.counts["2024-06"]["west"] == 1);
   }
@@ -559,12 +559,12 @@ TEST_CASE("Adoption shares are counted and weighted by each derivative's downloa
   auto store = OpenStore(dir / "s.db");
   std::ostringstream log;
   REQUIRE(Ingest(*store, {dir / "hub.jsonl", dir / "orgs.csv", dir / "blocs.json"}, {}, log).ok());
-  auto g = CompactGraph::Load(*store);
+  auto g = testing::Must(CompactGraph::Load(*store));
   auto popularity = store->ScanPopularity();
   REQUIRE(popularity.ok());
   TimelineOptions options;
   options.popularity = &*popularity;
-  Timeline t = ComputeTimeline(*g, store->Blocs(), options);
+  Timeline t = ComputeTimeline(*g, testing::Must(store->Blocs()), options);
 
   // Expected, from the table: weights derivatives (not the quantized copy)
   // with a date, each measure summed by month and root bloc.
@@ -637,7 +637,7 @@ TEST_CASE("Without popularity data the timeline has no weighted measures", "[ana
   auto store = OpenStore(dir / "s.db");
   std::ostringstream log;
   REQUIRE(Ingest(*store, {dir / "hub.jsonl"}, {}, log).ok());
-  auto g = CompactGraph::Load(*store);
+  auto g = testing::Must(CompactGraph::Load(*store));
   auto popularity = store->ScanPopularity();
   REQUIRE(popularity.ok());
   CHECK(popularity->empty());

@@ -234,7 +234,7 @@ TEST_CASE("Every licence in the catalogue reaches the BOM as an id the schema ac
   auto store = testing::OpenStore(dir / "ref.db");
   std::ostringstream log;
   REQUIRE(EnsureBuiltinReference(*store, log).ok());
-  LicenseCatalogue cat = store->Licenses();
+  LicenseCatalogue cat = testing::Must(store->Licenses());
   auto rows = store->Query("SELECT id, spdx FROM license ORDER BY id");
   INFO(rows.status().ToString());
   REQUIRE(rows.ok());

@@ -210,7 +210,7 @@ const Evidence* EvidenceOf(const Edge& e, const std::string& kind) {
 
 std::vector<Diagnostic> DiagnosticsWith(const Store& store, const std::string& code) {
   std::vector<Diagnostic> out;
-  for (const auto& d : store.Diagnostics()) {
+  for (const auto& d : testing::Must(store.Diagnostics())) {
     if (d.code == code) out.push_back(d);
   }
   return out;

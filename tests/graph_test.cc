@@ -96,7 +96,7 @@ class GraphFixture {
                                        "file:orgs")
                 .ok());
     REQUIRE(store_->CommitRun(nullptr).ok());
-    graph_ = CompactGraph::Load(*store_);
+    graph_ = testing::Must(CompactGraph::Load(*store_));
   }
 
   const CompactGraph& g() const { return *graph_; }
@@ -241,7 +241,7 @@ TEST_CASE("CompactGraph::author keeps the namespace as its owner writes it",
   TempDir dir;
   auto store = OpenStore(dir / "s.db");
   testing::ApplyRun(*store, {MakeDoc("card:qwen/qwen2-7b", "h", "Qwen/Qwen2-7B")});
-  auto g = CompactGraph::Load(*store);
+  auto g = testing::Must(CompactGraph::Load(*store));
   auto v = g->Find("Qwen/Qwen2-7B");
   REQUIRE(v != CompactGraph::kNone);
   CHECK(g->display(v) == "Qwen/Qwen2-7B");

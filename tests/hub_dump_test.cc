@@ -316,7 +316,7 @@ TEST_CASE("Downloads, likes and lastModified of Hub records are stored and merge
     REQUIRE(rows.ok());
     REQUIRE(rows->size() == 2);
     std::map<int64_t, std::string> ids;
-    store->ScanNodes([&](const NodeRow& n) { ids[n.id] = n.display; });
+    CHECK(store->ScanNodes([&](const NodeRow& n) { ids[n.id] = n.display; }).ok());
     std::map<std::string, Popularity> by_id;
     for (const auto& p : *rows) by_id[ids[p.artifact]] = p;
     CHECK(by_id["a/model"].downloads == 10);

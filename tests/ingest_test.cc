@@ -39,7 +39,7 @@ Strings Sorted(Strings v) {
 
 std::vector<Diagnostic> DiagsWithCode(const Store& store, const std::string& code) {
   std::vector<Diagnostic> out;
-  for (const auto& d : store.Diagnostics()) {
+  for (const auto& d : testing::Must(store.Diagnostics())) {
     if (d.code == code) out.push_back(d);
   }
   return out;
@@ -134,7 +134,7 @@ TEST_CASE("Ingest reads every awkward base_model form from a card folder", "[ing
     CHECK(DiagsWithCode(*store, "encoding").size() == 1);
     CHECK(DiagsWithCode(*store, "unresolved_name").empty());
     CHECK(DiagsWithCode(*store, "yaml").empty());
-    for (const auto& d : store->Diagnostics()) CHECK(d.severity == "warning");
+    for (const auto& d : testing::Must(store->Diagnostics())) CHECK(d.severity == "warning");
   }
   SECTION("the nested tool base_model did not become an artifact") {
     CHECK_FALSE(store->GetArtifact("x/tool").ok());
@@ -184,18 +184,18 @@ TEST_CASE("Re-ingesting the same folder changes nothing", "[ingest]") {
   WriteAwkwardCards(dir / "cards");
   auto store = OpenStore(dir / "s.db");
   IngestSummary first = Run(*store, {dir / "cards"});
-  StoreStats before = store->Stats();
-  auto diags_before = store->Diagnostics();
+  StoreStats before = testing::Must(store->Stats());
+  auto diags_before = testing::Must(store->Diagnostics());
 
   IngestSummary again = Run(*store, {dir / "cards"});
   CHECK(again.documents == 0);
   CHECK(again.unchanged == first.documents);
   CHECK(again.edges == 0);
-  StoreStats after = store->Stats();
+  StoreStats after = testing::Must(store->Stats());
   CHECK(after.artifacts == before.artifacts);
   CHECK(after.edges == before.edges);
   CHECK(after.evidence_by_kind == before.evidence_by_kind);
-  CHECK(store->Diagnostics().size() == diags_before.size());
+  CHECK(testing::Must(store->Diagnostics()).size() == diags_before.size());
 }
 
 TEST_CASE("A changed card replaces what the old version said", "[ingest]") {
@@ -298,7 +298,7 @@ TEST_CASE("A Hub API dump as JSON lines lands with tags read as the Hub means th
     CHECK(a->country.empty());
     for (const auto& t : a->tags) CHECK(t.rfind("region:", 0) != 0);
     CHECK(std::find(a->tags.begin(), a->tags.end(), "transformers") != a->tags.end());
-    CHECK(store->Stats().models_with_country == 0);
+    CHECK(testing::Must(store->Stats()).models_with_country == 0);
   }
   SECTION("a malformed line is a diagnostic with its line number; the rest lands") {
     auto d = DiagsWithCode(*store, "json");
@@ -467,7 +467,7 @@ TEST_CASE("organizations.csv gives namespaces an organization and a sourced coun
     CHECK(m->organization == "Mystery Lab");
     CHECK(m->country.empty());
     bool warned = false;
-    for (const auto& d : store->Diagnostics()) {
+    for (const auto& d : testing::Must(store->Diagnostics())) {
       if (d.line == 4 && d.severity == "warning" && d.source == orgs) warned = true;
     }
     CHECK(warned);
@@ -475,18 +475,18 @@ TEST_CASE("organizations.csv gives namespaces an organization and a sourced coun
   SECTION("a country that is not an ISO code is kept unknown, with a warning") {
     CHECK(store->GetArtifact("textual/model")->country.empty());
     bool warned = false;
-    for (const auto& d : store->Diagnostics()) {
+    for (const auto& d : testing::Must(store->Diagnostics())) {
       if (d.line == 5 && d.severity == "warning") warned = true;
     }
     CHECK(warned);
   }
   SECTION("bad rows are skipped with their line") {
     Strings where;
-    for (const auto& d : store->Diagnostics()) {
+    for (const auto& d : testing::Must(store->Diagnostics())) {
       if (d.severity == "error") where.push_back(std::to_string(d.line));
     }
     CHECK(Sorted(where) == Strings{"6", "7", "8"});
-    auto listed = store->Organizations();
+    auto listed = testing::Must(store->Organizations());
     CHECK(listed.size() == 4);
   }
 }
@@ -521,7 +521,7 @@ TEST_CASE("blocs.json defines blocs; _comment keys document it", "[ingest]") {
 })");
   auto store = OpenStore(dir / "s.db");
   Run(*store, {blocs});
-  auto b = store->Blocs();
+  auto b = testing::Must(store->Blocs());
   REQUIRE(b.size() == 3);
   CHECK(b[0].first == "cn");
   CHECK(b[1].first == "odd");
@@ -532,7 +532,7 @@ TEST_CASE("blocs.json defines blocs; _comment keys document it", "[ingest]") {
   SECTION("an edited bloc file replaces the stored blocs") {
     WriteFile(blocs, R"({"west": ["US", "GB", "DE"], "cn": ["CN", "HK"]})");
     Run(*store, {blocs});
-    auto e = store->Blocs();
+    auto e = testing::Must(store->Blocs());
     REQUIRE(e.size() == 2);
     CHECK(e[0].second == Strings{"CN", "HK"});
     CHECK(e[1].second == Strings{"DE", "GB", "US"});
@@ -720,7 +720,7 @@ TEST_CASE("Detection reads a pretty-printed blocs file as blocs and a dump as a 
   WriteFile(dir / "dump.json", "\n{\"id\": \"a/b\", \"cardData\": {\"base_model\": \"c/d\"}}\n");
   auto store = OpenStore(dir / "s.db");
   Run(*store, {dir / "my_blocs.json", dir / "dump.json"});
-  auto blocs = store->Blocs();
+  auto blocs = testing::Must(store->Blocs());
   REQUIRE(blocs.size() == 1);
   CHECK(blocs[0].second == std::vector<std::string>{"FR", "US"});
   CHECK(testing::Must(store->ParentEdges("a/b")).size() == 1);
@@ -771,7 +771,7 @@ TEST_CASE("Families and known bases are read from their CSV files and replaced o
   CHECK(b.config.rope_theta == 10000.0);
   SECTION("bad rows become diagnostics naming the file and line") {
     int bad = 0;
-    for (const auto& d : store->Diagnostics()) {
+    for (const auto& d : testing::Must(store->Diagnostics())) {
       if (d.code == "family" || d.code == "known_base") {
         ++bad;
         CHECK(d.line >= 2);
@@ -813,13 +813,13 @@ TEST_CASE("A new store receives the built-in reference data once, and a user's f
   REQUIRE(loaded.ok());
   CHECK(*loaded);
   CHECK(store->Meta(kReferenceVersionKey).value() == BuiltinDataVersion());
-  auto orgs = store->Organizations();
+  auto orgs = testing::Must(store->Organizations());
   REQUIRE(orgs.size() > 100);
   const Organization* qwen = FindOrg(orgs, "Qwen");
   REQUIRE(qwen);
   CHECK(qwen->country == "CN");
-  CHECK(store->Licenses().Find("llama3.1") != nullptr);
-  CHECK(!store->Blocs().empty());
+  CHECK(testing::Must(store->Licenses()).Find("llama3.1") != nullptr);
+  CHECK(!testing::Must(store->Blocs()).empty());
   SECTION("loading the same version again changes nothing") {
     auto again = EnsureBuiltinReference(*store, log);
     REQUIRE(again.ok());
@@ -830,7 +830,7 @@ TEST_CASE("A new store receives the built-in reference data once, and a user's f
               "namespace,organization,country,kind,source\n"
               "Qwen,Qwen team,SG,company,https://example.org/qwen\n");
     Run(*store, {dir / "orgs.csv"});
-    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+    CHECK(FindOrg(testing::Must(store->Organizations()), "Qwen")->country == "SG");
     // Pretend the store holds an older reference version.
     REQUIRE(store->BeginRun("test").ok());
     REQUIRE(store->SetMeta(kReferenceVersionKey, "old").ok());
@@ -838,7 +838,7 @@ TEST_CASE("A new store receives the built-in reference data once, and a user's f
     auto reloaded = EnsureBuiltinReference(*store, log);
     REQUIRE(reloaded.ok());
     CHECK(*reloaded);
-    CHECK(FindOrg(store->Organizations(), "Qwen")->country == "SG");
+    CHECK(FindOrg(testing::Must(store->Organizations()), "Qwen")->country == "SG");
   }
 }
 
@@ -856,7 +856,7 @@ TEST_CASE("A new store takes the embedded dataset unless it is created without i
     auto store = OpenStore(dir / "with.db");
     REQUIRE(EnsureBuiltinReference(*store, log).ok());
     CHECK(store->Meta(kDatasetKey).value() == "with");
-    CHECK(store->Stats().artifacts > 1000);
+    CHECK(testing::Must(store->Stats()).artifacts > 1000);
     CHECK(has_llama2_parent(*store));
     SECTION("and keeps it: --no-dataset on it is refused") {
       auto again = EnsureBuiltinReference(*store, log, DatasetChoice::kWithout);
@@ -870,7 +870,7 @@ TEST_CASE("A new store takes the embedded dataset unless it is created without i
     REQUIRE(EnsureBuiltinReference(*store, log, DatasetChoice::kWithout).ok());
     CHECK(store->Meta(kDatasetKey).value() == "without");
     CHECK_FALSE(has_llama2_parent(*store));
-    CHECK(FindOrg(store->Organizations(), "Qwen") != nullptr);
+    CHECK(FindOrg(testing::Must(store->Organizations()), "Qwen") != nullptr);
     SECTION("and stays without it when opened as stored") {
       auto again = EnsureBuiltinReference(*store, log);
       REQUIRE(again.ok());
@@ -893,11 +893,11 @@ TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[in
   WriteFile(dir / "data/README.md", "# not a card\n");
   auto store = OpenStore(dir / "s.db");
   Run(*store, {dir / "data"});
-  CHECK(FindOrg(store->Organizations(), "acme")->country == "FR");
+  CHECK(FindOrg(testing::Must(store->Organizations()), "acme")->country == "FR");
   auto parents = testing::Must(store->ParentEdges("acme/child"));
   REQUIRE(parents.size() == 2);
   bool skipped = false;
-  for (const auto& d : store->Diagnostics()) {
+  for (const auto& d : testing::Must(store->Diagnostics())) {
     if (d.code == "skipped" && d.source.find("notes.csv") != std::string::npos) skipped = true;
   }
   CHECK(skipped);
@@ -938,7 +938,7 @@ TEST_CASE("Records of one model from several documents merge and never erase eac
               "{\"id\": \"deepseek-ai/DeepSeek-R1\", \"createdAt\": \"2025-01-22\"}\n");
     auto conflicts = [&] {
       int n = 0;
-      for (const auto& d : store->Diagnostics()) {
+      for (const auto& d : testing::Must(store->Diagnostics())) {
         if (d.code == "conflict" && d.message.find("creation date") != std::string::npos) ++n;
       }
       return n;
@@ -957,7 +957,7 @@ TEST_CASE("Records of one model from several documents merge and never erase eac
     CHECK(a->license == "apache-2.0");
     CHECK(a->created_at.substr(0, 10) == "2025-01-20");  // only the dump has it
     bool named = false;
-    for (const auto& d : store->Diagnostics()) {
+    for (const auto& d : testing::Must(store->Diagnostics())) {
       if (d.code != "conflict") continue;
       named = d.message.find("mit") != std::string::npos &&
               d.message.find("apache-2.0") != std::string::npos &&
@@ -995,10 +995,10 @@ TEST_CASE("A renamed repository is one node under its new id", "[ingest]") {
   CHECK(store->GetArtifact("meta-llama/Llama-3.1-8B")->license == "llama3.1");
   CHECK(store->ResolveId("meta-llama/meta-llama-3.1-8b").value() == "meta-llama/Llama-3.1-8B");
   int64_t llamas = 0;
-  store->ScanNodes([&](const NodeRow& n) { llamas += IdKey(n.display).find("llama-3.1-8b") != std::string::npos; });
+  CHECK(store->ScanNodes([&](const NodeRow& n) { llamas += IdKey(n.display).find("llama-3.1-8b") != std::string::npos; }).ok());
   CHECK(llamas == 1);
   bool diag = false;
-  for (const auto& d : store->Diagnostics()) diag |= d.code == "model_alias" && d.line == 3;
+  for (const auto& d : testing::Must(store->Diagnostics())) diag |= d.code == "model_alias" && d.line == 3;
   CHECK(diag);
 }
 
@@ -1022,10 +1022,10 @@ TEST_CASE("Card folders whose names are no Hub id, and CSV with bad UTF-8, becom
   auto store = OpenStore(dir / "s.db");
   Run(*store, {dir / "cards", dir / "orgs.csv"});
   int64_t artifacts = 0;
-  store->ScanNodes([&](const NodeRow&) { ++artifacts; });
+  CHECK(store->ScanNodes([&](const NodeRow&) { ++artifacts; }).ok());
   CHECK(artifacts == 1);
   int bad_ids = 0, encoding = 0;
-  for (const auto& d : store->Diagnostics()) {
+  for (const auto& d : testing::Must(store->Diagnostics())) {
     bad_ids += d.code == "bad_id";
     if (d.code == "encoding" && d.source.find("orgs.csv") != std::string::npos) {
       ++encoding;
@@ -1034,7 +1034,7 @@ TEST_CASE("Card folders whose names are no Hub id, and CSV with bad UTF-8, becom
   }
   CHECK(bad_ids == 4);
   CHECK(encoding == 1);
-  auto orgs = store->Organizations();
+  auto orgs = testing::Must(store->Organizations());
   REQUIRE(orgs.size() > 0);
   bool fixed = false;
   for (const auto& o : orgs) fixed |= o.name == "Caf\xEF\xBF\xBD Labs";
@@ -1057,11 +1057,11 @@ TEST_CASE("blocs.json with 1e999 or nested 100000 deep is a diagnostic, the rest
   std::ostringstream log;
   auto r = Ingest(*store, {dir / "deep.json", dir / "huge.json", dir / "good.json"}, opts, log);
   REQUIRE(r.ok());
-  auto blocs = store->Blocs();
+  auto blocs = testing::Must(store->Blocs());
   CHECK(std::any_of(blocs.begin(), blocs.end(), [](const auto& b) {
     return b.first == "cn" && b.second == std::vector<std::string>{"CN"};
   }));
-  auto d = store->Diagnostics();
+  auto d = testing::Must(store->Diagnostics());
   int blocs_errors = 0;
   for (const auto& x : d) blocs_errors += x.code == "blocs" && x.severity == "error";
   CHECK(blocs_errors == 2);

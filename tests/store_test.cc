@@ -145,7 +145,7 @@ TEST_CASE("A newer version of a document replaces what the older one said", "[st
   v1.diagnostics.push_back({"a/x/README.md", 3, "warning", "duplicate_base_model", "twice"});
   ApplyRun(*store, {v1});
   REQUIRE(Parents(*store, "a/x") == Strings{"b/old"});
-  REQUIRE(store->Diagnostics().size() == 1);
+  REQUIRE(testing::Must(store->Diagnostics()).size() == 1);
 
   DocumentFacts v2 = MakeDoc("card:a/x", "h2", "a/x", {"c/new"});
   v2.artifact->license = "apache-2.0";
@@ -160,7 +160,7 @@ TEST_CASE("A newer version of a document replaces what the older one said", "[st
     auto a = store->GetArtifact("a/x");
     REQUIRE(a.ok());
     CHECK(a->license == "apache-2.0");
-    CHECK(store->Diagnostics().empty());
+    CHECK(testing::Must(store->Diagnostics()).empty());
   }
   SECTION("the old parent stays known as an undeclared artifact") {
     auto b = store->GetArtifact("b/old");
@@ -277,7 +277,7 @@ TEST_CASE("RollbackRun leaves the store as it was before the run", "[store]") {
   std::string path = dir / "s.db";
   auto store = OpenStore(path);
   ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"})});
-  StoreStats before = store->Stats();
+  StoreStats before = testing::Must(store->Stats());
 
   REQUIRE(store->BeginRun("doomed").ok());
   REQUIRE(store->ApplyDocument(MakeDoc("card:a/x", "h2", "a/x", {"c/z"})).ok());
@@ -290,8 +290,8 @@ TEST_CASE("RollbackRun leaves the store as it was before the run", "[store]") {
   CHECK(Parents(*store, "a/x") == Strings{"b/y"});
   CHECK_FALSE(store->GetArtifact("n/new").ok());
   CHECK_FALSE(store->GetArtifact("c/z").ok());
-  CHECK(store->Organizations().empty());
-  StoreStats after = store->Stats();
+  CHECK(testing::Must(store->Organizations()).empty());
+  StoreStats after = testing::Must(store->Stats());
   CHECK(after.artifacts == before.artifacts);
   CHECK(after.edges == before.edges);
   CHECK(store->DocumentUnchanged("card:a/x", "h1"));
@@ -336,19 +336,19 @@ TEST_CASE("Bare names are resolved against the whole store when the run commits"
     REQUIRE(edges[0].evidence.size() == 1);
     CHECK(edges[0].evidence[0].confidence < 0.95);
     CHECK_THAT(edges[0].evidence[0].detail, Catch::Contains("meta-llama/Llama-2-7b-hf"));
-    CHECK(store->Diagnostics().empty());
+    CHECK(testing::Must(store->Diagnostics()).empty());
   }
   SECTION("the match may arrive in a later run") {
     ApplyRun(*store, {child});
     CHECK(testing::Must(store->ParentEdges("me/ft")).empty());
     ApplyRun(*store, {MakeDoc("card:meta-llama/llama-2-7b-hf", "h1", "meta-llama/Llama-2-7b-hf")});
     CHECK(Parents(*store, "me/ft") == Strings{"meta-llama/Llama-2-7b-hf"});
-    CHECK(store->Diagnostics().empty());  // the earlier "unresolved" is gone
+    CHECK(testing::Must(store->Diagnostics()).empty());  // the earlier "unresolved" is gone
   }
   SECTION("no match: an unresolved_name diagnostic") {
     ApplyRun(*store, {child});
     CHECK(testing::Must(store->ParentEdges("me/ft")).empty());
-    auto d = store->Diagnostics();
+    auto d = testing::Must(store->Diagnostics());
     REQUIRE(d.size() == 1);
     CHECK(d[0].code == "unresolved_name");
     CHECK(d[0].source == "me/ft/README.md");
@@ -358,7 +358,7 @@ TEST_CASE("Bare names are resolved against the whole store when the run commits"
     ApplyRun(*store, {child, MakeDoc("card:a/llama-2-7b-hf", "h1", "a/Llama-2-7b-hf"),
                       MakeDoc("card:b/llama-2-7b-hf", "h1", "b/Llama-2-7b-hf")});
     CHECK(testing::Must(store->ParentEdges("me/ft")).empty());
-    auto d = store->Diagnostics();
+    auto d = testing::Must(store->Diagnostics());
     REQUIRE(d.size() == 1);
     CHECK(d[0].code == "unresolved_name");
     CHECK_THAT(d[0].message, Catch::Contains("a/Llama-2-7b-hf") && Catch::Contains("b/Llama-2-7b-hf"));
@@ -371,14 +371,14 @@ TEST_CASE("CommitRun records each cycle as a diagnostic spelled a -> b -> a", "[
   ApplyRun(*store, {MakeDoc("card:a/x", "h1", "a/x", {"b/y"}),
                     MakeDoc("card:b/y", "h1", "b/y", {"a/x"})},
            FindCycles);
-  auto d = store->Diagnostics();
+  auto d = testing::Must(store->Diagnostics());
   REQUIRE(d.size() == 1);
   CHECK(d[0].code == "cycle");
   CHECK_THAT(d[0].message, Catch::Contains("a/x -> b/y -> a/x") ||
                                Catch::Contains("b/y -> a/x -> b/y"));
   SECTION("breaking the cycle clears the diagnostic") {
     ApplyRun(*store, {MakeDoc("card:b/y", "h2", "b/y")}, FindCycles);
-    CHECK(store->Diagnostics().empty());
+    CHECK(testing::Must(store->Diagnostics()).empty());
   }
 }
 
@@ -628,19 +628,19 @@ TEST_CASE("Organizations, aliases and blocs are stored and joined to artifacts",
     CHECK(b->country == "FR");
   }
   SECTION("blocs are stored under a lower-case name with upper-case countries") {
-    auto blocs = store->Blocs();
+    auto blocs = testing::Must(store->Blocs());
     REQUIRE(blocs.size() == 1);
     CHECK(blocs[0].first == "west");
     CHECK(blocs[0].second == Strings{"FR", "US"});
   }
   SECTION("organizations list in namespace order, as written") {
-    auto orgs = store->Organizations();
+    auto orgs = testing::Must(store->Organizations());
     REQUIRE(orgs.size() == 2);
     CHECK(orgs[0].ns == "newlab");
     CHECK(orgs[1].ns == "Qwen");
   }
   SECTION("Stats counts coverage") {
-    StoreStats s = store->Stats();
+    StoreStats s = testing::Must(store->Stats());
     CHECK(s.models == 2);
     CHECK(s.models_with_country == 2);
     CHECK(s.organizations == 2);
@@ -654,7 +654,7 @@ TEST_CASE("Stats counts artifacts, edges by relation and diagnostics", "[store]"
   d.edges.push_back(MakeEdge("a/x", "datasets/o/data", Relation::kTrainedOn, 0.9, "card.datasets"));
   d.diagnostics.push_back({"a/x/README.md", 2, "warning", "self_reference", "self"});
   ApplyRun(*store, {d});
-  StoreStats s = store->Stats();
+  StoreStats s = testing::Must(store->Stats());
   CHECK(s.artifacts == 4);
   CHECK(s.declared == 1);
   CHECK(s.by_kind[0] == 3);
@@ -689,7 +689,7 @@ TEST_CASE("A document's diagnostics are capped, with one saying how many were le
   REQUIRE(store->BeginRun("t").ok());
   REQUIRE(store->ApplyDocument(f).ok());
   REQUIRE(store->CommitRun(nullptr).ok());
-  auto diags = store->Diagnostics();
+  auto diags = testing::Must(store->Diagnostics());
   REQUIRE(diags.size() == kMaxDiagnosticsPerDocument + 1);
   int summaries = 0;
   for (const auto& d : diags) {

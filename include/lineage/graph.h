@@ -35,8 +35,8 @@ class CompactGraph {
   using Vertex = uint32_t;
   static constexpr Vertex kNone = ~Vertex{0};
 
-  // Loads every artifact and edge of the store.
-  static std::unique_ptr<CompactGraph> Load(const Store& store);
+  // Loads every artifact and edge of the store; IoError when it cannot be read.
+  static Result<std::unique_ptr<CompactGraph>> Load(const Store& store);
   ~CompactGraph();
 
   size_t vertex_count() const;

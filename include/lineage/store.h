@@ -160,6 +160,8 @@ class Store {
   // Waits for another writer to finish (up to an hour) before it starts.
   Status BeginRun(const std::string& description);
   // True when the store holds `origin` with the same hash (nothing to do).
+  // A failed read says changed: the document is read again, and the write
+  // that follows reports the error.
   bool DocumentUnchanged(const std::string& origin, const std::string& hash);
   // Replaces whatever `facts.origin` said before with `facts`.
   Status ApplyDocument(const DocumentFacts& facts);
@@ -184,11 +186,15 @@ class Store {
   using CycleFinder =
       std::function<std::vector<std::vector<int64_t>>(const std::vector<EdgeRow>&)>;
   Status CommitRun(const CycleFinder& cycle_check);
+  // Abandons the current run (no-op outside one). Stays void: it is the
+  // cleanup path (destructor, after a failed write), and a rollback that
+  // cannot be written leaves the transaction to SQLite's own rollback.
   void RollbackRun();
 
   struct RunCounts {
     int64_t documents = 0, unchanged = 0, edges = 0, diagnostics = 0;
   };
+  // Counters kept in memory by the current run; no I/O, cannot fail.
   RunCounts run_counts() const;
 
   // --- Queries -----------------------------------------------------------------
@@ -210,11 +216,13 @@ class Store {
   // Builds a subgraph from a set of display ids: nodes plus all edges among them.
   Subgraph Induced(const std::string& root, const std::vector<std::pair<std::string, int>>& nodes)
       const;
-  std::vector<Diagnostic> Diagnostics() const;
-  StoreStats Stats() const;
-  std::vector<Organization> Organizations() const;
+  // Every stored diagnostic, by source, line, code. IoError when the store
+  // cannot be read (so do the store-wide reads below).
+  Result<std::vector<Diagnostic>> Diagnostics() const;
+  Result<StoreStats> Stats() const;
+  Result<std::vector<Organization>> Organizations() const;
   // The licence catalogue as stored (empty until a licences file is ingested).
-  LicenseCatalogue Licenses() const;
+  Result<LicenseCatalogue> Licenses() const;
   // Store-wide settings ("reference_version": the built-in data it holds).
   // Meta is "" for a key never set.
   Status SetMeta(const std::string& key, const std::string& value);
@@ -223,18 +231,22 @@ class Store {
   Result<std::vector<Family>> Families() const;
   Result<std::vector<KnownBase>> KnownBases() const;
   // Bloc name -> countries, as stored.
-  std::vector<std::pair<std::string, std::vector<std::string>>> Blocs() const;
+  Result<std::vector<std::pair<std::string, std::vector<std::string>>>> Blocs() const;
 
   // Every edge between two artifacts with both ends loaded (no evidence), in
-  // (child, parent) id order; for store-wide checks.
-  void ScanEdgePairs(
+  // (child, parent) id order; for store-wide checks. The scans below return
+  // IoError when the store cannot be read; `fn` may have seen some rows by
+  // then, so a caller discards what it gathered.
+  Status ScanEdgePairs(
       const std::function<void(const Artifact& child, const Artifact& parent, const Edge& e)>& fn)
       const;
-  // The evidence of the edge child -> parent (empty when there is no such edge).
-  std::vector<Evidence> EdgeEvidence(const std::string& child, const std::string& parent) const;
+  // The evidence of the edge child -> parent (empty when there is no such
+  // edge), IoError when the store cannot be read.
+  Result<std::vector<Evidence>> EdgeEvidence(const std::string& child,
+                                             const std::string& parent) const;
 
-  void ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
-  void ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;
+  Status ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
+  Status ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;
   // Every artifact some Hub record gives popularity (downloads, likes), by
   // row id (NodeRow::id), in row order; for adoption measures weighted by use.
   Result<std::vector<Popularity>> ScanPopularity() const;
@@ -256,8 +268,9 @@ class Store {
   void ScanSignals(const std::string& kind,
                    const std::function<void(const std::string& id, const Signal&)>& fn) const;
   // The id keys of the artifacts whose documents the last (or current) run
-  // applied, in the order applied.
-  std::vector<std::string> RunArtifacts() const;
+  // applied, in the order applied. Kept in memory: always ok today, a Result
+  // so that keeping it in the store later changes no caller.
+  Result<std::vector<std::string>> RunArtifacts() const;
   // Inside a run: forgets the inferred edges of `children` (every inferred
   // edge when `all`). Evidence of origin "infer:<child key>" goes; an edge
   // left without evidence goes with it.
@@ -280,7 +293,8 @@ class Store {
     int64_t models = 0, correct = 0;
   };
   Status SetInferenceCalibration(const std::map<std::string, Calibration>& c);
-  std::map<std::string, Calibration> InferenceCalibration() const;
+  // IoError when the store cannot be read.
+  Result<std::map<std::string, Calibration>> InferenceCalibration() const;
   // As Query, for untrusted SQL: `row` gets the header, then each row, as
   // they come. It stops after `max_rows` rows (0: no cap; *truncated then
   // says so) and fails with InvalidInput "stopped after N s" once

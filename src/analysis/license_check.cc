@@ -10,7 +10,9 @@ namespace lineage {
 
 Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& id,
                                          Severity min_severity, const InferredFilter& filter) {
-  LicenseCatalogue cat = store.Licenses();
+  auto licenses = store.Licenses();
+  if (!licenses.ok()) return licenses.status();
+  const LicenseCatalogue& cat = *licenses;
   if (cat.empty()) {
     return Status::NotFound("no licence catalogue in the store; ingest data/licenses.csv and "
                             "data/license_aliases.csv first");
@@ -38,16 +40,26 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
     }
   } else {
     std::set<std::string> seen_children;
-    store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
-      if (!filter.Keeps(e)) return;
+    Status evidence_status;  // the first evidence read that failed
+    Status st = store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+      if (!filter.Keeps(e) || !evidence_status.ok()) return;
       ++r.edges_checked;
       if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
       auto fs = CheckEdge(cat, c, p, e);
-      for (auto& f : fs) f.evidence = store.EdgeEvidence(c.id, p.id);
+      if (!fs.empty()) {
+        auto ev = store.EdgeEvidence(c.id, p.id);
+        if (!ev.ok()) {
+          evidence_status = ev.status();
+          return;
+        }
+        for (auto& f : fs) f.evidence = *ev;
+      }
       size_t before = r.findings.size();
       keep(std::move(fs));
       if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
     });
+    if (!st.ok()) return st;
+    if (!evidence_status.ok()) return evidence_status;
   }
   // With repository history: a licence changed or removed after release.
   std::set<std::string> in_scope;

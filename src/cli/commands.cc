@@ -606,7 +606,8 @@ int RunFlows(FlowsCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto g = CompactGraph::Load(**store);
-  auto r = Flows(**store, o.selection, o.from, o.to, *g);
+  if (!g.ok()) return Fail(io, g.status());
+  auto r = Flows(**store, o.selection, o.from, o.to, **g);
   if (!r.ok()) return Fail(io, r.status());
   if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
     io.err << "note: " << n << " of " << r->flows.size()
@@ -639,10 +640,11 @@ int RunTimeline(TimelineCommand& o, Io& io) {
   if (!classes.ok()) return Fail(io, classes.status());
   if (!classes->empty()) to.classes = *classes;
   auto g = CompactGraph::Load(**store);
+  if (!g.ok()) return Fail(io, g.status());
   auto popularity = (*store)->ScanPopularity();
   if (!popularity.ok()) return Fail(io, popularity.status());
   to.popularity = &*popularity;
-  Timeline t = ComputeTimeline(*g, *table, to);
+  Timeline t = ComputeTimeline(**g, *table, to);
   if (o.format == "json") {
     WriteTimelineJson(t, io.out);
   } else if (o.shares) {
@@ -736,8 +738,9 @@ int RunExport(ExportCommand& o, Io& io) {
       return Fail(io, Status::InvalidInput("--flows wants FROM:TO, e.g. west:cn"));
     }
     auto cg = CompactGraph::Load(**store);
+    if (!cg.ok()) return Fail(io, cg.status());
     auto r = Flows(**store, o.selection, o.sel_flows.substr(0, colon),
-                   o.sel_flows.substr(colon + 1), *cg);
+                   o.sel_flows.substr(colon + 1), **cg);
     if (!r.ok()) return Fail(io, r.status());
     g = FlowSubgraph(**store, *r);
     dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
@@ -745,7 +748,9 @@ int RunExport(ExportCommand& o, Io& io) {
     dot.cluster_by_organization = true;
   } else {
     std::vector<std::pair<std::string, int>> all;
-    (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
+    Status scanned =
+        (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
+    if (!scanned.ok()) return Fail(io, scanned);
     g = (*store)->Induced("", all);
     dot.title = "lineage: whole graph";
   }
@@ -756,7 +761,9 @@ int RunExport(ExportCommand& o, Io& io) {
                  o.selection.inferred);
   }
   if (o.mark_licenses) {
-    LicenseCatalogue cat = (*store)->Licenses();
+    auto licenses = (*store)->Licenses();
+    if (!licenses.ok()) return Fail(io, licenses.status());
+    const LicenseCatalogue& cat = *licenses;
     if (cat.empty()) {
       return Fail(io, Status::NotFound("--licenses needs the licence catalogue; ingest "
                                        "data/licenses.csv and data/license_aliases.csv first"));
@@ -782,7 +789,11 @@ int RunExport(ExportCommand& o, Io& io) {
     return kExitOk;
   }
   LicenseCatalogue catalogue;
-  if (o.export_format == "cyclonedx") catalogue = (*store)->Licenses();
+  if (o.export_format == "cyclonedx") {
+    auto licenses = (*store)->Licenses();
+    if (!licenses.ok()) return Fail(io, licenses.status());
+    catalogue = std::move(*licenses);
+  }
   Status st = Emit(o, o.output, io, [&](std::ostream& os) {
     if (o.export_format == "dot") {
       WriteDot(g, dot, os);
@@ -819,9 +830,10 @@ int RunDiagnostics(GlobalOptions& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto d = (*store)->Diagnostics();
-  if (o.format == "json") WriteDiagnosticsJson(d, io.out);
-  else if (o.format == "csv") WriteDiagnosticsCsv(d, io.out);
-  else WriteDiagnosticsText(d, io.out);
+  if (!d.ok()) return Fail(io, d.status());
+  if (o.format == "json") WriteDiagnosticsJson(*d, io.out);
+  else if (o.format == "csv") WriteDiagnosticsCsv(*d, io.out);
+  else WriteDiagnosticsText(*d, io.out);
   return kExitOk;
 }
 
@@ -831,8 +843,9 @@ int RunStats(GlobalOptions& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
   auto s = (*store)->Stats();
-  if (o.format == "json") WriteStatsJson(s, io.out);
-  else WriteStatsText(s, io.out);
+  if (!s.ok()) return Fail(io, s.status());
+  if (o.format == "json") WriteStatsJson(*s, io.out);
+  else WriteStatsText(*s, io.out);
   return kExitOk;
 }
 
@@ -998,11 +1011,14 @@ int RunReport(ReportCommand& o, Io& io) {
   if (table->empty()) {
     return Fail(io, Status::NotFound("no blocs in the store; ingest data/blocs.json first"));
   }
-  StoreStats s = (*store)->Stats();
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return Fail(io, stats.status());
+  const StoreStats& s = *stats;
   io.out << "lineage report: " << s.models << " models, " << s.edges << " edges, "
          << s.organizations << " organizations; country known for " << s.models_with_country
          << " models\n\n";
   auto g = CompactGraph::Load(**store);
+  if (!g.ok()) return Fail(io, g.status());
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) return Fail(io, Status::IoError("cannot create '" + o.out_dir + "': " + ec.message()));
@@ -1014,7 +1030,7 @@ int RunReport(ReportCommand& o, Io& io) {
   ro.classes = *classes;
   ro.inferred = o.selection.inferred;
   ro.data_version = BuiltinDataVersion();
-  auto built = BuildReportModel(**store, *g, ro);
+  auto built = BuildReportModel(**store, **g, ro);
   if (!built.ok()) return Fail(io, built.status());
   const ReportModel& model = *built;
   // BuildReportModel gives west -> cn, then cn -> west.

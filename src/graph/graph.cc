@@ -84,7 +84,7 @@ struct CompactGraph::Impl {
 CompactGraph::CompactGraph() : impl_(std::make_unique<Impl>()) {}
 CompactGraph::~CompactGraph() = default;
 
-std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
+Result<std::unique_ptr<CompactGraph>> CompactGraph::Load(const Store& store) {
   std::unique_ptr<CompactGraph> g(new CompactGraph());
   Impl& im = *g->impl_;
   std::vector<uint32_t>& vertex_of = im.vertex_of;
@@ -94,7 +94,7 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
   im.authors.push_back("");
   ci[""] = oi[""] = ai[""] = 0;
   im.display_offset.push_back(0);
-  store.ScanNodes([&](const NodeRow& r) {
+  Status st = store.ScanNodes([&](const NodeRow& r) {
     uint32_t v = static_cast<uint32_t>(im.kinds.size());
     if (r.id >= static_cast<int64_t>(vertex_of.size())) vertex_of.resize(r.id + 1, kNone);
     vertex_of[r.id] = v;
@@ -108,9 +108,10 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
     date.resize(10, ' ');
     im.created += date;
   });
+  if (!st.ok()) return st;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   std::vector<EdgeProps> props;
-  store.ScanEdges([&](const EdgeRow& e) {
+  st = store.ScanEdges([&](const EdgeRow& e) {
     if (e.child >= static_cast<int64_t>(vertex_of.size()) ||
         e.parent >= static_cast<int64_t>(vertex_of.size())) {
       return;
@@ -120,6 +121,7 @@ std::unique_ptr<CompactGraph> CompactGraph::Load(const Store& store) {
     pairs.emplace_back(c, p);
     props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence), e.inferred});
   });
+  if (!st.ok()) return st;
   size_t n = im.kinds.size();
   im.up = UpGraph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), props.begin(),
                   n);

@@ -617,7 +617,9 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
     summary.calibration_models = static_cast<int64_t>(declared.size());
     calibration = Calibrate(inferer, *loaded->roots, declared);
   } else {
-    calibration = store.InferenceCalibration();
+    auto stored = store.InferenceCalibration();
+    if (!stored.ok()) return stored.status();
+    calibration = std::move(*stored);
   }
   Reliability rel;
   for (const auto& [k, c] : calibration) rel[k] = c.reliability;
@@ -680,8 +682,10 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
   if (!loaded.ok()) return loaded.status();
   Inferer& inferer = *loaded->inferer;
   const RootIndex& roots = *loaded->roots;
+  auto calibration = store.InferenceCalibration();
+  if (!calibration.ok()) return calibration.status();
   Reliability rel;
-  for (const auto& [k, c] : store.InferenceCalibration()) rel[k] = c.reliability;
+  for (const auto& [k, c] : *calibration) rel[k] = c.reliability;
   inferer.set_reliability(rel);
   std::vector<InferenceSubject> subjects = LoadSample(
       store, roots.Sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0));

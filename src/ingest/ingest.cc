@@ -629,7 +629,12 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     }
   }
   runner.EndProgress();
-  std::vector<std::string> touched = store.RunArtifacts();
+  auto run_artifacts = store.RunArtifacts();
+  if (!run_artifacts.ok()) {
+    store.RollbackRun();
+    return run_artifacts.status();
+  }
+  std::vector<std::string> touched = std::move(*run_artifacts);
   st = store.CommitRun(FindCycles);
   if (!st.ok()) return st;
   Store::RunCounts c = store.run_counts();

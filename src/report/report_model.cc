@@ -13,7 +13,8 @@ namespace {
 
 // Up to three chains of `r`, one per base, each hop with its relation and
 // the first piece of evidence for it.
-std::vector<std::vector<ReportDirection::Hop>> Examples(const Store& store, const FlowReport& r) {
+Result<std::vector<std::vector<ReportDirection::Hop>>> Examples(const Store& store,
+                                                                const FlowReport& r) {
   std::vector<std::vector<ReportDirection::Hop>> out;
   std::set<std::string> seen;
   for (const auto& f : r.flows) {
@@ -28,9 +29,10 @@ std::vector<std::vector<ReportDirection::Hop>> Examples(const Store& store, cons
       if (i) {
         h.relation = RelationName(f.relations[i - 1]);
         auto ev = store.EdgeEvidence(f.path[i - 1], f.path[i]);
-        if (!ev.empty()) {
-          h.evidence_kind = ev[0].kind;
-          h.evidence_source = ev[0].source;
+        if (!ev.ok()) return ev.status();
+        if (!ev->empty()) {
+          h.evidence_kind = (*ev)[0].kind;
+          h.evidence_source = (*ev)[0].source;
         }
       }
       chain.push_back(std::move(h));
@@ -53,7 +55,9 @@ FlowOptions WithClasses(const ReportOptions& o, const std::vector<RelationClass>
 Result<ReportModel> BuildReportModel(const Store& store, const CompactGraph& graph,
                                      const ReportOptions& options) {
   ReportModel model;
-  model.stats = store.Stats();
+  auto stats = store.Stats();
+  if (!stats.ok()) return stats.status();
+  model.stats = std::move(*stats);
   const std::vector<RelationClass> headline =
       options.classes.empty() ? std::vector<RelationClass>{RelationClass::kWeights}
                               : options.classes;
@@ -70,7 +74,9 @@ Result<ReportModel> BuildReportModel(const Store& store, const CompactGraph& gra
     ReportDirection dir;
     dir.weights = std::move(r.value());
     dir.all = std::move(all.value());
-    dir.examples = Examples(store, dir.weights);
+    auto examples = Examples(store, dir.weights);
+    if (!examples.ok()) return examples.status();
+    dir.examples = std::move(*examples);
     model.directions.push_back(std::move(dir));
   }
   TimelineOptions topt;

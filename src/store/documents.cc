@@ -177,7 +177,11 @@ Status Store::AddLicenseAlias(const std::string& alias, const std::string& licen
   return Status::Ok();
 }
 
-LicenseCatalogue Store::Licenses() const { return impl_->Catalogue(); }
+Result<LicenseCatalogue> Store::Licenses() const try {
+  return impl_->Catalogue();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read the licence catalogue: ") + e.what());
+}
 
 Status Store::AddAlias(const std::string& old_ns, const std::string& new_ns,
                        const std::string& source, const std::string& origin) {

@@ -256,7 +256,7 @@ void Store::ScanSignals(const std::string& kind,
   while (st.executeStep()) fn(ColText(st, 0), SignalFromRow(st, 1));
 }
 
-std::vector<std::string> Store::RunArtifacts() const { return impl_->run_artifacts; }
+Result<std::vector<std::string>> Store::RunArtifacts() const { return impl_->run_artifacts; }
 
 Status Store::ClearInferred(const std::vector<std::string>& children, bool all) {
   auto& im = *impl_;
@@ -512,7 +512,7 @@ Status Store::SetInferenceCalibration(const std::map<std::string, Calibration>& 
   return Status::Ok();
 }
 
-std::map<std::string, Store::Calibration> Store::InferenceCalibration() const {
+Result<std::map<std::string, Store::Calibration>> Store::InferenceCalibration() const try {
   std::map<std::string, Calibration> out;
   SQLite::Statement st(*impl_->db,
                        "SELECT kind, reliability, models, correct FROM infer_calibration");
@@ -521,6 +521,8 @@ std::map<std::string, Store::Calibration> Store::InferenceCalibration() const {
                                       st.getColumn(3).getInt64()};
   }
   return out;
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read the inference calibration: ") + e.what());
 }
 
 }  // namespace lineage

@@ -1,9 +1,12 @@
 // Store-wide reads: diagnostics, stats, organizations, blocs and scans.
+//
+// Each is a function-try-block: a SQLite exception anywhere in the read comes
+// out as an IoError naming the read, never past the store.
 #include "store/internal.h"
 
 namespace lineage {
 
-std::vector<Diagnostic> Store::Diagnostics() const {
+Result<std::vector<Diagnostic>> Store::Diagnostics() const try {
   std::vector<Diagnostic> out;
   SQLite::Statement st(*impl_->db,
                        "SELECT source, line, severity, code, message FROM diagnostic "
@@ -13,9 +16,11 @@ std::vector<Diagnostic> Store::Diagnostics() const {
                              ColText(st, 3), ColText(st, 4)});
   }
   return out;
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read diagnostics: ") + e.what());
 }
 
-StoreStats Store::Stats() const {
+Result<StoreStats> Store::Stats() const try {
   StoreStats s;
   auto& db = *impl_->db;
   auto one = [&db](const char* sql) { return db.execAndGet(sql).getInt64(); };
@@ -74,9 +79,11 @@ StoreStats Store::Stats() const {
     while (st.executeStep()) s.models_by_country.emplace_back(ColText(st, 0), st.getColumn(1).getInt64());
   }
   return s;
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read store statistics: ") + e.what());
 }
 
-std::vector<Organization> Store::Organizations() const {
+Result<std::vector<Organization>> Store::Organizations() const try {
   std::vector<Organization> out;
   SQLite::Statement st(*impl_->db,
                        "SELECT display, organization, country, kind, source, source_kind, "
@@ -90,17 +97,21 @@ std::vector<Organization> Store::Organizations() const {
     out.push_back(std::move(o));
   }
   return out;
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read organizations: ") + e.what());
 }
 
-std::vector<std::pair<std::string, std::vector<std::string>>> Store::Blocs() const {
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> Store::Blocs() const try {
   std::map<std::string, std::vector<std::string>> blocs;
   SQLite::Statement st(*impl_->db, "SELECT name, country FROM bloc ORDER BY name, country");
   while (st.executeStep()) blocs[ColText(st, 0)].push_back(ColText(st, 1));
-  return {blocs.begin(), blocs.end()};
+  return std::vector<std::pair<std::string, std::vector<std::string>>>(blocs.begin(), blocs.end());
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read blocs: ") + e.what());
 }
 
-void Store::ScanEdgePairs(
-    const std::function<void(const Artifact&, const Artifact&, const Edge&)>& fn) const {
+Status Store::ScanEdgePairs(
+    const std::function<void(const Artifact&, const Artifact&, const Edge&)>& fn) const try {
   // Artifacts are loaded once into a map keyed by row id, then edges stream.
   std::unordered_map<int64_t, Artifact> arts;
   {
@@ -127,21 +138,27 @@ void Store::ScanEdgePairs(
     e.inferred = st.getColumn(5).getInt() != 0;
     fn(c->second, p->second, e);
   }
+  return Status::Ok();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot scan edges: ") + e.what());
 }
 
-std::vector<Evidence> Store::EdgeEvidence(const std::string& child,
-                                          const std::string& parent) const {
+Result<std::vector<Evidence>> Store::EdgeEvidence(const std::string& child,
+                                                  const std::string& parent) const try {
   SQLite::Statement q(*impl_->db,
                       "SELECT e.id FROM edge e JOIN artifact c ON c.id = e.child "
                       "JOIN artifact p ON p.id = e.parent WHERE c.key=? AND p.key=?");
   q.bind(1, IdKey(child));
   q.bind(2, IdKey(parent));
-  if (!q.executeStep()) return {};
+  if (!q.executeStep()) return std::vector<Evidence>{};
   SQLite::Statement ev(*impl_->db, Impl::EvidenceOfEdgeSql());
   return impl_->LoadEvidence(ev, q.getColumn(0).getInt64());
+} catch (const SQLite::Exception& e) {
+  return Status::IoError("cannot read the evidence of " + child + " -> " + parent + ": " +
+                         e.what());
 }
 
-void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
+Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const try {
   ReadTxn read(*impl_->db, impl_->txn != nullptr);
   // Owners are few: resolve them in memory rather than joining every row.
   std::unordered_map<std::string, std::pair<std::string, std::string>> owner;  // ns -> org, country
@@ -182,9 +199,12 @@ void Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const {
     r.created_at.assign(st.getColumn(4).getText(""));
     fn(r);
   }
+  return Status::Ok();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot scan artifacts: ") + e.what());
 }
 
-void Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const {
+Status Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const try {
   SQLite::Statement st(*impl_->db,
                        "SELECT child, parent, relation, confidence, inferred_edge FROM edge");
   while (st.executeStep()) {
@@ -192,6 +212,9 @@ void Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const {
                static_cast<Relation>(st.getColumn(2).getInt()), st.getColumn(3).getDouble(),
                st.getColumn(4).getInt() != 0});
   }
+  return Status::Ok();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot scan edges: ") + e.what());
 }
 
 }  // namespace lineage

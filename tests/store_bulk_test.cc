@@ -3,11 +3,6 @@
 // row-by-row path does.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -93,73 +88,6 @@ TEST_CASE("A large ingest run leaves the store as a small one would", "[store]")
     CHECK(Indexes(*store) == fresh_indexes);
     CHECK(One(*store, "SELECT count(*) FROM artifact_record WHERE origin LIKE 'hub:%'") == "0");
   }
-}
-
-TEST_CASE("A run into a small store writes through the rollback journal, then WAL again",
-          "[store]") {
-  TempDir dir;
-  auto store = OpenStore(dir / "s.db");
-  CHECK(One(*store, "PRAGMA journal_mode") == "wal");
-  REQUIRE(store->BeginRun("first").ok());
-  CHECK(One(*store, "PRAGMA journal_mode") == "delete");
-  REQUIRE(store->ApplyDocument(Model(0)).ok());
-  SECTION("commit") {
-    REQUIRE(store->CommitRun(nullptr).ok());
-    CHECK(One(*store, "PRAGMA journal_mode") == "wal");
-    CHECK(Parents(*store, Id(0)) == Strings{"base/root"});
-  }
-  SECTION("rollback") {
-    store->RollbackRun();
-    CHECK(One(*store, "PRAGMA journal_mode") == "wal");
-    CHECK(One(*store, "SELECT count(*) FROM artifact_record") == "0");
-  }
-  SECTION("a store of 20,000 artifacts or more keeps the WAL") {
-    for (int i = 1; i < 20000; ++i) REQUIRE(store->ApplyDocument(Model(i)).ok());
-    REQUIRE(store->CommitRun(nullptr).ok());
-    REQUIRE(store->BeginRun("second").ok());
-    CHECK(One(*store, "PRAGMA journal_mode") == "wal");
-    store->RollbackRun();
-  }
-}
-
-TEST_CASE("A reader after an ingest that died mid-run sees the store as it was", "[store]") {
-  TempDir dir;
-  const std::string db = dir / "s.db";
-  {
-    auto store = OpenStore(db);
-    testing::ApplyRun(*store, {Model(0)});
-  }
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    // The child dies in the middle of a run. Its 320 MiB of records overflow
-    // the page cache, so pages reach the file and the journal is hot.
-    auto opened = Store::Open(db, Store::Mode::kReadWrite);
-    if (!opened.ok() || !(*opened)->BeginRun("dies").ok()) ::_exit(2);
-    for (int i = 1; i <= 320; ++i) {
-      DocumentFacts big = Model(i);
-      big.artifact->license_name = std::string(1 << 20, 'x');
-      if (!(*opened)->ApplyDocument(big).ok()) ::_exit(3);
-    }
-    ::_exit(0);
-  }
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  REQUIRE(std::filesystem::exists(db + "-journal"));
-  {
-    // Pages reached the file: SQLite wrote the journal's magic, so it is hot.
-    std::ifstream journal(db + "-journal", std::ios::binary);
-    std::string magic(8, '\0');
-    journal.read(magic.data(), 8);
-    REQUIRE(magic == std::string("\xd9\xd5\x05\xf9\x20\xa1\x63\xd7", 8));
-  }
-  auto reader = Store::Open(db, Store::Mode::kReadOnly);
-  REQUIRE(reader.ok());
-  CHECK(One(**reader, "SELECT count(*) FROM artifact_record") == "1");
-  CHECK(One(**reader, "PRAGMA integrity_check") == "ok");
-  CHECK_FALSE(std::filesystem::exists(db + "-journal"));
 }
 
 TEST_CASE("An edge a document gives twice shows its strongest evidence", "[store]") {

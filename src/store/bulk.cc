@@ -25,9 +25,6 @@ constexpr const char* kDeferredIndexes[] = {
 // date row by row.
 constexpr int64_t kBulkAfterDocuments = 10000;
 
-// Below this many artifacts at BeginRun a run uses the rollback journal.
-constexpr int64_t kRollbackJournalBelow = 20000;
-
 }  // namespace
 
 void Store::Impl::MaybeBeginBulk() {
@@ -75,29 +72,6 @@ void Store::Impl::EndBulk() {
   bulk_indexes.clear();
   with_record.clear();
   with_record.shrink_to_fit();
-}
-
-void Store::Impl::UseRollbackJournalIfSmall() {
-  rollback_journal = false;
-  if (path.empty() || path == ":memory:") return;
-  if (max_artifact_hint() >= kRollbackJournalBelow) return;
-  // Leaving WAL mode needs the only connection; a reader elsewhere keeps the
-  // WAL (the pragma then answers "wal"), which is as correct, only slower.
-  try {
-    std::string now = db->execAndGet("PRAGMA journal_mode = DELETE").getString();
-    rollback_journal = now == "delete";
-  } catch (const SQLite::Exception&) {
-  }
-}
-
-void Store::Impl::RestoreWal() {
-  if (!rollback_journal) return;
-  rollback_journal = false;
-  try {
-    db->exec("PRAGMA journal_mode = WAL");
-  } catch (const SQLite::Exception&) {
-    // A reader holding the file: the next writer's open sets WAL again.
-  }
 }
 
 void Store::Impl::ResetBulk() {

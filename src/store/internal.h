@@ -833,13 +833,6 @@ struct Store::Impl {
   void NoteRecord(int64_t artifact);
   bool MayHaveRecord(int64_t artifact) const;
   int64_t max_artifact_hint() const;
-  // A run into a small store writes through a rollback journal instead of
-  // the WAL (bulk.cc): pages past the file's end at BEGIN need no journal, so
-  // a first load writes each page once rather than to the WAL and again at
-  // the checkpoint. The WAL comes back when the run ends.
-  bool rollback_journal = false;
-  void UseRollbackJournalIfSmall();
-  void RestoreWal();
 
   // Writes one edge with all the evidence one document gives it: a new edge
   // takes its strongest evidence's relation at once, a known one is

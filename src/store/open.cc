@@ -39,22 +39,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
         return Status::NotFound("no store at '" + path +
                                 "' (run 'lineage ingest PATH' first, or pass --db FILE)");
       }
-      // An ingest that stopped mid-run leaves a hot rollback journal (a run
-      // into a small store writes through one: bulk.cc). A read-only
-      // connection cannot roll it back, and the immutable fallback below
-      // would read the half-written pages, so a writer rolls it back first.
-      std::error_code ec;
-      if (std::filesystem::file_size(path + "-journal", ec) > 0 && !ec) {
-        try {
-          SQLite::Database writer(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
-          writer.setBusyTimeout(10000);
-          writer.execAndGet("PRAGMA user_version");
-        } catch (const SQLite::Exception& e) {
-          return Status::IoError("'" + path + "' is being written by an ingest into a new store, or "
-                                 "holds an interrupted one ('" + path +
-                                 "-journal') that needs write access to roll back: " + e.what());
-        }
-      }
       impl->db = std::make_unique<SQLite::Database>(
           path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
       try {

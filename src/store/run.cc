@@ -13,13 +13,11 @@ Status Store::BeginRun(const std::string& description) {
     // One writer at a time: a second ingest waits for the first to commit
     // (up to an hour) rather than failing after the usual ten seconds.
     impl_->db->setBusyTimeout(kRunLockWaitMs);
-    impl_->UseRollbackJournalIfSmall();
     try {
       impl_->txn = std::make_unique<SQLite::Transaction>(*impl_->db,
                                                          SQLite::TransactionBehavior::IMMEDIATE);
     } catch (const SQLite::Exception&) {
       impl_->db->setBusyTimeout(10000);
-      impl_->RestoreWal();
       throw;
     }
     impl_->db->setBusyTimeout(10000);
@@ -38,7 +36,6 @@ Status Store::BeginRun(const std::string& description) {
     impl_->artifacts_at_begin = impl_->max_artifact_hint();
   } catch (const SQLite::Exception& e) {
     impl_->txn.reset();
-    impl_->RestoreWal();
     return Status::IoError(std::string("cannot start ingest run: ") + e.what());
   }
   return Status::Ok();
@@ -187,7 +184,6 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
     im.txn->commit();
     im.txn.reset();
     im.ForgetCachedIds();
-    im.RestoreWal();
   } catch (const SQLite::Exception& e) {
     RollbackRun();
     return Status::IoError(std::string("ingest commit failed, store unchanged: ") + e.what());
@@ -201,7 +197,6 @@ void Store::RollbackRun() {
   impl_->edges_dirty = false;
   impl_->ForgetCachedIds();
   impl_->ResetBulk();  // the rollback brought the indexes back
-  impl_->RestoreWal();
 }
 
 Store::RunCounts Store::run_counts() const { return impl_->counts; }

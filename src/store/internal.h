@@ -693,17 +693,25 @@ struct Store::Impl {
     }
     return at + 1;
   }
-  std::unordered_map<std::string, int64_t> source_prefixes;
-  int64_t SourcePrefix(const std::string& prefix) {
-    auto it = source_prefixes.find(prefix);
-    if (it != source_prefixes.end()) return it->second;
-    SQLite::Statement ins(*db, "INSERT INTO source_prefix(text) VALUES(?) ON CONFLICT(text) DO "
-                               "UPDATE SET text=excluded.text RETURNING id");
-    ins.bind(1, prefix);
+  // The row id of `value` in a dictionary table (source_prefix, kind_code),
+  // inserted on first use; `insert` returns the id of the new or old row.
+  int64_t Intern(std::unordered_map<std::string, int64_t>* cache, const char* insert,
+                 const std::string& value) {
+    auto it = cache->find(value);
+    if (it != cache->end()) return it->second;
+    SQLite::Statement ins(*db, insert);
+    ins.bind(1, value);
     ins.executeStep();
     int64_t id = ins.getColumn(0).getInt64();
-    source_prefixes.emplace(prefix, id);
+    cache->emplace(value, id);
     return id;
+  }
+  std::unordered_map<std::string, int64_t> source_prefixes;
+  int64_t SourcePrefix(const std::string& prefix) {
+    return Intern(&source_prefixes,
+                  "INSERT INTO source_prefix(text) VALUES(?) ON CONFLICT(text) DO "
+                  "UPDATE SET text=excluded.text RETURNING id",
+                  prefix);
   }
   // A row's source as stored (schema v10): NULL when it is its origin's, the
   // length N when it is the first N characters of its origin's (a dump's
@@ -722,15 +730,10 @@ struct Store::Impl {
   // Evidence and signal kinds as codes (kind_code), never renumbered.
   std::unordered_map<std::string, int64_t> kind_codes;
   int64_t KindCode(const std::string& kind) {
-    auto it = kind_codes.find(kind);
-    if (it != kind_codes.end()) return it->second;
-    SQLite::Statement ins(*db, "INSERT INTO kind_code(name) VALUES(?) ON CONFLICT(name) DO UPDATE "
-                               "SET name=excluded.name RETURNING id");
-    ins.bind(1, kind);
-    ins.executeStep();
-    int64_t id = ins.getColumn(0).getInt64();
-    kind_codes.emplace(kind, id);
-    return id;
+    return Intern(&kind_codes,
+                  "INSERT INTO kind_code(name) VALUES(?) ON CONFLICT(name) DO UPDATE "
+                  "SET name=excluded.name RETURNING id",
+                  kind);
   }
   // Forgets the run's caches of row ids (at a run's start and after a rollback).
   void ForgetCachedIds() {

@@ -133,5 +133,38 @@ TEST_CASE("Two ingests at once both land", "[fault]") {
   CHECK_THAT(r.out, Catch::Contains("30000"));
 }
 
+TEST_CASE("A damaged store gives every query an error naming it, never a crash", "[fault]") {
+  TempDir dir;
+  std::string db = dir / "s.db";
+  WriteFile(dir / "d.jsonl", Dump("d", 6000));
+  REQUIRE(testing::RunLineage(dir.path(), {"--db", db, "ingest", dir / "d.jsonl", "--no-progress"}).code == 0);
+  REQUIRE(testing::RunLineage(dir.path(), {"--db", db, "descendants", "base/m00001"}).code == 0);
+  // Overwrite every page past the first eighth with noise: the header and
+  // the schema still read, the tables do not.
+  {
+    std::string bytes = ReadFile(db);
+    REQUIRE(bytes.size() > 64 * 1024);
+    std::mt19937 rng(7);
+    for (size_t i = bytes.size() / 8; i < bytes.size(); ++i) bytes[i] = static_cast<char>(rng());
+    WriteFile(db, bytes);
+  }
+  const std::vector<Strings> queries = {
+      {"descendants", "base/m00001"}, {"chain", "d/m05999"},
+      {"stats"},                      {"diagnostics"},
+      {"export", "dot"},              {"flows", "--from", "US", "--to", "CN"},
+      {"licenses", "check", "d/m05999"}};
+  for (const auto& q : queries) {
+    Strings args = {"--db", db};
+    args.insert(args.end(), q.begin(), q.end());
+    Output r = testing::RunLineage(dir.path(), args);
+    INFO(q.front() << " exit " << r.code << ": " << r.err);
+    CHECK(r.code >= 1);
+    CHECK(r.code < 128);  // an exit, not a signal (abort, segfault)
+    CHECK_THAT(r.err, Catch::StartsWith("lineage: "));
+    CHECK_THAT(r.err, Catch::Contains("malformed") || Catch::Contains("not a database") ||
+                          Catch::Contains("s.db"));
+  }
+}
+
 }  // namespace
 }  // namespace lineage

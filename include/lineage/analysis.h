@@ -135,8 +135,9 @@ std::vector<AdoptionShare> AdoptionShares(const Timeline& t);
 EdgeFilter ClassFilter(const std::vector<RelationClass>& classes);
 
 // The models on the paths of `flows`, with the edges between them, as a
-// graph to draw (depth: the node's first position on a path).
-Subgraph FlowSubgraph(const Store& store, const FlowReport& flows);
+// graph to draw (depth: the node's first position on a path). IoError when
+// the store cannot be read.
+Result<Subgraph> FlowSubgraph(const Store& store, const FlowReport& flows);
 
 // Keeps the nodes at most `max_depth` hops from the root and the edges out of
 // nodes nearer than that.

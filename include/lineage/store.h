@@ -213,9 +213,11 @@ class Store {
   Result<Subgraph> Chain(const std::string& id, int max_depth = -1) const;
   // Everything derived from `id`, down to `max_depth` hops (< 0: unlimited).
   Result<Subgraph> Descendants(const std::string& id, int max_depth = -1) const;
-  // Builds a subgraph from a set of display ids: nodes plus all edges among them.
-  Subgraph Induced(const std::string& root, const std::vector<std::pair<std::string, int>>& nodes)
-      const;
+  // Builds a subgraph from a set of display ids: nodes plus all edges among
+  // them (ids the store does not hold are left out). IoError when the store
+  // cannot be read.
+  Result<Subgraph> Induced(const std::string& root,
+                           const std::vector<std::pair<std::string, int>>& nodes) const;
   // Every stored diagnostic, by source, line, code. IoError when the store
   // cannot be read (so do the store-wide reads below).
   Result<std::vector<Diagnostic>> Diagnostics() const;
@@ -257,15 +259,17 @@ class Store {
 
   // --- Inference (lineage/infer.h) -------------------------------------------------
   // Every declared model (only those of `ids` when non-empty) with its
-  // signals and declared parent edges, in row order.
-  void ScanInferenceSubjects(const std::vector<std::string>& ids,
+  // signals and declared parent edges, in row order. IoError when the store
+  // cannot be read; `fn` may have seen some subjects by then.
+  Status ScanInferenceSubjects(const std::vector<std::string>& ids,
                              const std::function<void(const InferenceSubject&)>& fn) const;
   // What inference needs of the whole graph, in one pass over the artifacts
   // (see InferenceScan). IoError when the store cannot be read; the
   // callbacks may then have seen part of it.
   Status ScanInferenceGraph(const InferenceScan& scan) const;
   // Every stored signal of `kind`, with the display id of its artifact.
-  void ScanSignals(const std::string& kind,
+  // IoError when the store cannot be read.
+  Status ScanSignals(const std::string& kind,
                    const std::function<void(const std::string& id, const Signal&)>& fn) const;
   // The id keys of the artifacts whose documents the last (or current) run
   // applied, in the order applied. Kept in memory: always ok today, a Result

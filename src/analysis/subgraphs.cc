@@ -19,7 +19,7 @@ Result<FlowReport> ComputeFlowsBetween(const Store& store, const CompactGraph& g
   return ComputeFlows(graph, *from, *to, options);
 }
 
-Subgraph FlowSubgraph(const Store& store, const FlowReport& flows) {
+Result<Subgraph> FlowSubgraph(const Store& store, const FlowReport& flows) {
   std::map<std::string, int> nodes;
   for (const auto& f : flows.flows) {
     for (size_t i = 0; i < f.path.size(); ++i) {

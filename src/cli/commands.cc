@@ -742,7 +742,9 @@ int RunExport(ExportCommand& o, Io& io) {
     auto r = Flows(**store, o.selection, o.sel_flows.substr(0, colon),
                    o.sel_flows.substr(colon + 1), **cg);
     if (!r.ok()) return Fail(io, r.status());
-    g = FlowSubgraph(**store, *r);
+    auto flow_graph = FlowSubgraph(**store, *r);
+    if (!flow_graph.ok()) return Fail(io, flow_graph.status());
+    g = std::move(flow_graph.value());
     dot.title = "Models in " + r->to + " built on bases from " + r->from + " (" +
                 std::to_string(r->models) + " models, " + std::to_string(r->bases) + " bases)";
     dot.cluster_by_organization = true;
@@ -751,7 +753,9 @@ int RunExport(ExportCommand& o, Io& io) {
     Status scanned =
         (*store)->ScanNodes([&all](const NodeRow& n) { all.emplace_back(n.display, 0); });
     if (!scanned.ok()) return Fail(io, scanned);
-    g = (*store)->Induced("", all);
+    auto whole = (*store)->Induced("", all);
+    if (!whole.ok()) return Fail(io, whole.status());
+    g = std::move(whole.value());
     dot.title = "lineage: whole graph";
   }
   {
@@ -1048,7 +1052,8 @@ int RunReport(ReportCommand& o, Io& io) {
            << "):";
     for (const auto& row : all->by_class) io.out << " " << row.key << " " << row.models << ";";
     io.out << " any kind " << all->models << "\n\n";
-    Subgraph sg = FlowSubgraph(**store, *r);
+    auto sg = FlowSubgraph(**store, *r);
+    if (!sg.ok()) return Fail(io, sg.status());
     DotOptions dot;
     dot.blocs = *table;
     dot.max_children = o.max_children;
@@ -1056,7 +1061,7 @@ int RunReport(ReportCommand& o, Io& io) {
     dot.title = "Models in " + r->to + " built on bases from " + r->from;
     std::string base = (fs::path(o.out_dir) / kSlugs[d]).string();
     std::ofstream f(base + ".dot", std::ios::binary);
-    WriteDot(sg, dot, f);
+    WriteDot(*sg, dot, f);
     f.close();
     io.err << "wrote " << base << ".dot\n";
     Status st = RenderSvg(base + ".dot", base + ".svg");

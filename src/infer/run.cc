@@ -429,9 +429,10 @@ Result<Loaded> LoadInferer(const Store& store, bool with_roots, Neighbours* neig
     }
   }
   for (const char* kind : {kSignalTokenizer, kSignalParameters}) {
-    store.ScanSignals(kind, [&inferer](const std::string& id, const Signal& s) {
+    Status st = store.ScanSignals(kind, [&inferer](const std::string& id, const Signal& s) {
       inferer.AddBaseSignal(id, s);
     });
+    if (!st.ok()) return st;
   }
   return out;
 }
@@ -453,12 +454,14 @@ InferenceSubject Hidden(const InferenceSubject& s) {
 }
 
 // The sampled models' own documents, in sample order.
-std::vector<InferenceSubject> LoadSample(const Store& store, const std::vector<std::string>& ids) {
+Result<std::vector<InferenceSubject>> LoadSample(const Store& store,
+                                                 const std::vector<std::string>& ids) {
   std::vector<InferenceSubject> out;
   out.reserve(ids.size());
-  store.ScanInferenceSubjects(ids, [&out](const InferenceSubject& s) {
+  Status st = store.ScanInferenceSubjects(ids, [&out](const InferenceSubject& s) {
     if (Blocked(s)) out.push_back(s);
   });
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -613,7 +616,9 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   summary.neighbours = neighbours ? static_cast<int64_t>(neighbours->found().size()) : 0;
   std::map<std::string, Store::Calibration> calibration;
   if (full && options.calibrate) {
-    std::vector<InferenceSubject> declared = LoadSample(store, loaded->roots->Sample(4000));
+    auto sampled = LoadSample(store, loaded->roots->Sample(4000));
+    if (!sampled.ok()) return sampled.status();
+    std::vector<InferenceSubject> declared = std::move(sampled.value());
     summary.calibration_models = static_cast<int64_t>(declared.size());
     calibration = Calibrate(inferer, *loaded->roots, declared);
   } else {
@@ -655,7 +660,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
   } else {
     st = store.ClearInferred(ids, false);
     if (st.ok()) {
-      store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
+      Status scanned = store.ScanInferenceSubjects(ids, [&](const InferenceSubject& s) {
         if (!st.ok() || Blocked(s) || inferer.IsKnownBase(s.id)) return;
         ++summary.subjects;
         Proposed p = ProposeEdge(inferer, s, options.threshold);
@@ -664,6 +669,7 @@ Result<InferSummary> RunInference(Store& store, const InferOptions& options) {
         batch.push_back(std::move(p.edge));
         if (batch.size() >= 4096) put();
       });
+      if (st.ok()) st = scanned;
     }
     put();
   }
@@ -687,8 +693,10 @@ Result<EvalReport> EvaluateInference(const Store& store, const EvalOptions& opti
   Reliability rel;
   for (const auto& [k, c] : *calibration) rel[k] = c.reliability;
   inferer.set_reliability(rel);
-  std::vector<InferenceSubject> subjects = LoadSample(
+  auto sampled = LoadSample(
       store, roots.Sample(options.sample > 0 ? static_cast<size_t>(options.sample) : 0));
+  if (!sampled.ok()) return sampled.status();
+  std::vector<InferenceSubject> subjects = std::move(sampled.value());
   EvalReport r;
   r.threshold = options.threshold;
   r.models = static_cast<int64_t>(subjects.size());

@@ -53,67 +53,73 @@ Edge DeclaredFromRow(SQLite::Statement& st, const std::string& child, int first)
 
 }  // namespace
 
-void Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
-                                  const std::function<void(const InferenceSubject&)>& fn) const {
-  auto& db = *impl_->db;
-  ReadTxn read(db, impl_->txn != nullptr);
-  SubjectReader reader{db, impl_->Catalogue()};
-  if (!ids.empty()) {
-    SQLite::Statement art(db, std::string(kSubjectSelect) + "AND a.key=?");
+Status Store::ScanInferenceSubjects(const std::vector<std::string>& ids,
+                                    const std::function<void(const InferenceSubject&)>& fn) const {
+  try {
+    auto& db = *impl_->db;
+    ReadTxn read(db, impl_->txn != nullptr);
+    SubjectReader reader{db, impl_->Catalogue()};
+    if (!ids.empty()) {
+      SQLite::Statement art(db, std::string(kSubjectSelect) + "AND a.key=?");
+      SQLite::Statement sig(db,
+                            "SELECT kind, value, source, line, detail FROM signal WHERE artifact=? "
+                            "ORDER BY id");
+      SQLite::Statement par(db,
+                            "SELECT p.display, e.relation, e.inferred, e.confidence FROM edge e "
+                            "JOIN artifact p ON p.id = e.parent WHERE e.child=? AND "
+                            "e.inferred_edge=0 ORDER BY p.key");
+      std::set<std::string> seen;
+      for (const auto& id : ids) {
+        if (!seen.insert(IdKey(id)).second) continue;
+        art.reset();
+        art.bind(1, IdKey(id));
+        if (!art.executeStep()) continue;
+        int64_t row = art.getColumn(0).getInt64();
+        InferenceSubject s = reader.FromRow(art);
+        sig.reset();
+        sig.bind(1, row);
+        while (sig.executeStep()) s.signals.push_back(SignalFromRow(sig, 0));
+        par.reset();
+        par.bind(1, row);
+        while (par.executeStep()) s.declared_parents.push_back(DeclaredFromRow(par, s.id, 0));
+        fn(s);
+      }
+      return Status::Ok();
+    }
+    // The whole store: three scans in row order, merged.
+    SQLite::Statement art(db, std::string(kSubjectSelect) + "ORDER BY a.id");
     SQLite::Statement sig(db,
-                          "SELECT kind, value, source, line, detail FROM signal WHERE artifact=? "
-                          "ORDER BY id");
-    SQLite::Statement par(db,
-                          "SELECT p.display, e.relation, e.inferred, e.confidence FROM edge e "
-                          "JOIN artifact p ON p.id = e.parent WHERE e.child=? AND "
-                          "e.inferred_edge=0 ORDER BY p.key");
-    std::set<std::string> seen;
-    for (const auto& id : ids) {
-      if (!seen.insert(IdKey(id)).second) continue;
-      art.reset();
-      art.bind(1, IdKey(id));
-      if (!art.executeStep()) continue;
+                          "SELECT artifact, kind, value, source, line, detail FROM signal "
+                          "ORDER BY artifact, id");
+    SQLite::Statement par(
+        db,
+        "SELECT e.child, p.display, e.relation, e.inferred, e.confidence FROM edge e "
+        "JOIN artifact p ON p.id = e.parent WHERE e.inferred_edge=0 "
+        "ORDER BY e.child");  // the (child, parent) index: no sort
+    bool sig_more = sig.executeStep();
+    bool par_more = par.executeStep();
+    while (art.executeStep()) {
       int64_t row = art.getColumn(0).getInt64();
       InferenceSubject s = reader.FromRow(art);
-      sig.reset();
-      sig.bind(1, row);
-      while (sig.executeStep()) s.signals.push_back(SignalFromRow(sig, 0));
-      par.reset();
-      par.bind(1, row);
-      while (par.executeStep()) s.declared_parents.push_back(DeclaredFromRow(par, s.id, 0));
+      while (sig_more && sig.getColumn(0).getInt64() < row) sig_more = sig.executeStep();
+      while (sig_more && sig.getColumn(0).getInt64() == row) {
+        s.signals.push_back(SignalFromRow(sig, 1));
+        sig_more = sig.executeStep();
+      }
+      while (par_more && par.getColumn(0).getInt64() < row) par_more = par.executeStep();
+      while (par_more && par.getColumn(0).getInt64() == row) {
+        s.declared_parents.push_back(DeclaredFromRow(par, s.id, 1));
+        par_more = par.executeStep();
+      }
+      if (s.declared_parents.size() > 1) {
+        std::sort(s.declared_parents.begin(), s.declared_parents.end(),
+                  [](const Edge& a, const Edge& b) { return IdKey(a.parent) < IdKey(b.parent); });
+      }
       fn(s);
     }
-    return;
-  }
-  // The whole store: three scans in row order, merged.
-  SQLite::Statement art(db, std::string(kSubjectSelect) + "ORDER BY a.id");
-  SQLite::Statement sig(db,
-                        "SELECT artifact, kind, value, source, line, detail FROM signal "
-                        "ORDER BY artifact, id");
-  SQLite::Statement par(db,
-                        "SELECT e.child, p.display, e.relation, e.inferred, e.confidence FROM edge e "
-                        "JOIN artifact p ON p.id = e.parent WHERE e.inferred_edge=0 "
-                        "ORDER BY e.child");  // the (child, parent) index: no sort
-  bool sig_more = sig.executeStep();
-  bool par_more = par.executeStep();
-  while (art.executeStep()) {
-    int64_t row = art.getColumn(0).getInt64();
-    InferenceSubject s = reader.FromRow(art);
-    while (sig_more && sig.getColumn(0).getInt64() < row) sig_more = sig.executeStep();
-    while (sig_more && sig.getColumn(0).getInt64() == row) {
-      s.signals.push_back(SignalFromRow(sig, 1));
-      sig_more = sig.executeStep();
-    }
-    while (par_more && par.getColumn(0).getInt64() < row) par_more = par.executeStep();
-    while (par_more && par.getColumn(0).getInt64() == row) {
-      s.declared_parents.push_back(DeclaredFromRow(par, s.id, 1));
-      par_more = par.executeStep();
-    }
-    if (s.declared_parents.size() > 1) {
-      std::sort(s.declared_parents.begin(), s.declared_parents.end(),
-                [](const Edge& a, const Edge& b) { return IdKey(a.parent) < IdKey(b.parent); });
-    }
-    fn(s);
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("cannot read the store for inference: ") + e.what());
   }
 }
 
@@ -172,9 +178,10 @@ Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
       if (!e.error().empty()) return Status::IoError("cannot read the edges: " + e.error());
     }
     const bool wide = static_cast<bool>(scan.subject);
-    RawScan a(raw, wide ? "SELECT id, display, kind, declared, license, license_name, license_link, "
-                          "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
-                        : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
+    RawScan a(raw, wide
+                       ? "SELECT id, display, kind, declared, license, license_name, license_link, "
+                         "pipeline_tag, library_name, tags FROM artifact ORDER BY id"
+                       : "SELECT id, display, kind, declared FROM artifact ORDER BY id");
     // Signals in artifact order (the signal_artifact index), merged with the
     // artifacts; only a wanted subject's are decoded.
     std::optional<RawScan> sig;
@@ -201,13 +208,17 @@ Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
         r.license_name = a.Text(5);
         std::string_view link = a.Text(6);
         if (!r.license.empty() || !r.license_name.empty()) {
-          memo_key.assign(r.license).append(1, '\0').append(r.license_name).append(1, '\0').append(link);
+          memo_key.assign(r.license)
+              .append(1, '\0')
+              .append(r.license_name)
+              .append(1, '\0')
+              .append(link);
           auto it = normalized.find(memo_key);
           if (it == normalized.end()) {
             it = normalized
-                     .emplace(memo_key, catalogue->Normalize(std::string(r.license),
-                                                             std::string(r.license_name),
-                                                             std::string(link)))
+                     .emplace(memo_key,
+                              catalogue->Normalize(std::string(r.license),
+                                                   std::string(r.license_name), std::string(link)))
                      .first;
           }
           r.license_normalized = it->second;
@@ -237,23 +248,30 @@ Status Store::ScanInferenceGraph(const InferenceScan& scan) const {
       scan.subject(r.row, std::move(s));
     }
     if (!a.error().empty()) return Status::IoError("cannot read the artifacts: " + a.error());
-    if (sig && !sig->error().empty()) return Status::IoError("cannot read the signals: " + sig->error());
+    if (sig && !sig->error().empty())
+      return Status::IoError("cannot read the signals: " + sig->error());
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("cannot read the store for inference: ") + e.what());
   }
 }
 
-void Store::ScanSignals(const std::string& kind,
-                        const std::function<void(const std::string&, const Signal&)>& fn) const {
-  auto& db = *impl_->db;
-  ReadTxn read(db, impl_->txn != nullptr);
-  SQLite::Statement st(db,
-                       "SELECT a.display, s.kind, s.value, s.source, s.line, s.detail FROM signal s "
-                       "JOIN artifact a ON a.id = s.artifact WHERE s.id IN (SELECT id FROM signal_data "
-                       "WHERE kind = (SELECT id FROM kind_code WHERE name = ?)) ORDER BY s.id");
-  st.bind(1, kind);
-  while (st.executeStep()) fn(ColText(st, 0), SignalFromRow(st, 1));
+Status Store::ScanSignals(const std::string& kind,
+                          const std::function<void(const std::string&, const Signal&)>& fn) const {
+  try {
+    auto& db = *impl_->db;
+    ReadTxn read(db, impl_->txn != nullptr);
+    SQLite::Statement st(
+        db,
+        "SELECT a.display, s.kind, s.value, s.source, s.line, s.detail FROM signal s "
+        "JOIN artifact a ON a.id = s.artifact WHERE s.id IN (SELECT id FROM signal_data "
+        "WHERE kind = (SELECT id FROM kind_code WHERE name = ?)) ORDER BY s.id");
+    st.bind(1, kind);
+    while (st.executeStep()) fn(ColText(st, 0), SignalFromRow(st, 1));
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("cannot read the signals: ") + e.what());
+  }
 }
 
 Result<std::vector<std::string>> Store::RunArtifacts() const { return impl_->run_artifacts; }
@@ -327,9 +345,10 @@ Status Store::PutInferred(const std::vector<Edge>& edges, int64_t* written) {
   int64_t n = 0;
   try {
     auto& db = *im.db;
-    SQLite::Statement ins(db,
-                          "INSERT INTO edge(child, parent, relation, inferred, confidence, "
-                          "inferred_edge) VALUES(?,?,?,1,?,1) ON CONFLICT(child, parent) DO NOTHING");
+    SQLite::Statement ins(
+        db,
+        "INSERT INTO edge(child, parent, relation, inferred, confidence, "
+        "inferred_edge) VALUES(?,?,?,1,?,1) ON CONFLICT(child, parent) DO NOTHING");
     // A proposed parent that itself derives from the child (a base named like
     // its own instruct model) would close a cycle: the declared edge wins.
     SQLite::Statement reverse(db, "SELECT 1 FROM edge WHERE child=? AND parent=?");
@@ -399,12 +418,13 @@ Status Store::ReplaceInferred(const std::vector<Edge>& edges, int64_t* written) 
   try {
     auto& db = *im.db;
     // The child is the origin's; the parents are few, their keys read once.
-    SQLite::Statement q(db,
-                        "SELECT v.origin, v.edge, e.child, e.parent, 0, 0, e.relation, "
-                        "e.confidence, e.inferred_edge, v.kind, v.source, v.line, v.commit_id, "
-                        "v.detail, v.relation, v.confidence FROM evidence v "
-                        "JOIN edge e ON e.id = v.edge "
-                        "WHERE v.origin >= 'infer:' AND v.origin < 'infer;' ORDER BY v.origin, v.id");
+    SQLite::Statement q(
+        db,
+        "SELECT v.origin, v.edge, e.child, e.parent, 0, 0, e.relation, "
+        "e.confidence, e.inferred_edge, v.kind, v.source, v.line, v.commit_id, "
+        "v.detail, v.relation, v.confidence FROM evidence v "
+        "JOIN edge e ON e.id = v.edge "
+        "WHERE v.origin >= 'infer:' AND v.origin < 'infer;' ORDER BY v.origin, v.id");
     while (q.executeStep()) {
       StoredInferred& s = stored[ColText(q, 0)];
       int64_t edge = q.getColumn(1).getInt64();

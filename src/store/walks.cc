@@ -174,54 +174,59 @@ Result<Subgraph> Store::Descendants(const std::string& id, int max_depth) const 
   return impl_->Walk(id, max_depth, false);
 }
 
-Subgraph Store::Induced(const std::string& root,
-                        const std::vector<std::pair<std::string, int>>& nodes) const {
-  Subgraph sg;
-  sg.root = root;
-  auto& db = *impl_->db;
-  std::unordered_map<int64_t, std::string> display;
-  std::vector<int64_t> ids;
-  SQLite::Statement art(db, std::string(kArtifactSelect) + "WHERE a.key=?");
-  for (const auto& [id, depth] : nodes) {
-    art.reset();
-    art.bind(1, IdKey(id));
-    if (!art.executeStep()) continue;
-    int64_t row = art.getColumn(0).getInt64();
-    if (display.count(row)) continue;
-    GraphNode n;
-    n.artifact = RowToArtifact(art, impl_->Catalogue());
-    n.depth = depth;
-    display[row] = n.artifact.id;
-    ids.push_back(row);
-    sg.nodes.push_back(std::move(n));
-  }
-  SQLite::Statement up(db,
-                       "SELECT id, parent, relation, inferred, confidence, inferred_edge FROM edge "
-                       "WHERE child=?");
-  SQLite::Statement ev(db, Impl::EvidenceOfEdgeSql());
-  for (int64_t child : ids) {
-    up.reset();
-    up.bind(1, child);
-    std::vector<std::pair<int64_t, Edge>> found;
-    while (up.executeStep()) {
-      int64_t parent = up.getColumn(1).getInt64();
-      if (!display.count(parent)) continue;
-      Edge e;
-      e.child = display[child];
-      e.parent = display[parent];
-      e.relation = static_cast<Relation>(up.getColumn(2).getInt());
-      e.relation_inferred = up.getColumn(3).getInt() != 0;
-      e.confidence = up.getColumn(4).getDouble();
-      e.inferred = up.getColumn(5).getInt() != 0;
-      found.emplace_back(up.getColumn(0).getInt64(), std::move(e));
+Result<Subgraph> Store::Induced(const std::string& root,
+                                const std::vector<std::pair<std::string, int>>& nodes) const {
+  try {
+    Subgraph sg;
+    sg.root = root;
+    auto& db = *impl_->db;
+    std::unordered_map<int64_t, std::string> display;
+    std::vector<int64_t> ids;
+    SQLite::Statement art(db, std::string(kArtifactSelect) + "WHERE a.key=?");
+    for (const auto& [id, depth] : nodes) {
+      art.reset();
+      art.bind(1, IdKey(id));
+      if (!art.executeStep()) continue;
+      int64_t row = art.getColumn(0).getInt64();
+      if (display.count(row)) continue;
+      GraphNode n;
+      n.artifact = RowToArtifact(art, impl_->Catalogue());
+      n.depth = depth;
+      display[row] = n.artifact.id;
+      ids.push_back(row);
+      sg.nodes.push_back(std::move(n));
     }
-    for (auto& [eid, e] : found) {
-      e.evidence = impl_->LoadEvidence(ev, eid);
-      sg.edges.push_back(std::move(e));
+    SQLite::Statement up(
+        db,
+        "SELECT id, parent, relation, inferred, confidence, inferred_edge FROM edge "
+        "WHERE child=?");
+    SQLite::Statement ev(db, Impl::EvidenceOfEdgeSql());
+    for (int64_t child : ids) {
+      up.reset();
+      up.bind(1, child);
+      std::vector<std::pair<int64_t, Edge>> found;
+      while (up.executeStep()) {
+        int64_t parent = up.getColumn(1).getInt64();
+        if (!display.count(parent)) continue;
+        Edge e;
+        e.child = display[child];
+        e.parent = display[parent];
+        e.relation = static_cast<Relation>(up.getColumn(2).getInt());
+        e.relation_inferred = up.getColumn(3).getInt() != 0;
+        e.confidence = up.getColumn(4).getDouble();
+        e.inferred = up.getColumn(5).getInt() != 0;
+        found.emplace_back(up.getColumn(0).getInt64(), std::move(e));
+      }
+      for (auto& [eid, e] : found) {
+        e.evidence = impl_->LoadEvidence(ev, eid);
+        sg.edges.push_back(std::move(e));
+      }
     }
+    SortSubgraph(&sg);
+    return sg;
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(std::string("store read failed: ") + e.what());
   }
-  SortSubgraph(&sg);
-  return sg;
 }
 
 }  // namespace lineage

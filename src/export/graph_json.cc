@@ -21,83 +21,161 @@ namespace {
 // string and number through nlohmann_json so escaping stays the library's.
 // Strings of printable ASCII without quote or backslash, the common case,
 // are written as they are (what nlohmann_json writes for them); anything else
-// goes through the library.
-std::string J(const std::string& s) {
+// goes through the library. Text is appended to a buffer that is flushed to
+// the stream in large pieces: one ostream insertion per field cost more than
+// the walk that produced the graph.
+void J(std::string* out, const std::string& s) {
   bool plain = std::all_of(s.begin(), s.end(), [](char c) {
     return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
   });
   if (plain) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    out += '"';
-    out += s;
-    out += '"';
-    return out;
+    *out += '"';
+    *out += s;
+    *out += '"';
+    return;
   }
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  *out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-std::string JOpt(const std::string& s) { return s.empty() ? "null" : J(s); }
+void JOpt(std::string* out, const std::string& s) {
+  if (s.empty()) {
+    *out += "null";
+  } else {
+    J(out, s);
+  }
+}
 // Confidences are in [0, 1] with three decimals: 0.0, 0.95, 1.0, written as
 // nlohmann_json writes those doubles (shortest form, ".0" on whole numbers).
-std::string JNum(double d) {
+void JNum(std::string* out, double d) {
   double r = std::round(d * 1000) / 1000;
   if (r >= 0 && r <= 1) {
     int k = static_cast<int>(std::lround(r * 1000));
-    if (k == 0) return "0.0";
-    if (k == 1000) return "1.0";
+    if (k == 0) {
+      *out += "0.0";
+      return;
+    }
+    if (k == 1000) {
+      *out += "1.0";
+      return;
+    }
     char buf[8] = {'0', '.', static_cast<char>('0' + k / 100), static_cast<char>('0' + k / 10 % 10),
                    static_cast<char>('0' + k % 10), 0};
     size_t n = 5;
     while (buf[n - 1] == '0') --n;
-    return std::string(buf, n);
+    out->append(buf, n);
+    return;
   }
-  return nlohmann::json(r).dump();
+  *out += nlohmann::json(r).dump();
+}
+void JBool(std::string* out, bool b) { *out += b ? "true" : "false"; }
+
+void StreamEvidence(const Evidence& ev, std::string* out) {
+  *out += "{\"kind\": ";
+  J(out, ev.kind);
+  *out += ", \"source\": ";
+  J(out, ev.source);
+  *out += ", \"line\": ";
+  *out += std::to_string(ev.line);
+  if (!ev.commit.empty()) {
+    *out += ", \"commit\": ";
+    J(out, ev.commit);
+  }
+  *out += ", \"detail\": ";
+  J(out, ev.detail);
+  *out += ", \"relation\": \"";
+  *out += RelationName(ev.relation);
+  *out += "\", \"relation_inferred\": ";
+  JBool(out, ev.relation_inferred);
+  *out += ", \"confidence\": ";
+  JNum(out, ev.confidence);
+  *out += '}';
 }
 
-void StreamEvidence(const Evidence& ev, std::ostream& out) {
-  out << "{\"kind\": " << J(ev.kind) << ", \"source\": " << J(ev.source)
-      << ", \"line\": " << ev.line;
-  if (!ev.commit.empty()) out << ", \"commit\": " << J(ev.commit);
-  out << ", \"detail\": " << J(ev.detail) << ", \"relation\": \"" << RelationName(ev.relation)
-      << "\", \"relation_inferred\": " << (ev.relation_inferred ? "true" : "false")
-      << ", \"confidence\": " << JNum(ev.confidence) << "}";
+// Writes `buf` to `out` once it holds a large piece, and empties it.
+void Flush(std::string* buf, std::ostream& out, bool force = false) {
+  if (!force && buf->size() < (1u << 16)) return;
+  out.write(buf->data(), static_cast<std::streamsize>(buf->size()));
+  buf->clear();
 }
 
 }  // namespace
 
 void WriteGraphJson(const Subgraph& g, std::ostream& out) {
-  out << "{\n  \"root\": " << JOpt(g.root) << ",\n  \"nodes\": [";
+  std::string b;
+  b.reserve(1u << 17);
+  b += "{\n  \"root\": ";
+  JOpt(&b, g.root);
+  b += ",\n  \"nodes\": [";
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Artifact& a = g.nodes[i].artifact;
-    out << (i ? ",\n    " : "\n    ") << "{\"id\": " << J(a.id)
-        << ", \"depth\": " << g.nodes[i].depth << ", \"kind\": \"" << ArtifactKindName(a.kind)
-        << "\", \"author\": " << J(a.author) << ", \"organization\": " << JOpt(a.organization)
-        << ", \"country\": " << JOpt(a.country) << ", \"country_source\": " << JOpt(a.country_source)
-        << ", \"country_source_kind\": " << JOpt(a.country_source_kind)
-        << ", \"organization_parent\": " << JOpt(a.organization_parent)
-        << ", \"license\": " << JOpt(a.license) << ", \"license_name\": " << JOpt(a.license_name)
-        << ", \"license_link\": " << JOpt(a.license_link)
-        << ", \"license_normalized\": " << JOpt(a.license_normalized)
-        << ", \"created_at\": " << JOpt(a.created_at) << ", \"pipeline_tag\": " << JOpt(a.pipeline_tag)
-        << ", \"library_name\": " << JOpt(a.library_name) << ", \"source\": " << JOpt(a.source)
-        << ", \"declared\": " << (a.declared ? "true" : "false") << "}";
+    b += i ? ",\n    " : "\n    ";
+    b += "{\"id\": ";
+    J(&b, a.id);
+    b += ", \"depth\": ";
+    b += std::to_string(g.nodes[i].depth);
+    b += ", \"kind\": \"";
+    b += ArtifactKindName(a.kind);
+    b += "\", \"author\": ";
+    J(&b, a.author);
+    b += ", \"organization\": ";
+    JOpt(&b, a.organization);
+    b += ", \"country\": ";
+    JOpt(&b, a.country);
+    b += ", \"country_source\": ";
+    JOpt(&b, a.country_source);
+    b += ", \"country_source_kind\": ";
+    JOpt(&b, a.country_source_kind);
+    b += ", \"organization_parent\": ";
+    JOpt(&b, a.organization_parent);
+    b += ", \"license\": ";
+    JOpt(&b, a.license);
+    b += ", \"license_name\": ";
+    JOpt(&b, a.license_name);
+    b += ", \"license_link\": ";
+    JOpt(&b, a.license_link);
+    b += ", \"license_normalized\": ";
+    JOpt(&b, a.license_normalized);
+    b += ", \"created_at\": ";
+    JOpt(&b, a.created_at);
+    b += ", \"pipeline_tag\": ";
+    JOpt(&b, a.pipeline_tag);
+    b += ", \"library_name\": ";
+    JOpt(&b, a.library_name);
+    b += ", \"source\": ";
+    JOpt(&b, a.source);
+    b += ", \"declared\": ";
+    JBool(&b, a.declared);
+    b += '}';
+    Flush(&b, out);
   }
-  out << (g.nodes.empty() ? "],\n" : "\n  ],\n") << "  \"edges\": [";
+  b += g.nodes.empty() ? "],\n" : "\n  ],\n";
+  b += "  \"edges\": [";
   for (size_t i = 0; i < g.edges.size(); ++i) {
     const Edge& e = g.edges[i];
-    out << (i ? ",\n    " : "\n    ") << "{\"child\": " << J(e.child) << ", \"parent\": " << J(e.parent)
-        << ", \"relation\": \"" << RelationName(e.relation)
-        << "\", \"class\": \"" << RelationClassName(ClassOf(e.relation))
-        << "\", \"relation_inferred\": " << (e.relation_inferred ? "true" : "false")
-        << ", \"confidence\": " << JNum(e.confidence)
-        << ", \"inferred\": " << (e.inferred ? "true" : "false") << ", \"evidence\": [";
+    b += i ? ",\n    " : "\n    ";
+    b += "{\"child\": ";
+    J(&b, e.child);
+    b += ", \"parent\": ";
+    J(&b, e.parent);
+    b += ", \"relation\": \"";
+    b += RelationName(e.relation);
+    b += "\", \"class\": \"";
+    b += RelationClassName(ClassOf(e.relation));
+    b += "\", \"relation_inferred\": ";
+    JBool(&b, e.relation_inferred);
+    b += ", \"confidence\": ";
+    JNum(&b, e.confidence);
+    b += ", \"inferred\": ";
+    JBool(&b, e.inferred);
+    b += ", \"evidence\": [";
     for (size_t k = 0; k < e.evidence.size(); ++k) {
-      if (k) out << ", ";
-      StreamEvidence(e.evidence[k], out);
+      if (k) b += ", ";
+      StreamEvidence(e.evidence[k], &b);
     }
-    out << "]}";
+    b += "]}";
+    Flush(&b, out);
   }
-  out << (g.edges.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  b += g.edges.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  Flush(&b, out, true);
 }
 
 }  // namespace lineage

@@ -81,9 +81,17 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   // One statement for all the nodes, one for all the edges with their
   // evidence: rows read in row-id order, no statement per node or edge.
   std::sort(order.begin(), order.end());
-  std::unordered_map<int64_t, std::string> display;
-  display.reserve(order.size());
+  // Row ids of sg->nodes, ascending (the nodes are read in row-id order):
+  // a binary search names an edge's ends without a map of copied ids.
+  std::vector<int64_t> rows;
+  rows.reserve(order.size());
   sg->nodes.reserve(order.size());
+  static const std::string kNone;
+  auto display = [&](int64_t row) -> const std::string* {
+    auto it = std::lower_bound(rows.begin(), rows.end(), row);
+    if (it == rows.end() || *it != row) return nullptr;
+    return &sg->nodes[static_cast<size_t>(it - rows.begin())].artifact.id;
+  };
   {
     std::vector<int64_t> ids;
     ids.reserve(order.size());
@@ -105,18 +113,18 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       GraphNode node;
       node.artifact = RowToArtifact(art, Catalogue());
       node.depth = order[next].second;
-      display.emplace(n, node.artifact.id);
+      rows.push_back(n);
       sg->nodes.push_back(std::move(node));
     }
   }
-  if (auto it = display.find(root); it != display.end()) sg->root = it->second;
+  if (const std::string* r = display(root)) sg->root = *r;
   // An edge can be reached twice (a cycle back to a visited node); keep one.
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   std::vector<int64_t> ids;
   ids.reserve(edges.size());
   for (const auto& [eid, child, parent] : edges) {
-    if (display.count(child) && display.count(parent)) ids.push_back(eid);
+    if (display(child) && display(parent)) ids.push_back(eid);
   }
   SQLite::Statement ev(*db,
                        "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
@@ -151,8 +159,10 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       finish();
       current = eid;
       Edge e;
-      e.child = display[ev.getColumn(1).getInt64()];
-      e.parent = display[ev.getColumn(2).getInt64()];
+      const std::string* c = display(ev.getColumn(1).getInt64());
+      const std::string* p = display(ev.getColumn(2).getInt64());
+      e.child = c ? *c : kNone;
+      e.parent = p ? *p : kNone;
       e.relation = static_cast<Relation>(ev.getColumn(3).getInt());
       e.relation_inferred = ev.getColumn(4).getInt() != 0;
       e.confidence = ev.getColumn(5).getDouble();

@@ -150,7 +150,7 @@ TEST_CASE("A damaged store gives every query an error naming it, never a crash",
   }
   const std::vector<Strings> queries = {
       {"descendants", "base/m00001"}, {"chain", "d/m05999"},
-      {"stats"},                      {"diagnostics"},
+      {"stats"},                      {"show", "d/m05999"},
       {"export", "dot"},              {"flows", "--from", "US", "--to", "CN"},
       {"licenses", "check", "d/m05999"}};
   for (const auto& q : queries) {

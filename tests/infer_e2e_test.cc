@@ -103,6 +103,33 @@ TEST_CASE("cards without base_model show their Western base with evidence", "[in
   Out ev = Lineage(dir, {"eval", "inference", "--format", "json"});
   CHECK(ev.code == 0);
   CHECK(Contains(ev.out, "\"overall\""));
+
+  // Flows along inferred edges say so, and --declared-only leaves them out.
+  testing::WriteFile(dir / "orgs.csv",
+                     "namespace,organization,country,kind,source\n"
+                     "meta-llama,Meta,US,company,https://example.test/meta\n"
+                     "NousResearch,Nous Research,US,company,https://example.test/nous\n"
+                     "hfl,HFL,CN,academic,https://example.test/hfl\n"
+                     "shenzhi-wang,shenzhi-wang,CN,individual,https://example.test/sw\n"
+                     "THUDM,THUDM,CN,academic,https://example.test/thudm\n"
+                     "OpenGVLab,OpenGVLab,CN,academic,https://example.test/ogv\n");
+  testing::WriteFile(dir / "blocs.json", R"({"west": ["US"], "cn": ["CN"]})");
+  Out tables = Lineage(dir, {"ingest", dir / "orgs.csv", dir / "blocs.json", "--no-progress"});
+  INFO(tables.err);
+  REQUIRE(tables.code == 0);
+  Out flows = Lineage(dir, {"flows", "--from", "west", "--to", "cn", "--format", "csv"});
+  INFO(flows.out << flows.err);
+  CHECK(flows.code == 0);
+  for (const char* id : {"hfl/chinese-llama-2-7b", "shenzhi-wang/Llama3-8B-Chinese-Chat",
+                         "THUDM/cogvlm2-llama3-chat-19B", "OpenGVLab/InternVL2-Llama3-76B"}) {
+    CHECK(Contains(flows.out, id));
+  }
+  CHECK(Contains(flows.err, "note: 4 of 4 flows take an inferred edge"));
+  Out declared_flows =
+      Lineage(dir, {"flows", "--from", "west", "--to", "cn", "--format", "csv", "--declared-only"});
+  CHECK(declared_flows.code == 0);
+  CHECK_FALSE(Contains(declared_flows.out, "hfl/chinese-llama-2-7b"));
+  CHECK_FALSE(Contains(declared_flows.err, "inferred edge"));
 }
 
 }  // namespace

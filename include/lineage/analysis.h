@@ -48,6 +48,7 @@ struct Flow {
   std::string family;
   std::vector<std::string> path;  // model first, base last
   std::vector<Relation> relations;
+  bool inferred = false;  // a hop of `path` is an inferred edge
 };
 
 struct FlowSummaryRow {

@@ -35,8 +35,12 @@ class CompactGraph {
   using Vertex = uint32_t;
   static constexpr Vertex kNone = ~Vertex{0};
 
-  // Loads every artifact and edge of the store; IoError when it cannot be read.
-  static Result<std::unique_ptr<CompactGraph>> Load(const Store& store);
+  // Which artifacts Load takes: all, or only those with an edge (enough for
+  // walks along edges such as flows, and less than half of a Hub store).
+  enum class Scope { kAll, kLinked };
+  // Loads the artifacts of `scope` and every edge between them; IoError when
+  // the store cannot be read.
+  static Result<std::unique_ptr<CompactGraph>> Load(const Store& store, Scope scope = Scope::kAll);
   ~CompactGraph();
 
   size_t vertex_count() const;
@@ -56,6 +60,7 @@ class CompactGraph {
     Vertex target;
     std::vector<Vertex> path;  // source first, target last
     std::vector<Relation> relations;
+    bool inferred = false;  // a hop of `path` is an inferred edge
   };
   // Breadth-first up the parent edges from `source`; every vertex for which
   // `stop` holds is reported and not looked past (the nearest such ancestors).

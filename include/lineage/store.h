@@ -119,14 +119,18 @@ struct EdgeRow {
   double confidence;
   bool inferred = false;  // proposed by inference, declared by no document
 };
+// The views are valid only during the ScanNodes callback that receives the row.
 struct NodeRow {
   int64_t id;
   std::string display;
   ArtifactKind kind;
-  std::string author;
-  std::string organization;
-  std::string country;
-  std::string created_at;
+  std::string_view author;        // into display
+  std::string_view organization;  // "" when no organization owns the namespace
+  std::string_view country;
+  std::string_view created_at;    // as the store holds it, "" when unknown
+  // The same for every row of one (case-folded) namespace, numbered from 0 in
+  // the order of first sight: a consumer can key per-namespace work on it.
+  uint32_t namespace_index = 0;
 };
 
 // The popularity of one artifact as its records give it (Artifact::downloads
@@ -247,7 +251,10 @@ class Store {
   Result<std::vector<Evidence>> EdgeEvidence(const std::string& child,
                                              const std::string& parent) const;
 
-  Status ScanNodes(const std::function<void(const NodeRow&)>& fn) const;
+  // Every artifact in row-id order; with `only`, just those whose row id r
+  // has (*only)[r] set.
+  Status ScanNodes(const std::function<void(const NodeRow&)>& fn,
+                   const std::vector<bool>* only = nullptr) const;
   Status ScanEdges(const std::function<void(const EdgeRow&)>& fn) const;
   // Every artifact some Hub record gives popularity (downloads, likes), by
   // row id (NodeRow::id), in row order; for adoption measures weighted by use.

@@ -160,6 +160,7 @@ FlowReport ComputeFlows(const CompactGraph& g, const Bloc& from, const Bloc& to,
       f.family = family(reach.target);
       for (auto p : reach.path) f.path.emplace_back(g.display(p));
       f.relations = reach.relations;
+      f.inferred = reach.inferred;
       models.insert(f.model);
       bases.insert(f.base);
       auto org = [&g](CompactGraph::Vertex x, const std::string& name) {

@@ -605,11 +605,12 @@ Result<FlowReport> Flows(const Store& store, const FlowSelection& o, const std::
 int RunFlows(FlowsCommand& o, Io& io) {
   auto store = OpenRead(o, io);
   if (!store.ok()) return Fail(io, store.status());
-  auto g = CompactGraph::Load(**store);
+  // A flow runs along edges: artifacts without any are never on one.
+  auto g = CompactGraph::Load(**store, CompactGraph::Scope::kLinked);
   if (!g.ok()) return Fail(io, g.status());
   auto r = Flows(**store, o.selection, o.from, o.to, **g);
   if (!r.ok()) return Fail(io, r.status());
-  if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
+  if (int64_t n = FlowsOnInferred(*r); n > 0) {
     io.err << "note: " << n << " of " << r->flows.size()
            << " flows take an inferred edge (--declared-only leaves them out)\n";
   }
@@ -1044,7 +1045,7 @@ int RunReport(ReportCommand& o, Io& io) {
     const FlowReport* r = &dir.weights;
     const FlowReport* all = &dir.all;
     Headline(*r, **store, io);
-    if (int64_t n = FlowsOnInferred(**store, *r); n > 0) {
+    if (int64_t n = FlowsOnInferred(*r); n > 0) {
       io.out << "(" << n << " of these " << r->flows.size()
              << " paths take an inferred edge; --declared-only leaves them out)\n\n";
     }

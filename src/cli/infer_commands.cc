@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iomanip>
+#include <algorithm>
 #include <ostream>
 #include <set>
 
@@ -29,23 +30,9 @@ void NoteInferred(std::ostream& err, int64_t inferred, int64_t total, int64_t dr
   }
 }
 
-int64_t FlowsOnInferred(const Store& store, const FlowReport& report) {
-  auto rows = store.Query(
-      "SELECT c.key, p.key FROM edge e JOIN artifact c ON c.id = e.child "
-      "JOIN artifact p ON p.id = e.parent WHERE e.inferred_edge = 1");
-  if (!rows.ok() || rows->size() <= 1) return 0;
-  std::set<std::pair<std::string, std::string>> inferred;
-  for (size_t i = 1; i < rows->size(); ++i) inferred.emplace((*rows)[i][0], (*rows)[i][1]);
-  int64_t n = 0;
-  for (const Flow& f : report.flows) {
-    for (size_t i = 0; i + 1 < f.path.size(); ++i) {
-      if (inferred.count({IdKey(f.path[i]), IdKey(f.path[i + 1])})) {
-        ++n;
-        break;
-      }
-    }
-  }
-  return n;
+int64_t FlowsOnInferred(const FlowReport& report) {
+  return std::count_if(report.flows.begin(), report.flows.end(),
+                       [](const Flow& f) { return f.inferred; });
 }
 
 int RunInferCommand(const std::string& db, double threshold, std::ostream& out,

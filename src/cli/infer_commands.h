@@ -25,7 +25,7 @@ void NoteInferred(std::ostream& err, int64_t inferred, int64_t total, int64_t dr
                   const InferredFilter& filter);
 
 // How many flows take at least one inferred edge.
-int64_t FlowsOnInferred(const Store& store, const FlowReport& report);
+int64_t FlowsOnInferred(const FlowReport& report);
 
 // lineage infer [--threshold T]
 int RunInferCommand(const std::string& db, double threshold, std::ostream& out,

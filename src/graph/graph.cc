@@ -13,6 +13,8 @@
 #include <deque>
 #include <unordered_map>
 
+#include "core/string_map.h"
+
 namespace lineage {
 
 namespace {
@@ -67,16 +69,16 @@ struct CompactGraph::Impl {
   mutable std::vector<uint8_t> color;
   mutable std::vector<uint32_t> pred, depth;
   mutable std::vector<Relation> pred_rel;
+  mutable std::vector<uint8_t> pred_inferred;  // the edge to pred is inferred
   mutable uint32_t current = 0;
 
   // Index of `s` in `pool`, adding it on first sight.
-  uint32_t Intern(std::vector<std::string>& pool, std::unordered_map<std::string, uint32_t>& idx,
-                  const std::string& s) {
+  uint32_t Intern(std::vector<std::string>& pool, StringMap<uint32_t>& idx, std::string_view s) {
     auto it = idx.find(s);
     if (it != idx.end()) return it->second;
     uint32_t i = static_cast<uint32_t>(pool.size());
-    pool.push_back(s);
-    idx.emplace(s, i);
+    pool.emplace_back(s);
+    idx.emplace(std::string(s), i);
     return i;
   }
 };
@@ -84,44 +86,89 @@ struct CompactGraph::Impl {
 CompactGraph::CompactGraph() : impl_(std::make_unique<Impl>()) {}
 CompactGraph::~CompactGraph() = default;
 
-Result<std::unique_ptr<CompactGraph>> CompactGraph::Load(const Store& store) {
+Result<std::unique_ptr<CompactGraph>> CompactGraph::Load(const Store& store, Scope scope) {
   std::unique_ptr<CompactGraph> g(new CompactGraph());
   Impl& im = *g->impl_;
   std::vector<uint32_t>& vertex_of = im.vertex_of;
-  std::unordered_map<std::string, uint32_t> ci, oi, ai;
+  // The edges first, by row id: they name the artifacts kLinked takes.
+  struct RowEdge {
+    int64_t child, parent;
+  };
+  std::vector<RowEdge> row_edges;
+  std::vector<EdgeProps> props;
+  Status st = store.ScanEdges([&](const EdgeRow& e) {
+    row_edges.push_back(RowEdge{e.child, e.parent});
+    props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence), e.inferred});
+  });
+  if (!st.ok()) return st;
+  std::vector<bool> linked;
+  if (scope == Scope::kLinked) {
+    for (const RowEdge& e : row_edges) {
+      int64_t top = std::max(e.child, e.parent);
+      if (top < 0) continue;
+      if (static_cast<uint64_t>(top) >= linked.size()) linked.resize(top + 1, false);
+      if (e.child >= 0) linked[e.child] = true;
+      if (e.parent >= 0) linked[e.parent] = true;
+    }
+  }
+  StringMap<uint32_t> ci, oi, ai;
   im.countries.push_back("");
   im.orgs.push_back("");
   im.authors.push_back("");
   ci[""] = oi[""] = ai[""] = 0;
   im.display_offset.push_back(0);
-  Status st = store.ScanNodes([&](const NodeRow& r) {
+  // Per namespace (NodeRow::namespace_index): its country, organization and
+  // author as first seen, so most rows need no lookup by string.
+  struct Known {
+    uint16_t country;
+    uint32_t org, author;
+  };
+  std::vector<Known> known;
+  st = store.ScanNodes([&](const NodeRow& r) {
     uint32_t v = static_cast<uint32_t>(im.kinds.size());
     if (r.id >= static_cast<int64_t>(vertex_of.size())) vertex_of.resize(r.id + 1, kNone);
     vertex_of[r.id] = v;
     im.text += r.display;
     im.display_offset.push_back(static_cast<uint32_t>(im.text.size()));
     im.kinds.push_back(r.kind);
-    im.country_index.push_back(static_cast<uint16_t>(im.Intern(im.countries, ci, r.country)));
-    im.org_index.push_back(im.Intern(im.orgs, oi, r.organization));
-    im.author_index.push_back(im.Intern(im.authors, ai, r.author));
-    std::string date = r.created_at.substr(0, 10);
-    date.resize(10, ' ');
+    if (r.namespace_index >= known.size()) {
+      known.resize(r.namespace_index + 1, Known{0, kNone, 0});
+    }
+    Known& k = known[r.namespace_index];
+    if (k.org == kNone) {
+      k.country = static_cast<uint16_t>(im.Intern(im.countries, ci, r.country));
+      k.org = im.Intern(im.orgs, oi, r.organization);
+      k.author = im.Intern(im.authors, ai, r.author);
+    }
+    im.country_index.push_back(k.country);
+    im.org_index.push_back(k.org);
+    // One namespace written in another case is another author.
+    im.author_index.push_back(im.authors[k.author] == r.author
+                                  ? k.author
+                                  : im.Intern(im.authors, ai, r.author));
+    std::string_view date = r.created_at.substr(0, 10);
     im.created += date;
-  });
+    im.created.append(10 - date.size(), ' ');
+  }, scope == Scope::kLinked ? &linked : nullptr);
   if (!st.ok()) return st;
+  // Edges whose ends are both loaded, in scan order; their properties kept
+  // beside them.
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
-  std::vector<EdgeProps> props;
-  st = store.ScanEdges([&](const EdgeRow& e) {
-    if (e.child >= static_cast<int64_t>(vertex_of.size()) ||
+  pairs.reserve(row_edges.size());
+  size_t kept = 0;
+  for (size_t i = 0; i < row_edges.size(); ++i) {
+    const RowEdge& e = row_edges[i];
+    if (e.child < 0 || e.parent < 0 || e.child >= static_cast<int64_t>(vertex_of.size()) ||
         e.parent >= static_cast<int64_t>(vertex_of.size())) {
-      return;
+      continue;
     }
     uint32_t c = vertex_of[e.child], p = vertex_of[e.parent];
-    if (c == kNone || p == kNone) return;
+    if (c == kNone || p == kNone) continue;
     pairs.emplace_back(c, p);
-    props.push_back(EdgeProps{e.relation, static_cast<float>(e.confidence), e.inferred});
-  });
-  if (!st.ok()) return st;
+    props[kept++] = props[i];
+  }
+  props.resize(kept);
+  std::vector<RowEdge>().swap(row_edges);
   size_t n = im.kinds.size();
   im.up = UpGraph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), props.begin(),
                   n);
@@ -131,6 +178,7 @@ Result<std::unique_ptr<CompactGraph>> CompactGraph::Load(const Store& store) {
   im.pred.assign(n, kNone);
   im.depth.assign(n, 0);
   im.pred_rel.assign(n, Relation::kFinetune);
+  im.pred_inferred.assign(n, 0);
   return g;
 }
 
@@ -198,6 +246,7 @@ struct UpEdgePredicate {
 struct ReachVisitor : boost::default_bfs_visitor {
   std::vector<uint32_t>* pred;
   std::vector<Relation>* pred_rel;
+  std::vector<uint8_t>* pred_inferred;
   std::vector<uint32_t>* depth;
   std::vector<uint32_t>* visited;
   template <typename E, typename G>
@@ -205,6 +254,7 @@ struct ReachVisitor : boost::default_bfs_visitor {
     uint32_t s = boost::source(e, g), t = boost::target(e, g);
     (*pred)[t] = s;
     (*pred_rel)[t] = g[e].relation;
+    (*pred_inferred)[t] = g[e].inferred;
     (*depth)[t] = (*depth)[s] + 1;
   }
   template <typename V, typename G>
@@ -223,7 +273,7 @@ namespace {
 std::vector<uint32_t> VisitUp(const UpGraph& up, std::vector<uint32_t>& stamp,
                               std::vector<uint8_t>& color, uint32_t& current,
                               std::vector<uint32_t>& pred, std::vector<Relation>& pred_rel,
-                              std::vector<uint32_t>& depth, uint32_t source,
+                              std::vector<uint8_t>& pred_inferred, std::vector<uint32_t>& depth, uint32_t source,
                               const std::function<bool(uint32_t)>& stop,
                               const EdgeFilter& filter) {
   ++current;
@@ -235,6 +285,7 @@ std::vector<uint32_t> VisitUp(const UpGraph& up, std::vector<uint32_t>& stamp,
   ReachVisitor vis;
   vis.pred = &pred;
   vis.pred_rel = &pred_rel;
+  vis.pred_inferred = &pred_inferred;
   vis.depth = &depth;
   vis.visited = &visited;
   boost::queue<uint32_t> queue;
@@ -251,14 +302,18 @@ std::vector<CompactGraph::Reach> CompactGraph::NearestAncestors(
   std::vector<Reach> out;
   if (source >= vertex_count()) return out;
   std::vector<uint32_t> visited = VisitUp(im.up, im.stamp, im.color, im.current, im.pred,
-                                          im.pred_rel, im.depth, source, stop, filter);
+                                          im.pred_rel, im.pred_inferred, im.depth, source, stop,
+                                          filter);
   for (uint32_t v : visited) {
     if (v == source || !stop || !stop(v)) continue;
     Reach r;
     r.target = v;
     for (uint32_t cur = v; cur != kNone; cur = im.pred[cur]) {
       r.path.push_back(cur);
-      if (cur != source) r.relations.push_back(im.pred_rel[cur]);
+      if (cur != source) {
+        r.relations.push_back(im.pred_rel[cur]);
+        if (im.pred_inferred[cur]) r.inferred = true;
+      }
       if (cur == source) break;
     }
     std::reverse(r.path.begin(), r.path.end());
@@ -279,7 +334,8 @@ std::vector<CompactGraph::Vertex> CompactGraph::Roots(Vertex source,
   if (source >= vertex_count()) return roots;
   std::function<bool(Vertex)> none;
   std::vector<uint32_t> visited = VisitUp(im.up, im.stamp, im.color, im.current, im.pred,
-                                          im.pred_rel, im.depth, source, none, filter);
+                                          im.pred_rel, im.pred_inferred, im.depth, source, none,
+                                          filter);
   UpEdgePredicate keep{&im.up, &filter, &none, source, &im.depth};
   boost::filtered_graph<UpGraph, UpEdgePredicate> fg(im.up, keep);
   for (uint32_t v : visited) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/string_map.h"
 #include "lineage/graph.h"
 #include "lineage/infer.h"
 
@@ -276,11 +277,7 @@ class Neighbours {
   const std::vector<std::string>& found() const { return found_; }
 
  private:
-  struct SvHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using Set = std::unordered_set<std::string, SvHash, std::equal_to<>>;
+  using Set = StringSet;
   static const std::string& DashedInto(std::string_view id, std::string* out) {
     size_t slash = id.rfind('/');
     out->assign(slash == std::string_view::npos ? id : id.substr(slash + 1));

@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "lineage/license.h"
 #include "lineage/store.h"
 #include "store/schema.h"
@@ -204,6 +205,32 @@ class ReadTxn {
  private:
   SQLite::Database& db_;
   bool active_;
+};
+
+// The page cache of full scans (ScanNodes, ScanEdges), in KiB: each page is
+// read once, so a few MiB recycled serve as well as the store's 256 MiB and
+// spare the process a fresh allocation (and page fault) per page read.
+constexpr int kScanCacheKiB = 4096;
+
+// Sets the connection's page cache for a scope and restores it after.
+class CacheSizeScope {
+ public:
+  CacheSizeScope(SQLite::Database& db, int kib) : db_(db) {
+    saved_ = db_.execAndGet("PRAGMA cache_size").getInt();
+    db_.exec("PRAGMA cache_size = -" + std::to_string(kib));
+  }
+  ~CacheSizeScope() {
+    try {
+      db_.exec("PRAGMA cache_size = " + std::to_string(saved_));
+    } catch (const SQLite::Exception&) {
+    }
+  }
+  CacheSizeScope(const CacheSizeScope&) = delete;
+  CacheSizeScope& operator=(const CacheSizeScope&) = delete;
+
+ private:
+  SQLite::Database& db_;
+  int saved_ = 0;
 };
 
 // Sorts nodes by (depth, id key) and edges by (child key, parent key), with

@@ -158,10 +158,12 @@ Result<std::vector<Evidence>> Store::EdgeEvidence(const std::string& child,
                          e.what());
 }
 
-Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const try {
+Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
+                        const std::vector<bool>* only) const try {
   ReadTxn read(*impl_->db, impl_->txn != nullptr);
-  // Owners are few: resolve them in memory rather than joining every row.
-  std::unordered_map<std::string, std::pair<std::string, std::string>> owner;  // ns -> org, country
+  // Owners are few: resolve them in memory rather than joining every row,
+  // looked up by the row's namespace without copying it.
+  StringMap<std::pair<std::string, std::string>> owner;  // ns -> org, country
   {
     SQLite::Statement o(*impl_->db, "SELECT namespace, organization, country FROM organization");
     while (o.executeStep()) owner[ColText(o, 0)] = {ColText(o, 1), ColText(o, 2)};
@@ -177,26 +179,45 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const try
       }
     }
   }
+  // A full scan reads every page once: a small page cache, recycled, rather
+  // than the store's 256 MiB filled with pages never read again.
+  CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
   SQLite::Statement st(*impl_->db,
                        "SELECT id, display, kind, namespace, COALESCE(created_at, '') FROM artifact");
   NodeRow r;
   static const std::pair<std::string, std::string> kNobody;
+  // One lookup per row: the namespace's number, and its owner on first sight.
+  StringMap<uint32_t> ns_index;
+  std::vector<const std::pair<std::string, std::string>*> owner_of;
   while (st.executeStep()) {
     r.id = st.getColumn(0).getInt64();
-    const char* display = st.getColumn(1).getText("");
-    r.display.assign(display);
+    if (only && (r.id < 0 || static_cast<uint64_t>(r.id) >= only->size() || !(*only)[r.id])) {
+      continue;
+    }
+    SQLite::Column display = st.getColumn(1);
+    r.display.assign(static_cast<const char*>(display.getBlob()),
+                     static_cast<size_t>(display.getBytes()));
     r.kind = static_cast<ArtifactKind>(st.getColumn(2).getInt());
     // The namespace as its owner writes it, not the case-folded column.
     std::string_view bare(r.display);
     if (bare.rfind("datasets/", 0) == 0) bare.remove_prefix(9);
     size_t slash = bare.find('/');
-    r.author.assign(slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash));
-    const char* ns = st.getColumn(3).getText("");
-    auto it = owner.find(ns);
-    const auto& who = it == owner.end() ? kNobody : it->second;
-    r.organization = who.first;
-    r.country = who.second;
-    r.created_at.assign(st.getColumn(4).getText(""));
+    r.author = slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash);
+    SQLite::Column ns_col = st.getColumn(3);
+    std::string_view ns(static_cast<const char*>(ns_col.getBlob()),
+                        static_cast<size_t>(ns_col.getBytes()));
+    auto at = ns_index.find(ns);
+    if (at == ns_index.end()) {
+      at = ns_index.emplace(std::string(ns), static_cast<uint32_t>(owner_of.size())).first;
+      auto it = owner.find(ns);
+      owner_of.push_back(it == owner.end() ? &kNobody : &it->second);
+    }
+    r.namespace_index = at->second;
+    r.organization = owner_of[at->second]->first;
+    r.country = owner_of[at->second]->second;
+    SQLite::Column created = st.getColumn(4);
+    r.created_at = std::string_view(static_cast<const char*>(created.getBlob()),
+                                    static_cast<size_t>(created.getBytes()));
     fn(r);
   }
   return Status::Ok();
@@ -205,6 +226,7 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn) const try
 }
 
 Status Store::ScanEdges(const std::function<void(const EdgeRow&)>& fn) const try {
+  CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
   SQLite::Statement st(*impl_->db,
                        "SELECT child, parent, relation, confidence, inferred_edge FROM edge");
   while (st.executeStep()) {

@@ -230,6 +230,27 @@ std::string Utf8Prefix(const std::string& text, int64_t n) {
   return text.substr(0, i);
 }
 
+// Reorders `v` in place so that v[i] becomes the old v[order[i]]: no second
+// vector of 95,000 nodes beside the first.
+template <typename T>
+void Permute(std::vector<T>* v, std::vector<uint32_t> order) {
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == i) continue;
+    T held = std::move((*v)[i]);
+    size_t cur = i;
+    while (true) {
+      size_t src = order[cur];
+      order[cur] = static_cast<uint32_t>(cur);
+      if (src == i) {
+        (*v)[cur] = std::move(held);
+        break;
+      }
+      (*v)[cur] = std::move((*v)[src]);
+      cur = src;
+    }
+  }
+}
+
 // A source column that names its document's source (LINEAGE_ARTIFACT_SOURCE
 // and the evidence view): the whole of it for NULL, its first `prefix`
 // characters for an integer.
@@ -357,14 +378,14 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   // of evidence with its edge, row id and pending source.
   std::vector<Edge> found;
   std::vector<std::pair<uint32_t, uint32_t>> ends;  // child, parent node index
-  struct Piece {
-    uint32_t edge;
-    int64_t row;
-    Evidence ev;
-    int64_t origin = -1, prefix = -1;
-    bool pending = false;
+  // Evidence goes straight into its edge; beside it, its row id (for ties)
+  // and, when its source is its document's, which one.
+  struct Pending {
+    uint32_t edge, piece;
+    int64_t origin, prefix;
   };
-  std::vector<Piece> pieces;
+  std::vector<Pending> pending;
+  std::vector<int64_t> evidence_rows;  // of the edges' evidence, in reading order
   found.reserve(ids.size());
   ends.reserve(ids.size());
   {
@@ -393,37 +414,38 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
         ends.emplace_back(static_cast<uint32_t>(c), static_cast<uint32_t>(p));
       }
       if (ev.Type(7) == SQLITE_NULL) continue;  // an edge without evidence
-      Piece piece;
-      piece.edge = static_cast<uint32_t>(found.size() - 1);
-      piece.row = ev.Int64(7);
+      auto& list = found.back().evidence;
+      list.emplace_back();
+      Evidence& piece = list.back();
+      evidence_rows.push_back(ev.Int64(7));
       auto kind = kinds.find(ev.Int64(8));
-      if (kind != kinds.end()) piece.ev.kind = kind->second;
+      if (kind != kinds.end()) piece.kind = kind->second;
       int source_type = ev.Type(10);
       if (source_type == SQLITE_NULL || source_type == SQLITE_INTEGER) {
-        piece.pending = true;
-        piece.origin = ev.Type(9) == SQLITE_NULL ? -1 : ev.Int64(9);
-        piece.prefix = source_type == SQLITE_NULL ? -1 : ev.Int64(10);
+        pending.push_back({static_cast<uint32_t>(found.size() - 1),
+                           static_cast<uint32_t>(list.size() - 1),
+                           ev.Type(9) == SQLITE_NULL ? -1 : ev.Int64(9),
+                           source_type == SQLITE_NULL ? -1 : ev.Int64(10)});
       } else {
-        piece.ev.source = ev.Text(10);
+        piece.source = ev.Text(10);
       }
-      piece.ev.line = ev.Int(11);
-      piece.ev.commit = ev.Text(12);
-      piece.ev.detail = ev.Text(13);
-      piece.ev.relation = static_cast<Relation>(ev.Int(14));
-      piece.ev.relation_inferred = ev.Int(15) != 0;
-      piece.ev.confidence = ev.Double(16);
-      pieces.push_back(std::move(piece));
+      piece.line = ev.Int(11);
+      piece.commit = ev.Text(12);
+      piece.detail = ev.Text(13);
+      piece.relation = static_cast<Relation>(ev.Int(14));
+      piece.relation_inferred = ev.Int(15) != 0;
+      piece.confidence = ev.Double(16);
     }
   }
   // Each document's source once, for the artifacts and evidence that name it.
   {
     std::vector<int64_t> origins;
-    origins.reserve(node_sources.size() + pieces.size());
+    origins.reserve(node_sources.size() + pending.size());
     for (const auto& ns : node_sources) {
       if (ns.second.first >= 0) origins.push_back(ns.second.first);
     }
-    for (const auto& p : pieces) {
-      if (p.pending && p.origin >= 0) origins.push_back(p.origin);
+    for (const auto& p : pending) {
+      if (p.origin >= 0) origins.push_back(p.origin);
     }
     std::sort(origins.begin(), origins.end());
     origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
@@ -446,31 +468,35 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     for (const auto& ns : node_sources) {
       nodes[ns.first].artifact.source = resolve(ns.second.first, ns.second.second);
     }
-    for (auto& p : pieces) {
-      if (p.pending) p.ev.source = resolve(p.origin, p.prefix);
+    for (const auto& p : pending) {
+      found[p.edge].evidence[p.piece].source = resolve(p.origin, p.prefix);
     }
   }
   // Evidence per edge in the order EvidenceOfEdgeSql gives (kEvidenceOrder),
-  // ties by row id; the pieces of an edge are consecutive.
-  for (size_t begin = 0; begin < pieces.size();) {
-    size_t end = begin;
-    while (end < pieces.size() && pieces[end].edge == pieces[begin].edge) ++end;
-    std::sort(pieces.begin() + static_cast<std::ptrdiff_t>(begin),
-              pieces.begin() + static_cast<std::ptrdiff_t>(end),
-              [](const Piece& x, const Piece& y) {
-                const Evidence& a = x.ev;
-                const Evidence& b = y.ev;
-                if (a.confidence != b.confidence) return a.confidence > b.confidence;
-                if (int c = a.kind.compare(b.kind)) return c < 0;
-                if (int c = a.source.compare(b.source)) return c < 0;
-                if (a.line != b.line) return a.line < b.line;
-                if (int c = a.detail.compare(b.detail)) return c < 0;
-                return x.row < y.row;
-              });
-    auto& out = found[pieces[begin].edge].evidence;
-    out.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) out.push_back(std::move(pieces[i].ev));
-    begin = end;
+  // ties by row id.
+  {
+    size_t first = 0;  // of the edge's evidence in evidence_rows
+    std::vector<uint32_t> by;
+    for (auto& e : found) {
+      size_t n = e.evidence.size();
+      if (n > 1) {
+        by.resize(n);
+        for (uint32_t k = 0; k < n; ++k) by[k] = k;
+        const auto& list = e.evidence;
+        std::sort(by.begin(), by.end(), [&](uint32_t x, uint32_t y) {
+          const Evidence& a = list[x];
+          const Evidence& b = list[y];
+          if (a.confidence != b.confidence) return a.confidence > b.confidence;
+          if (int c = a.kind.compare(b.kind)) return c < 0;
+          if (int c = a.source.compare(b.source)) return c < 0;
+          if (a.line != b.line) return a.line < b.line;
+          if (int c = a.detail.compare(b.detail)) return c < 0;
+          return evidence_rows[first + x] < evidence_rows[first + y];
+        });
+        Permute(&e.evidence, by);
+      }
+      first += n;
+    }
   }
   // SortSubgraph's order: nodes by (depth, id key), edges by (child key,
   // parent key), through each node's rank among the keys.
@@ -491,8 +517,8 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     if (nodes[a].depth != nodes[b].depth) return nodes[a].depth < nodes[b].depth;
     return rank[a] < rank[b];
   });
-  sg->nodes.reserve(nodes.size());
-  for (uint32_t i : node_order) sg->nodes.push_back(std::move(nodes[i]));
+  Permute(&nodes, std::move(node_order));
+  sg->nodes = std::move(nodes);
   std::vector<std::pair<uint64_t, uint32_t>> edge_order;
   edge_order.reserve(found.size());
   bool all_listed = true;
@@ -508,8 +534,10 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     return;
   }
   std::sort(edge_order.begin(), edge_order.end());
-  sg->edges.reserve(found.size());
-  for (const auto& [k, i] : edge_order) sg->edges.push_back(std::move(found[i]));
+  std::vector<uint32_t> by_key(edge_order.size());
+  for (size_t i = 0; i < by_key.size(); ++i) by_key[i] = edge_order[i].second;
+  Permute(&found, std::move(by_key));
+  sg->edges = std::move(found);
 }
 
 Result<Subgraph> Store::Chain(const std::string& id, int max_depth) const {

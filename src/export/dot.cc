@@ -83,16 +83,6 @@ Box LabelBox(const std::string& label) {
   return {longest * kCharWidth + kNodePad, lines * kLineHeight + 0.2};
 }
 
-// What WriteDot draws: the nodes (after summarising fan-outs), their edges,
-// and the invisible edges that stack wide ranks into rows.
-struct Plan {
-  std::vector<const GraphNode*> nodes;                  // sorted by id key
-  std::vector<const Edge*> edges;                       // drawn edges, in input order
-  std::vector<std::pair<std::string, std::string>> more;  // parent key -> "N more" label
-  std::vector<std::pair<std::string, std::string>> stack;  // invisible: lower -> upper key
-  bool sideways = false;  // ranks left to right (bases on the left) instead of top down
-};
-
 // Every id key of a graph once: an interned number per key and its rank in
 // key order, so sorts and lookups compare integers rather than folding ids
 // again (at 95,000 nodes the folds cost more than writing the file).
@@ -129,11 +119,25 @@ class KeyTable {
   std::vector<uint32_t> rank_, by_rank_;
 };
 
+// What WriteDot draws: the nodes (after summarising fan-outs), their edges,
+// and the invisible edges that stack wide ranks into rows.
+struct Plan {
+  std::vector<const GraphNode*> nodes;                  // sorted by id key
+  std::vector<const Edge*> edges;                       // drawn edges, in input order
+  std::vector<std::pair<std::string, std::string>> more;  // parent key -> "N more" label
+  std::vector<std::pair<std::string, std::string>> stack;  // invisible: lower -> upper key
+  bool sideways = false;  // ranks left to right (bases on the left) instead of top down
+  // The id keys, once each: of every drawn node and of both ends of every
+  // drawn edge (numbers in `keys`).
+  KeyTable keys;
+  std::vector<uint32_t> node_keys, child_keys, parent_keys;
+};
+
 // A parent with more than `limit` children keeps the children that lead on
 // (have children or other parents of their own) and the first leaves, and the
 // other leaves become one "N more" node.
 void SummariseFanOuts(const Subgraph& g, int limit, Plan* plan) {
-  KeyTable keys;
+  KeyTable& keys = plan->keys;
   std::vector<uint32_t> node_key(g.nodes.size()), child_key(g.edges.size()),
       parent_key(g.edges.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) node_key[i] = keys.Of(g.nodes[i].artifact.id);
@@ -192,9 +196,15 @@ void SummariseFanOuts(const Subgraph& g, int limit, Plan* plan) {
   std::sort(shown.begin(), shown.end(), [&](uint32_t a, uint32_t b) {
     return keys.rank(node_key[a]) < keys.rank(node_key[b]);
   });
-  for (uint32_t i : shown) plan->nodes.push_back(&g.nodes[i]);
+  for (uint32_t i : shown) {
+    plan->nodes.push_back(&g.nodes[i]);
+    plan->node_keys.push_back(node_key[i]);
+  }
   for (size_t i = 0; i < g.edges.size(); ++i) {
-    if (!hidden_edges[i]) plan->edges.push_back(&g.edges[i]);
+    if (hidden_edges[i]) continue;
+    plan->edges.push_back(&g.edges[i]);
+    plan->child_keys.push_back(child_key[i]);
+    plan->parent_keys.push_back(parent_key[i]);
   }
 }
 
@@ -321,14 +331,12 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
   Plan plan;
   SummariseFanOuts(g, o.max_children, &plan);
   // Each drawn node's key and label, made once for the layout and the file.
-  std::vector<std::string> node_keys, node_labels;
-  node_keys.reserve(plan.nodes.size());
+  std::vector<std::string> node_labels;
   node_labels.reserve(plan.nodes.size());
   std::map<std::string, Box> boxes;
-  for (const auto* n : plan.nodes) {
-    node_keys.push_back(IdKey(n->artifact.id));
-    node_labels.push_back(label_of(n->artifact));
-    boxes[node_keys.back()] = LabelBox(node_labels.back());
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    node_labels.push_back(label_of(plan.nodes[i]->artifact));
+    boxes[plan.keys.key(plan.node_keys[i])] = LabelBox(node_labels.back());
   }
   for (const auto& [parent, label] : plan.more) boxes["more:" + parent] = LabelBox(label);
   WrapWideRanks(boxes, LabelBox(title).w * 1.2, o.max_aspect, o.cluster_by_organization, &plan);
@@ -360,10 +368,11 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
     any_unknown = any_unknown || a.country.empty() || (a.organization.empty() && a.author.empty());
     any_undeclared = any_undeclared || !a.declared;
     kinds.insert(a.kind);
-    bool root = node_keys[i] == root_key;
+    const std::string& key = plan.keys.key(plan.node_keys[i]);
+    bool root = key == root_key;
     any_root = any_root || root;
     b += indent;
-    quote(node_keys[i]);
+    quote(key);
     b += " [label=";
     quote(node_labels[i]);
     b += ", shape=";
@@ -410,8 +419,8 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
   }
   std::set<Relation> used;
   bool any_relation_inferred = false, any_inferred_edge = false;
-  for (const Edge* ep : plan.edges) {
-    const Edge& e = *ep;
+  for (size_t i = 0; i < plan.edges.size(); ++i) {
+    const Edge& e = *plan.edges[i];
     RelationStyle st = StyleOf(e.relation);
     used.insert(e.relation);
     std::string label = RelationName(e.relation);
@@ -423,7 +432,8 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
       label += "\n~" + c.str();
       any_inferred_edge = true;
     }
-    std::string child = IdKey(e.child), parent = IdKey(e.parent);
+    const std::string& child = plan.keys.key(plan.child_keys[i]);
+    const std::string& parent = plan.keys.key(plan.parent_keys[i]);
     auto mark = o.marked_edges.empty() ? o.marked_edges.end()
                                        : o.marked_edges.find(child + "\t" + parent);
     bool marked = mark != o.marked_edges.end();

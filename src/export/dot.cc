@@ -83,6 +83,42 @@ Box LabelBox(const std::string& label) {
   return {longest * kCharWidth + kNodePad, lines * kLineHeight + 0.2};
 }
 
+// Every id key of a graph once: an interned number per key and its rank in
+// key order, so sorts and lookups compare integers rather than folding ids
+// again (at 95,000 nodes the folds cost more than writing the file).
+class KeyTable {
+ public:
+  uint32_t Of(const std::string& id) {
+    auto [it, added] = ids_.emplace(IdKey(id), static_cast<uint32_t>(keys_.size()));
+    if (added) keys_.push_back(&it->first);
+    return it->second;
+  }
+  // The number of `id`'s key, or -1 when no id with that key was interned.
+  int64_t Find(const std::string& id) const {
+    auto it = ids_.find(IdKey(id));
+    return it == ids_.end() ? -1 : it->second;
+  }
+  // Call once every key is interned.
+  void Rank() {
+    std::vector<uint32_t> order(keys_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [this](uint32_t a, uint32_t b) { return *keys_[a] < *keys_[b]; });
+    rank_.assign(keys_.size(), 0);
+    for (uint32_t r = 0; r < order.size(); ++r) rank_[order[r]] = r;
+    by_rank_ = std::move(order);
+  }
+  size_t size() const { return keys_.size(); }
+  const std::string& key(uint32_t k) const { return *keys_[k]; }
+  uint32_t rank(uint32_t k) const { return rank_[k]; }
+  uint32_t at_rank(uint32_t r) const { return by_rank_[r]; }
+
+ private:
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<const std::string*> keys_;  // into ids_ (node addresses are stable)
+  std::vector<uint32_t> rank_, by_rank_;
+};
+
 // What WriteDot draws: the nodes (after summarising fan-outs), their edges,
 // and the invisible edges that stack wide ranks into rows.
 struct Plan {
@@ -91,58 +127,84 @@ struct Plan {
   std::vector<std::pair<std::string, std::string>> more;  // parent key -> "N more" label
   std::vector<std::pair<std::string, std::string>> stack;  // invisible: lower -> upper key
   bool sideways = false;  // ranks left to right (bases on the left) instead of top down
+  // The id keys, once each: of every drawn node and of both ends of every
+  // drawn edge (numbers in `keys`).
+  KeyTable keys;
+  std::vector<uint32_t> node_keys, child_keys, parent_keys;
 };
 
 // A parent with more than `limit` children keeps the children that lead on
 // (have children or other parents of their own) and the first leaves, and the
 // other leaves become one "N more" node.
 void SummariseFanOuts(const Subgraph& g, int limit, Plan* plan) {
-  std::map<std::string, std::vector<const Edge*>> children, parents;
-  for (const auto& e : g.edges) {
-    children[IdKey(e.parent)].push_back(&e);
-    parents[IdKey(e.child)].push_back(&e);
+  KeyTable& keys = plan->keys;
+  std::vector<uint32_t> node_key(g.nodes.size()), child_key(g.edges.size()),
+      parent_key(g.edges.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) node_key[i] = keys.Of(g.nodes[i].artifact.id);
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    child_key[i] = keys.Of(g.edges[i].child);
+    parent_key[i] = keys.Of(g.edges[i].parent);
   }
-  std::set<std::string> hidden;
-  std::set<const Edge*> hidden_edges;
+  keys.Rank();
+  const int64_t root = keys.Find(g.root);
+  // Edges by parent key and the number of parents of each child key, in
+  // input order as the maps of keys they replace held them.
+  std::vector<std::vector<uint32_t>> children(keys.size());
+  std::vector<uint32_t> parents(keys.size(), 0);
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    children[parent_key[i]].push_back(static_cast<uint32_t>(i));
+    ++parents[child_key[i]];
+  }
+  std::vector<char> hidden(keys.size(), 0), hidden_edges(g.edges.size(), 0);
   if (limit > 0) {
-    for (auto& [parent, list] : children) {
+    for (uint32_t r = 0; r < keys.size(); ++r) {
+      uint32_t parent = keys.at_rank(r);
+      const auto& list = children[parent];
       if (static_cast<int>(list.size()) <= limit) continue;
-      std::vector<const Edge*> leaves;
+      std::vector<uint32_t> leaves;
       int keep = limit;
-      for (const Edge* e : list) {
-        std::string c = IdKey(e->child);
-        bool leaf = !children.count(c) && parents[c].size() == 1 && c != IdKey(g.root);
+      for (uint32_t e : list) {
+        uint32_t c = child_key[e];
+        bool leaf = children[c].empty() && parents[c] == 1 && static_cast<int64_t>(c) != root;
         if (leaf) leaves.push_back(e);
         else --keep;
       }
       // Rarer relations stay in view; the common ones fold first.
       std::map<Relation, int> common;
-      for (const Edge* e : leaves) ++common[e->relation];
-      std::sort(leaves.begin(), leaves.end(), [&common](const Edge* a, const Edge* b) {
-        return std::make_pair(common[a->relation], IdKey(a->child)) <
-               std::make_pair(common[b->relation], IdKey(b->child));
+      for (uint32_t e : leaves) ++common[g.edges[e].relation];
+      std::sort(leaves.begin(), leaves.end(), [&](uint32_t a, uint32_t b) {
+        return std::make_pair(common[g.edges[a].relation], keys.rank(child_key[a])) <
+               std::make_pair(common[g.edges[b].relation], keys.rank(child_key[b]));
       });
       size_t first_hidden = static_cast<size_t>(std::max(keep, 0));
       if (leaves.size() <= first_hidden + 1) continue;  // one node for one node gains nothing
       std::map<std::string, int> by_relation;
       for (size_t i = first_hidden; i < leaves.size(); ++i) {
-        hidden.insert(IdKey(leaves[i]->child));
-        hidden_edges.insert(leaves[i]);
-        ++by_relation[RelationName(leaves[i]->relation)];
+        hidden[child_key[leaves[i]]] = 1;
+        hidden_edges[leaves[i]] = 1;
+        ++by_relation[RelationName(g.edges[leaves[i]].relation)];
       }
       std::string label = std::to_string(leaves.size() - first_hidden) + " more";
-      for (const auto& [r, n] : by_relation) label += "\n" + std::to_string(n) + " " + r;
-      plan->more.emplace_back(parent, label);
+      for (const auto& [rel, n] : by_relation) label += "\n" + std::to_string(n) + " " + rel;
+      plan->more.emplace_back(keys.key(parent), label);
     }
   }
-  for (const auto& n : g.nodes) {
-    if (!hidden.count(IdKey(n.artifact.id))) plan->nodes.push_back(&n);
+  std::vector<uint32_t> shown;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!hidden[node_key[i]]) shown.push_back(static_cast<uint32_t>(i));
   }
-  std::sort(plan->nodes.begin(), plan->nodes.end(), [](const GraphNode* a, const GraphNode* b) {
-    return IdKey(a->artifact.id) < IdKey(b->artifact.id);
+  std::sort(shown.begin(), shown.end(), [&](uint32_t a, uint32_t b) {
+    return keys.rank(node_key[a]) < keys.rank(node_key[b]);
   });
-  for (const auto& e : g.edges) {
-    if (!hidden_edges.count(&e)) plan->edges.push_back(&e);
+  for (uint32_t i : shown) {
+    plan->nodes.push_back(&g.nodes[i]);
+    plan->node_keys.push_back(node_key[i]);
+  }
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    if (hidden_edges[i]) continue;
+    plan->edges.push_back(&g.edges[i]);
+    plan->child_keys.push_back(child_key[i]);
+    plan->parent_keys.push_back(parent_key[i]);
   }
 }
 
@@ -248,9 +310,15 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
     else if (name == "cn") bloc_color[name] = kBlocColors[0];
     else bloc_color[name] = kBlocColors[next++ % (sizeof kBlocColors / sizeof *kBlocColors)];
   }
-  auto color_of = [&](const Artifact& a) -> std::string {
+  // Bloc colour by country, looked up once per country.
+  std::unordered_map<std::string, const char*> country_color;
+  auto color_of = [&](const Artifact& a) -> const char* {
+    auto it = country_color.find(a.country);
+    if (it != country_color.end()) return it->second;
     std::string b = BlocOf(o.blocs, a.country);
-    return b.empty() ? "#ffffff" : bloc_color[b];
+    const char* c = b.empty() ? "#ffffff" : bloc_color[b];
+    country_color.emplace(a.country, c);
+    return c;
   };
   auto label_of = [](const Artifact& a) {
     std::string label = a.id + "\n" + OwnerText(a);
@@ -262,8 +330,14 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
 
   Plan plan;
   SummariseFanOuts(g, o.max_children, &plan);
+  // Each drawn node's key and label, made once for the layout and the file.
+  std::vector<std::string> node_labels;
+  node_labels.reserve(plan.nodes.size());
   std::map<std::string, Box> boxes;
-  for (const auto* n : plan.nodes) boxes[IdKey(n->artifact.id)] = LabelBox(label_of(n->artifact));
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    node_labels.push_back(label_of(plan.nodes[i]->artifact));
+    boxes[plan.keys.key(plan.node_keys[i])] = LabelBox(node_labels.back());
+  }
   for (const auto& [parent, label] : plan.more) boxes["more:" + parent] = LabelBox(label);
   WrapWideRanks(boxes, LabelBox(title).w * 1.2, o.max_aspect, o.cluster_by_organization, &plan);
 
@@ -272,47 +346,81 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
       << Quote(title) << "];\n";
   out << "  node [fontname=\"Helvetica\", fontsize=10, style=\"filled\", fillcolor=\"#ffffff\"];\n";
   out << "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+  // The node and edge statements go through one buffer written in large
+  // pieces: an ostream insertion per token cost more than the layout.
+  std::string b;
+  b.reserve(1u << 17);
+  auto flush = [&](bool force) {
+    if (!force && b.size() < (1u << 16)) return;
+    out.write(b.data(), static_cast<std::streamsize>(b.size()));
+    b.clear();
+  };
+  auto quote = [&b](const std::string& s) {
+    b += '"';
+    b += DotEscape(s);
+    b += '"';
+  };
+  const std::string root_key = IdKey(g.root);
   bool any_unknown = false, any_undeclared = false, any_root = false;
   std::set<ArtifactKind> kinds;
-  auto node_line = [&](const GraphNode& n, const std::string& indent) {
-    const Artifact& a = n.artifact;
+  auto node_line = [&](size_t i, const std::string& indent) {
+    const Artifact& a = plan.nodes[i]->artifact;
     any_unknown = any_unknown || a.country.empty() || (a.organization.empty() && a.author.empty());
     any_undeclared = any_undeclared || !a.declared;
     kinds.insert(a.kind);
-    bool root = IdKey(a.id) == IdKey(g.root);
+    const std::string& key = plan.keys.key(plan.node_keys[i]);
+    bool root = key == root_key;
     any_root = any_root || root;
-    out << indent << Quote(IdKey(a.id)) << " [label=" << Quote(label_of(a))
-        << ", shape=" << ShapeOf(a.kind) << ", fillcolor=\"" << color_of(a) << "\""
-        << (root ? ", penwidth=2.5" : "")
-        << (a.declared ? "" : ", color=\"#999999\", fontcolor=\"#555555\"") << "];\n";
+    b += indent;
+    quote(key);
+    b += " [label=";
+    quote(node_labels[i]);
+    b += ", shape=";
+    b += ShapeOf(a.kind);
+    b += ", fillcolor=\"";
+    b += color_of(a);
+    b += '"';
+    if (root) b += ", penwidth=2.5";
+    if (!a.declared) b += ", color=\"#999999\", fontcolor=\"#555555\"";
+    b += "];\n";
+    flush(false);
   };
   if (o.cluster_by_organization) {
-    std::map<std::string, std::vector<const GraphNode*>> clusters;
-    for (const auto* n : plan.nodes) {
-      const Artifact& a = n->artifact;
+    std::map<std::string, std::vector<size_t>> clusters;
+    for (size_t i = 0; i < plan.nodes.size(); ++i) {
+      const Artifact& a = plan.nodes[i]->artifact;
       std::string org = a.organization.empty() ? a.author : a.organization;
-      clusters[org + " (" + (a.country.empty() ? "?" : a.country) + ")"].push_back(n);
+      clusters[org + " (" + (a.country.empty() ? "?" : a.country) + ")"].push_back(i);
     }
-    int i = 0;
+    int c = 0;
     for (const auto& [name, members] : clusters) {
-      out << "  subgraph cluster_" << i++ << " {\n    label=" << Quote(name)
-          << ";\n    style=\"rounded\";\n    color=\"#bbbbbb\";\n";
-      for (const auto* n : members) node_line(*n, "    ");
-      out << "  }\n";
+      b += "  subgraph cluster_";
+      b += std::to_string(c++);
+      b += " {\n    label=";
+      quote(name);
+      b += ";\n    style=\"rounded\";\n    color=\"#bbbbbb\";\n";
+      for (size_t i : members) node_line(i, "    ");
+      b += "  }\n";
     }
   } else {
-    for (const auto* n : plan.nodes) node_line(*n, "  ");
+    for (size_t i = 0; i < plan.nodes.size(); ++i) node_line(i, "  ");
   }
   for (const auto& [parent, label] : plan.more) {
-    out << "  " << Quote("more:" + parent) << " [label=" << Quote(label)
-        << ", shape=note, fillcolor=\"#f1f3f5\", color=\"#868e96\"];\n";
-    out << "  " << Quote("more:" + parent) << " -> " << Quote(parent)
-        << " [style=dotted, color=\"#868e96\", arrowhead=none];\n";
+    b += "  ";
+    quote("more:" + parent);
+    b += " [label=";
+    quote(label);
+    b += ", shape=note, fillcolor=\"#f1f3f5\", color=\"#868e96\"];\n  ";
+    quote("more:" + parent);
+    b += " -> ";
+    quote(parent);
+    b += " [style=dotted, color=\"#868e96\", arrowhead=none];\n";
+    flush(false);
   }
   std::set<Relation> used;
   bool any_relation_inferred = false, any_inferred_edge = false;
-  for (const Edge* ep : plan.edges) {
-    const Edge& e = *ep;
+  for (size_t i = 0; i < plan.edges.size(); ++i) {
+    const Edge& e = *plan.edges[i];
     RelationStyle st = StyleOf(e.relation);
     used.insert(e.relation);
     std::string label = RelationName(e.relation);
@@ -324,16 +432,36 @@ void WriteDot(const Subgraph& g, const DotOptions& o, std::ostream& out) {
       label += "\n~" + c.str();
       any_inferred_edge = true;
     }
-    auto mark = o.marked_edges.find(IdKey(e.child) + "\t" + IdKey(e.parent));
-    out << "  " << Quote(IdKey(e.child)) << " -> " << Quote(IdKey(e.parent)) << " [label="
-        << Quote(mark == o.marked_edges.end() ? label : label + "\n" + mark->second)
-        << ", style=" << st.style << ", color=\""
-        << (mark == o.marked_edges.end() ? st.color : "#e03131") << "\", arrowhead=" << st.arrow
-        << (mark == o.marked_edges.end() ? "" : ", penwidth=2") << "];\n";
+    const std::string& child = plan.keys.key(plan.child_keys[i]);
+    const std::string& parent = plan.keys.key(plan.parent_keys[i]);
+    auto mark = o.marked_edges.empty() ? o.marked_edges.end()
+                                       : o.marked_edges.find(child + "\t" + parent);
+    bool marked = mark != o.marked_edges.end();
+    b += "  ";
+    quote(child);
+    b += " -> ";
+    quote(parent);
+    b += " [label=";
+    quote(marked ? label + "\n" + mark->second : label);
+    b += ", style=";
+    b += st.style;
+    b += ", color=\"";
+    b += marked ? "#e03131" : st.color;
+    b += "\", arrowhead=";
+    b += st.arrow;
+    if (marked) b += ", penwidth=2";
+    b += "];\n";
+    flush(false);
   }
   for (const auto& [lower, upper] : plan.stack) {
-    out << "  " << Quote(lower) << " -> " << Quote(upper) << " [style=invis];\n";
+    b += "  ";
+    quote(lower);
+    b += " -> ";
+    quote(upper);
+    b += " [style=invis];\n";
+    flush(false);
   }
+  flush(true);
   // Legend: one table explaining every mark the picture uses.
   auto row = [&out](const std::string& mark, const std::string& text, const std::string& attrs = "") {
     out << "      <tr><td" << attrs << ">" << mark << "</td><td align=\"left\">" << XmlEscape(text)

@@ -25,10 +25,14 @@ namespace {
 // the stream in large pieces: one ostream insertion per field cost more than
 // the walk that produced the graph.
 void J(std::string* out, const std::string& s) {
-  bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
+  // Every byte looked at without an early exit, so the loop vectorises.
+  unsigned bad = 0;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    bad |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c >= 0x7f) |
+           static_cast<unsigned>(c == '"') | static_cast<unsigned>(c == '\\');
+  }
+  if (!bad) {
     *out += '"';
     *out += s;
     *out += '"';

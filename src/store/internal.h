@@ -953,6 +953,11 @@ struct Store::Impl {
   void FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                     std::vector<std::tuple<int64_t, int64_t, int64_t>> edges, int64_t root,
                     Subgraph* sg) const;
+  // The same through kArtifactSelect and the evidence view, then
+  // SortSubgraph: the reference FillSubgraph is tested against.
+  void FillSubgraphByViews(std::vector<std::pair<int64_t, int>> order,
+                           std::vector<std::tuple<int64_t, int64_t, int64_t>> edges, int64_t root,
+                           Subgraph* sg) const;
 
   // The persisted adjacency (adjacency.cc): parent -> children in compressed
   // rows, rebuilt at commit when a run changed the set of edges. Every write

@@ -796,7 +796,29 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "VALUES ('x', 'test', 0, 'FR')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
-      if (v >= 5) {
+      if (v == 10) {
+        // The same rows as below, in the layout of version 10.
+        REQUIRE(sqlite3_exec(
+                    db,
+                    "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
+                    "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
+                    "INSERT INTO artifact(id, display, kind, declared, origin, license) VALUES "
+                    "(7, 'org/M', 0, 1, 1, 'mit'), (8, 'org/Base', 0, 0, NULL, NULL); "
+                    "INSERT INTO artifact_record_data(artifact, origin, rank, seq, license, "
+                    "license_name, license_link, pipeline_tag, library_name, created_at, "
+                    "source, new_version, tags, languages) VALUES (7, 1, 2, 5, 'mit', '', '', "
+                    "'text-generation', '', '2024-01-02', 'dump.jsonl:3', '', 'chat', 'en'); "
+                    "INSERT INTO kind_code(id, name) VALUES (1, 'hub.tag'), (2, 'card.body_link'); "
+                    "INSERT INTO edge(id, child, parent, relation, inferred, confidence) "
+                    "VALUES (1, 7, 8, 0, 0, 0.95); "
+                    "INSERT INTO evidence_data(edge, origin, kind, source, line, commit_id, "
+                    "detail, relation, inferred, confidence) VALUES (1, 1, 1, 'dump.jsonl:3', "
+                    "3, '', 'base_model:finetune:org/Base', 0, 0, 0.95); "
+                    "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
+                    "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')",
+                    nullptr, nullptr, nullptr) == SQLITE_OK);
+      }
+      if (v >= 5 && v < 10) {
         // A record written by that version keeps every field through the migrations.
         REQUIRE(sqlite3_exec(db,
                              "INSERT INTO artifact(id, key, display, kind, namespace, name_key, "
@@ -809,7 +831,7 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "'', 'chat', 'en')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
-      if (v >= 6) {
+      if (v >= 6 && v < 10) {
         // An edge with its evidence, the document and a signal of that version
         // keep every field through the migrations (version 10 codes them).
         REQUIRE(sqlite3_exec(db,
@@ -885,6 +907,119 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
       CHECK(IntegrityCheck(old_path) == std::vector<std::string>{"ok"});
     }
   }
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+std::vector<std::vector<std::string>> Rows(const Store& store, const std::string& sql) {
+  auto r = store.Query(sql);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+TEST_CASE("Origins named after their artifact keep only the artifact and a form", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  auto hub = MakeDoc("hub:org/m@9e9bedd6", "h1", "Org/M", {"org/Base"});
+  hub.artifact->source = "dump.jsonl:3";
+  auto card = MakeDoc("card:org/base", "h2", "org/Base");
+  // A name that is not its artifact's key stays text.
+  auto other = MakeDoc("file:notes.md", "h3", "org/Other", {"org/Base"});
+  ApplyRun(*store, {hub, card, other});
+  CHECK(Rows(*store, "SELECT count(*) FROM origin WHERE name IN ('card:org/base', "
+                     "'file:notes.md', 'hub:org/m@9e9bedd6')")[1][0] == "3");
+  CHECK(Rows(*store, "SELECT count(*) FROM origin_data WHERE name IS NULL")[1][0] == "2");
+  CHECK(Rows(*store, "SELECT name FROM origin_data WHERE name IS NOT NULL AND name "
+                     "NOT LIKE 'builtin:%'") == std::vector<Strings>{{"name"}, {"file:notes.md"}});
+  CHECK(Rows(*store, "SELECT prefix, suffix FROM origin_form ORDER BY id") ==
+        std::vector<Strings>{{"prefix", "suffix"}, {"hub:", "@9e9bedd6"}, {"card:", ""}});
+  // Every name is found again: unchanged documents are skipped, changed ones replace.
+  CHECK(store->DocumentUnchanged("hub:org/m@9e9bedd6", "h1"));
+  CHECK(store->DocumentUnchanged("card:org/base", "h2"));
+  CHECK(store->DocumentUnchanged("file:notes.md", "h3"));
+  CHECK_FALSE(store->DocumentUnchanged("hub:org/m@00000000", "h1"));
+  CHECK(Rows(*store, "SELECT origin, source FROM evidence WHERE origin LIKE 'hub:%'") ==
+        std::vector<Strings>{{"origin", "source"}, {"hub:org/m@9e9bedd6", "test"}});
+  CHECK(Rows(*store, "SELECT origin, hash, source FROM document WHERE origin LIKE 'hub:%'") ==
+        std::vector<Strings>{{"origin", "hash", "source"}, {"hub:org/m@9e9bedd6", "h1",
+                                                            "dump.jsonl:3"}});
+  auto again = MakeDoc("hub:org/m@9e9bedd6", "h1b", "Org/M", {"org/Other"});
+  REQUIRE(store->BeginRun("again").ok());
+  REQUIRE(store->ApplyDocument(hub).ok());
+  CHECK(store->run_counts().unchanged == 1);
+  REQUIRE(store->ApplyDocument(again).ok());
+  CHECK(store->run_counts().documents == 1);
+  REQUIRE(store->CommitRun(nullptr).ok());
+  CHECK(Parents(*store, "Org/M") == Strings{"org/Other"});
+  CHECK(Rows(*store, "SELECT count(*) FROM origin WHERE name = 'hub:org/m@9e9bedd6'")[1][0] ==
+        "1");
+  CHECK(IntegrityCheck(dir / "s.db") == std::vector<std::string>{"ok"});
+}
+
+TEST_CASE("Migration to version 11 keeps every origin's name, source and document", "[store]") {
+  TempDir dir;
+  std::string path = dir / "v10.db";
+  const auto& migrations = schema::Migrations();
+  REQUIRE(migrations.size() >= 11);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  for (size_t m = 0; m < 10; ++m) {
+    REQUIRE(sqlite3_exec(db, migrations[m], nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  std::string pragmas = "PRAGMA application_id = " + std::to_string(schema::kApplicationId) +
+                        "; PRAGMA user_version = 10;";
+  REQUIRE(sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(
+              db,
+              "INSERT INTO source_prefix(id, text) VALUES (1, 'dump.jsonl:'), (2, 'cards/');"
+              "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
+              "(1, 'hub:org/m@9e9bedd6', 1, '3', x'abcd', 1), "
+              "(2, 'card:org/base', 2, 'org/Base/README.md', x'0123', 1), "
+              "(3, 'infer:org/m', NULL, NULL, NULL, NULL), "
+              "(4, 'edges:e.csv', NULL, 'e.csv', 'text-hash', 2), "
+              "(5, 'card:org/renamed', 2, 'x', x'ff', 1);"
+              "INSERT INTO artifact(id, display, kind, declared, origin) VALUES "
+              "(7, 'Org/M', 0, 1, 1), (8, 'org/Base', 0, 1, 2), (9, 'org/New', 0, 1, 5);",
+              nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  const std::string views =
+      "SELECT 'o', id, name, source_prefix, source, hex(hash), run FROM origin UNION ALL "
+      "SELECT 's', id, name, source, NULL, NULL, NULL FROM origin_source UNION ALL "
+      "SELECT 'd', origin, hash, run, source, NULL, NULL FROM document ORDER BY 1, 2";
+  std::vector<Strings> before;
+  {
+    // The version-10 views, read straight from the file.
+    sqlite3* r = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &r) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(r, views.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      Strings row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        row.push_back(t ? reinterpret_cast<const char*>(t) : "");
+      }
+      before.push_back(row);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(r);
+  }
+  REQUIRE(before.size() == 14);
+  auto store = OpenStore(path);
+  auto after = Rows(*store, views);
+  after.erase(after.begin());  // the header
+  CHECK(after == before);
+  // The two named after their artifact's key are derived; the others stay text.
+  CHECK(Rows(*store, "SELECT id, artifact FROM origin_data WHERE name IS NULL ORDER BY id") ==
+        std::vector<Strings>{{"id", "artifact"}, {"1", "7"}, {"2", "8"}});
+  CHECK(store->DocumentUnchanged("hub:org/m@9e9bedd6", "abcd"));
+  CHECK(store->DocumentUnchanged("card:org/renamed", "ff"));
+  CHECK(store->DocumentUnchanged("edges:e.csv", "text-hash"));
+  CHECK(IntegrityCheck(path) == std::vector<std::string>{"ok"});
 }
 
 }  // namespace

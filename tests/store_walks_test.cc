@@ -328,7 +328,7 @@ TEST_CASE("The adjacency follows each ingest run that adds or removes edges", "[
             "INSERT INTO edge(child, parent, relation, inferred, confidence) "
             "SELECT z.id, b.id, 0, 0, 1.0 FROM artifact z, artifact b "
             "WHERE z.key = 'x/z' AND b.key = 'x/b';"
-            "INSERT INTO origin(name) VALUES('manual') ON CONFLICT DO NOTHING;"
+            "INSERT INTO origin_data(name_hash, name) VALUES(563151331, 'manual');"
             "INSERT INTO kind_code(name) VALUES('manual') ON CONFLICT DO NOTHING;"
             "INSERT INTO evidence_data(edge, origin, kind, source, line, commit_id, detail, "
             "relation, inferred, confidence) SELECT (SELECT max(id) FROM edge), "

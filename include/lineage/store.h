@@ -282,6 +282,9 @@ class Store {
   // applied, in the order applied. Kept in memory: always ok today, a Result
   // so that keeping it in the store later changes no caller.
   Result<std::vector<std::string>> RunArtifacts() const;
+  // The same, handed over: the store forgets them (a 2M-document run's list
+  // is not held twice while inference runs).
+  std::vector<std::string> TakeRunArtifacts();
   // Inside a run: forgets the inferred edges of `children` (every inferred
   // edge when `all`). Evidence of origin "infer:<child key>" goes; an edge
   // left without evidence goes with it.

@@ -629,12 +629,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     }
   }
   runner.EndProgress();
-  auto run_artifacts = store.RunArtifacts();
-  if (!run_artifacts.ok()) {
-    store.RollbackRun();
-    return run_artifacts.status();
-  }
-  std::vector<std::string> touched = std::move(*run_artifacts);
+  std::vector<std::string> touched = store.TakeRunArtifacts();
   st = store.CommitRun(FindCycles);
   if (!st.ok()) return st;
   Store::RunCounts c = store.run_counts();
@@ -648,6 +643,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     });
     // Many touched models: one scan of the store beats a lookup per model.
     if (touched.size() > 20000) all = true;
+    if (all) std::vector<std::string>().swap(touched);
     if (all || !touched.empty()) {
       InferOptions io;
       if (!all) io.ids = std::move(touched);

@@ -8,10 +8,11 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
   if (!im.txn) return Status::InvalidInput("ApplyDocument outside an ingest run");
   try {
     im.select_document->reset();
-    im.select_document->bind(1, facts.origin);
+    Store::Impl::BindOriginName(*im.select_document, facts.origin);
     bool existed = im.select_document->executeStep();
     bool same = existed && !im.select_document->getColumn(0).isNull() &&
                 ColText(*im.select_document, 0) == facts.content_hash;
+    int64_t known_origin = existed ? im.select_document->getColumn(1).getInt64() : 0;
     im.select_document->reset();
     if (same) {
       ++im.counts.unchanged;
@@ -26,7 +27,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
       if (!e.evidence.empty()) source = &e.evidence.front().source;
     }
     if (!source && !facts.signals.empty()) source = &facts.signals.front().source;
-    int64_t origin_id = im.SetOrigin(facts.origin, source ? *source : std::string());
+    int64_t origin_id = im.SetOrigin(facts.origin, source ? *source : std::string(), known_origin);
     ++im.counts.documents;
     im.MaybeBeginBulk();
     int64_t declared_row = 0;
@@ -93,6 +94,22 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     BindDocumentHash(doc, 1, facts.content_hash);
     doc.bind(2, im.run_id);
     doc.bind(3, origin_id);
+    doc.bind(4);
+    doc.bind(5);
+    // A name "prefix:KEY suffix" where KEY is the declared artifact's id key
+    // (hub:<key>@<tag>, card:<key>) is kept as that artifact and a form
+    // (schema v11); the artifact row's key never changes.
+    if (declared_row) {
+      std::string key = IdKey(facts.artifact->id);
+      if (const std::string* renamed = im.RenamedTo(key)) key = IdKey(*renamed);
+      size_t colon = facts.origin.find(':');
+      if (colon != std::string::npos && !key.empty() &&
+          facts.origin.compare(colon + 1, key.size(), key) == 0) {
+        doc.bind(4, declared_row);
+        doc.bind(5, im.OriginForm(facts.origin.substr(0, colon + 1),
+                                  facts.origin.substr(colon + 1 + key.size())));
+      }
+    }
     doc.exec();
   } catch (const SQLite::Exception& e) {
     im.ResetAll();

@@ -276,6 +276,12 @@ Status Store::ScanSignals(const std::string& kind,
 
 Result<std::vector<std::string>> Store::RunArtifacts() const { return impl_->run_artifacts; }
 
+std::vector<std::string> Store::TakeRunArtifacts() {
+  std::vector<std::string> out;
+  out.swap(impl_->run_artifacts);
+  return out;
+}
+
 Status Store::ClearInferred(const std::vector<std::string>& children, bool all) {
   auto& im = *impl_;
   if (!im.txn) return Status::InvalidInput("ClearInferred outside a run");
@@ -288,25 +294,23 @@ Status Store::ClearInferred(const std::vector<std::string>& children, bool all) 
     if (all) {
       SQLite::Statement q(db,
                           "SELECT DISTINCT edge FROM evidence_data WHERE origin IN (SELECT id "
-                          "FROM origin WHERE name >= 'infer:' AND name < 'infer;') AND edge IN "
+                          "FROM origin_data WHERE name >= 'infer:' AND name < 'infer;') AND edge IN "
                           "(SELECT id FROM edge WHERE inferred_edge=0)");
       while (q.executeStep()) mixed.push_back(q.getColumn(0).getInt64());
       db.exec(
-          "DELETE FROM evidence_data WHERE origin IN (SELECT id FROM origin WHERE "
+          "DELETE FROM evidence_data WHERE origin IN (SELECT id FROM origin_data WHERE "
           "name >= 'infer:' AND name < 'infer;')");
       db.exec(
           "DELETE FROM edge WHERE inferred_edge=1 AND NOT EXISTS (SELECT 1 FROM evidence_data v "
           "WHERE v.edge = edge.id)");
     } else {
-      SQLite::Statement edges(db,
-                              "SELECT DISTINCT edge FROM evidence_data WHERE origin=(SELECT id "
-                              "FROM origin WHERE name=?)");
-      SQLite::Statement del_ev(
-          db, "DELETE FROM evidence_data WHERE origin=(SELECT id FROM origin WHERE name=?)");
+      SQLite::Statement edges(db, "SELECT DISTINCT edge FROM evidence_data WHERE origin=?");
+      SQLite::Statement del_ev(db, "DELETE FROM evidence_data WHERE origin=?");
       SQLite::Statement count(db, "SELECT count(*) FROM evidence_data WHERE edge=?");
       SQLite::Statement del_edge(db, "DELETE FROM edge WHERE id=?");
       for (const auto& c : children) {
-        std::string origin = "infer:" + IdKey(c);
+        int64_t origin = im.FindOrigin("infer:" + IdKey(c));
+        if (origin == 0) continue;
         std::vector<int64_t> touched;
         edges.reset();
         edges.bind(1, origin);
@@ -424,7 +428,8 @@ Status Store::ReplaceInferred(const std::vector<Edge>& edges, int64_t* written) 
         "e.confidence, e.inferred_edge, v.kind, v.source, v.line, v.commit_id, "
         "v.detail, v.relation, v.confidence FROM evidence v "
         "JOIN edge e ON e.id = v.edge "
-        "WHERE v.origin >= 'infer:' AND v.origin < 'infer;' ORDER BY v.origin, v.id");
+        "WHERE v.id IN (SELECT x.id FROM evidence_data x WHERE x.origin IN (SELECT o.id FROM "
+        "origin_data o WHERE o.name >= 'infer:' AND o.name < 'infer;')) ORDER BY v.origin, v.id");
     while (q.executeStep()) {
       StoredInferred& s = stored[ColText(q, 0)];
       int64_t edge = q.getColumn(1).getInt64();

@@ -116,6 +116,14 @@ inline void BindDocumentHash(SQLite::Statement& st, int i, const std::string& ha
 #define LINEAGE_DOCUMENT_HASH \
   "CASE typeof(hash) WHEN 'blob' THEN lower(hex(hash)) ELSE hash END"
 
+// The name of the origin_data row `o` (schema v11): its text, or for a
+// document named after its artifact the form's prefix, the artifact's key
+// and the form's suffix. A lookup by name probes name_hash first.
+#define LINEAGE_ORIGIN_NAME(o)                                                            \
+  "CASE WHEN " o ".name IS NOT NULL THEN " o ".name ELSE (SELECT nf.prefix || na.key || " \
+  "nf.suffix FROM origin_form nf, artifact na WHERE nf.id = " o ".form AND na.id = " o   \
+  ".artifact) END"
+
 inline bool IsBuiltinOrigin(const std::string& origin) {
   return origin.rfind("builtin:", 0) == 0;
 }
@@ -396,7 +404,8 @@ struct Store::Impl {
       select_artifact_id,
       update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
-      upsert_document, select_document, insert_signal, select_origin, upsert_origin;
+      upsert_document, select_document, insert_signal, select_origin, insert_origin,
+      update_origin_source;
 
   void Prepare() {
     auto& d = *db;
@@ -440,8 +449,9 @@ struct Store::Impl {
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
         "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence, "
-        "inferred_edge=NOT EXISTS (SELECT 1 FROM evidence WHERE edge=?1 AND "
-        "substr(origin, 1, 6) <> 'infer:') FROM (SELECT relation, inferred, confidence FROM evidence WHERE edge=?1 "
+        "inferred_edge=NOT EXISTS (SELECT 1 FROM evidence_data v JOIN origin_data o ON "
+        "o.id = v.origin WHERE v.edge=?1 AND (o.name IS NULL OR substr(o.name, 1, 6) <> "
+        "'infer:')) FROM (SELECT relation, inferred, confidence FROM evidence_data WHERE edge=?1 "
         "ORDER BY confidence DESC, inferred ASC, id ASC LIMIT 1) AS b WHERE edge.id=?1");
     insert_diag = std::make_unique<SQLite::Statement>(
         d,
@@ -451,27 +461,34 @@ struct Store::Impl {
         d,
         "INSERT INTO pending_ref(origin, child, name, kind, source, line, detail, relation, "
         "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    // ?4, ?5: the artifact and form the name derives from (NULL: keep it).
     upsert_document = std::make_unique<SQLite::Statement>(
-        d, "UPDATE origin SET hash=?, run=? WHERE id=?");
-    select_document =
-        std::make_unique<SQLite::Statement>(d, "SELECT " LINEAGE_DOCUMENT_HASH ", id FROM origin WHERE name=?");
+        d,
+        "UPDATE origin_data SET hash=?1, run=?2, name=CASE WHEN ?4 IS NULL THEN name END, "
+        "artifact=COALESCE(?4, artifact), form=COALESCE(?5, form) WHERE id=?3");
+    select_document = std::make_unique<SQLite::Statement>(
+        d, "SELECT " LINEAGE_DOCUMENT_HASH ", o.id FROM origin_data o WHERE o.name_hash=?1 AND "
+           LINEAGE_ORIGIN_NAME("o") " = ?2");
     insert_signal = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
         "VALUES(?,?,?,?,?,?,?)");
-    select_origin =
-        std::make_unique<SQLite::Statement>(d, "SELECT id, source FROM origin_source WHERE name=?");
-    upsert_origin = std::make_unique<SQLite::Statement>(
+    select_origin = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO origin(name, source_prefix, source) VALUES(?,?,?) ON CONFLICT(name) DO "
-        "UPDATE SET source_prefix=excluded.source_prefix, source=excluded.source RETURNING id");
+        "SELECT o.id, CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM "
+        "source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin_data o "
+        "WHERE o.name_hash=?1 AND " LINEAGE_ORIGIN_NAME("o") " = ?2");
+    insert_origin = std::make_unique<SQLite::Statement>(
+        d, "INSERT INTO origin_data(name_hash, name, source_prefix, source) VALUES(?,?,?,?)");
+    update_origin_source = std::make_unique<SQLite::Statement>(
+        d, "UPDATE origin_data SET source_prefix=?, source=? WHERE id=?");
   }
 
   void ResetAll() {
     for (auto* s : {&insert_artifact, &upsert_declared, &insert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
                     &insert_pending, &upsert_document, &select_document, &insert_signal,
-                    &select_origin, &upsert_origin}) {
+                    &select_origin, &insert_origin, &update_origin_source}) {
       if (*s) (*s)->reset();
     }
   }
@@ -672,7 +689,7 @@ struct Store::Impl {
     if (origin_ref.id != 0 && name == origin_name) return origin_ref;
     auto& sel = *select_origin;
     sel.reset();
-    sel.bind(1, name);
+    BindOriginName(sel, name);
     OriginRef r;
     if (sel.executeStep()) {
       r.id = sel.getColumn(0).getInt64();
@@ -688,16 +705,36 @@ struct Store::Impl {
   }
   // Creates or updates the origin `name` with the source its rows inherit;
   // its row id. The cache then holds it.
-  int64_t SetOrigin(const std::string& name, const std::string& source) {
-    auto& up = *upsert_origin;
-    up.reset();
-    up.bind(1, name);
+  // `known` is its row id when the caller has just looked it up (0: look).
+  int64_t SetOrigin(const std::string& name, const std::string& source, int64_t known = 0) {
+    int64_t id = known;
+    if (id == 0) {
+      auto& sel = *select_origin;
+      sel.reset();
+      BindOriginName(sel, name);
+      if (sel.executeStep()) id = sel.getColumn(0).getInt64();
+      sel.reset();
+    }
     size_t split = SourcePrefixLength(source);
-    if (split == 0) up.bind(2); else up.bind(2, SourcePrefix(source.substr(0, split)));
-    if (source.empty()) up.bind(3); else up.bind(3, source.substr(split));
-    up.executeStep();
-    int64_t id = up.getColumn(0).getInt64();
-    up.reset();
+    auto bind_source = [&](SQLite::Statement& st, int i) {
+      if (split == 0) st.bind(i); else st.bind(i, SourcePrefix(source.substr(0, split)));
+      if (source.empty()) st.bind(i + 1); else st.bind(i + 1, source.substr(split));
+    };
+    if (id != 0) {
+      auto& up = *update_origin_source;
+      up.reset();
+      bind_source(up, 1);
+      up.bind(3, id);
+      up.exec();
+    } else {
+      auto& ins = *insert_origin;
+      ins.reset();
+      ins.bind(1, schema::NameHash(name));
+      ins.bind(2, name);
+      bind_source(ins, 3);
+      ins.exec();
+      id = db->getLastInsertRowid();
+    }
     origin_name = name;
     origin_ref = OriginRef{id, source};
     return id;
@@ -763,8 +800,40 @@ struct Store::Impl {
                   kind);
   }
   // Forgets the run's caches of row ids (at a run's start and after a rollback).
+  // Binds ?1 (name_hash) and ?2 (the name) of a lookup by origin name.
+  static void BindOriginName(SQLite::Statement& st, const std::string& name) {
+    st.bind(1, schema::NameHash(name));
+    st.bind(2, name);
+  }
+  // The row id of the origin `name`, 0 when there is none.
+  int64_t FindOrigin(const std::string& name) {
+    auto& sel = *select_origin;
+    sel.reset();
+    BindOriginName(sel, name);
+    int64_t id = sel.executeStep() ? sel.getColumn(0).getInt64() : 0;
+    sel.reset();
+    return id;
+  }
+  // The origin_form of a name `prefix KEY suffix` (schema v11).
+  std::map<std::pair<std::string, std::string>, int64_t> origin_forms;
+  int64_t OriginForm(const std::string& prefix, const std::string& suffix) {
+    auto k = std::make_pair(prefix, suffix);
+    if (auto it = origin_forms.find(k); it != origin_forms.end()) return it->second;
+    SQLite::Statement ins(*db,
+                          "INSERT INTO origin_form(prefix, suffix) VALUES(?,?) ON CONFLICT(prefix, suffix) DO "
+                          "UPDATE SET prefix=excluded.prefix RETURNING id");
+    ins.bind(1, prefix);
+    ins.bind(2, suffix);
+    ins.executeStep();
+    int64_t id = ins.getColumn(0).getInt64();
+    origin_forms.emplace(std::move(k), id);
+    return id;
+  }
   void ForgetCachedIds() {
-    id_cache.clear();
+    origin_forms.clear();
+    // Swapped out rather than cleared: a 2M-record run leaves a bucket array
+    // of tens of MB that clear() keeps.
+    std::unordered_map<std::string, int64_t>().swap(id_cache);
     kind_codes.clear();
     source_prefixes.clear();
     origin_name.clear();

@@ -22,6 +22,14 @@ std::string ImmutableUri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
+void NameHashFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* text = sqlite3_value_text(argv[0]);
+  if (!text) return sqlite3_result_null(ctx);
+  int n = sqlite3_value_bytes(argv[0]);
+  sqlite3_result_int(ctx, schema::NameHash(std::string_view(reinterpret_cast<const char*>(text),
+                                                            static_cast<size_t>(n))));
+}
+
 }  // namespace store_detail
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -87,6 +95,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
       }
       // Take the write lock first, then read the version again: two processes
       // creating one store at once must not both run the migrations.
+      sqlite3_create_function(db.getHandle(), "lineage_name_hash", 1,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, NameHashFunction,
+                              nullptr, nullptr);
       db.exec("BEGIN IMMEDIATE");
       try {
         version = db.execAndGet("PRAGMA user_version").getInt();

@@ -618,13 +618,61 @@ CREATE VIEW artifact_record AS
   FROM artifact_record_data r;
 )sql";
 
+
+// Version 11 (issue 9): a document's origin name is mostly its artifact's id
+// key between a prefix and a suffix (`hub:<key>@<tag>`, `card:<key>`), which
+// the artifact row holds already; with its UNIQUE index that was a fifth of a
+// Hub store. Such an origin keeps only its artifact and a code for the
+// (prefix, suffix) pair; every name is found through a 32-bit hash of it
+// (FNV-1a, `lineage_name_hash`, store/internal.h), the name compared after.
+// The view `origin` shows the columns of the version-10 table.
+constexpr const char* kV11DerivedOrigins = R"sql(
+CREATE TABLE origin_form (
+  id     INTEGER PRIMARY KEY,
+  prefix TEXT NOT NULL,
+  suffix TEXT NOT NULL,
+  UNIQUE (prefix, suffix)
+);
+CREATE TABLE origin_data (
+  id            INTEGER PRIMARY KEY,
+  name_hash     INTEGER NOT NULL,
+  name          TEXT,
+  artifact      INTEGER REFERENCES artifact(id),
+  form          INTEGER REFERENCES origin_form(id),
+  source_prefix INTEGER REFERENCES source_prefix(id),
+  source,
+  hash          BLOB,
+  run           INTEGER
+);
+INSERT INTO origin_data(id, name_hash, name, source_prefix, source, hash, run)
+  SELECT id, lineage_name_hash(name), name, source_prefix, source, hash, run FROM origin;
+INSERT OR IGNORE INTO origin_form(prefix, suffix)
+  SELECT DISTINCT substr(o.name, 1, instr(o.name, ':')),
+    substr(o.name, instr(o.name, ':') + 1 + length(a.key))
+  FROM origin_data o JOIN artifact a ON a.origin = o.id
+  WHERE instr(o.name, ':') > 0 AND substr(o.name, instr(o.name, ':') + 1, length(a.key)) = a.key;
+UPDATE origin_data AS o SET artifact = a.id, form = f.id, name = NULL
+  FROM artifact a, origin_form f
+  WHERE a.origin = o.id AND instr(o.name, ':') > 0
+    AND substr(o.name, instr(o.name, ':') + 1, length(a.key)) = a.key
+    AND f.prefix = substr(o.name, 1, instr(o.name, ':'))
+    AND f.suffix = substr(o.name, instr(o.name, ':') + 1 + length(a.key));
+DROP TABLE origin;
+CREATE INDEX origin_name_hash ON origin_data(name_hash);
+CREATE VIEW origin AS
+  SELECT o.id, CASE WHEN o.name IS NOT NULL THEN o.name ELSE (SELECT f.prefix || a.key || f.suffix
+      FROM origin_form f, artifact a WHERE f.id = o.form AND a.id = o.artifact) END AS name,
+    o.source_prefix, o.source, o.hash, o.run
+  FROM origin_data o;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
                                                        kV7Adjacency, kV8Popularity, kV9LeanRecords,
-                                                       kV10Compact};
+                                                       kV10Compact,  kV11DerivedOrigins};
   return kMigrations;
 }
 

@@ -74,6 +74,33 @@ std::string IdArray(const std::vector<int64_t>& ids) {
   return out;
 }
 
+// A JSON array of strings, for json_each: quote, backslash and control
+// characters escaped, every other byte as it is.
+std::string StringArray(const std::vector<std::string_view>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : items[i]) {
+      unsigned char c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c < 0x20) {
+        static const char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      } else {
+        out += ch;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
 }  // namespace
 
 void Store::Impl::FillSubgraphByViews(std::vector<std::pair<int64_t, int>> order,
@@ -274,23 +301,15 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   // artifact and its evidence), and the result built in its final order, each
   // id key folded once, nothing hashed by string.
   sqlite3* h = db->getHandle();
+  // Rows are read in row-id order, each page once: a few MiB recycled serve
+  // as well as the store's 256 MiB, without an allocation and page fault per
+  // page read (and their release when the store closes).
+  CacheSizeScope small_cache(*db, kScanCacheKiB);
   std::sort(order.begin(), order.end());
   std::unordered_map<std::string, std::string> alias;  // old namespace -> new
   {
     RawStatement q(h, "SELECT old_namespace, new_namespace FROM alias");
     while (q.Step()) alias.emplace(q.Text(0), q.Text(1));
-  }
-  struct Org {
-    std::string organization, country, source, source_kind, parent;
-  };
-  std::unordered_map<std::string, Org> orgs;  // namespace -> organization
-  {
-    RawStatement q(h,
-                   "SELECT namespace, organization, country, source, source_kind, parent "
-                   "FROM organization");
-    while (q.Step()) {
-      orgs.emplace(q.Text(0), Org{q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5)});
-    }
   }
   std::unordered_map<int64_t, std::string> kinds;  // kind code -> name
   {
@@ -301,8 +320,10 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   std::vector<int64_t> rows;
   std::vector<GraphNode> nodes;
   std::vector<std::pair<size_t, std::pair<int64_t, int64_t>>> node_sources;  // index, origin, prefix
+  std::vector<std::string> node_ns;  // each node's namespace, for its organization
   rows.reserve(order.size());
   nodes.reserve(order.size());
+  node_ns.reserve(order.size());
   {
     std::vector<int64_t> ids;
     ids.reserve(order.size());
@@ -343,21 +364,47 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       a.new_version = art.Text(13);
       a.tags = SplitLines(art.Text(14));
       a.languages = SplitLines(art.Text(15));
-      std::string ns = art.Text(3);
-      auto al = alias.find(ns);
-      auto org = orgs.find(al == alias.end() ? ns : al->second);
-      if (org != orgs.end()) {
-        a.organization = org->second.organization;
-        a.country = org->second.country;
-        a.country_source = org->second.source;
-        a.country_source_kind = org->second.source_kind;
-        a.organization_parent = org->second.parent;
-      }
+      node_ns.push_back(art.Text(3));
       if (!a.license.empty() || !a.license_name.empty()) {
         a.license_normalized = catalogue.Normalize(a.license, a.license_name, a.license_link);
       }
       node.depth = order[next].second;
       rows.push_back(n);
+    }
+  }
+  // Organizations of the nodes' namespaces (after aliases), each looked up
+  // once: the table can hold hundreds of thousands for a family's few.
+  {
+    std::vector<std::pair<std::string_view, uint32_t>> wanted;  // namespace, node
+    wanted.reserve(nodes.size());
+    for (uint32_t i = 0; i < node_ns.size(); ++i) {
+      auto al = alias.find(node_ns[i]);
+      wanted.emplace_back(al == alias.end() ? std::string_view(node_ns[i])
+                                            : std::string_view(al->second),
+                          i);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    std::vector<std::string_view> names;
+    for (const auto& w : wanted) {
+      if (names.empty() || names.back() != w.first) names.push_back(w.first);
+    }
+    RawStatement q(h,
+                   "SELECT o.namespace, o.organization, o.country, o.source, o.source_kind, "
+                   "o.parent FROM json_each(?1) j CROSS JOIN organization o "
+                   "ON o.namespace = j.value");
+    q.BindText(1, StringArray(names));
+    while (q.Step()) {
+      std::string ns = q.Text(0);
+      auto it = std::lower_bound(wanted.begin(), wanted.end(),
+                                 std::pair<std::string_view, uint32_t>(ns, 0));
+      for (; it != wanted.end() && it->first == ns; ++it) {
+        Artifact& a = nodes[it->second].artifact;
+        a.organization = q.Text(1);
+        a.country = q.Text(2);
+        a.country_source = q.Text(3);
+        a.country_source_kind = q.Text(4);
+        a.organization_parent = q.Text(5);
+      }
     }
   }
   auto node_of = [&](int64_t row) -> int64_t {

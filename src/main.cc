@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   BlockOut out(STDOUT_FILENO);
   std::streambuf* standard = ::isatty(STDOUT_FILENO) ? std::cout.rdbuf() : std::cout.rdbuf(&out);
   std::vector<std::string> args(argv + 1, argv + argc);
+  lineage::cli::SetExitAfterRun(true);
   int code = lineage::cli::Run(args, std::cout, std::cerr);
   std::cout.flush();
   std::cout.rdbuf(standard);

@@ -152,6 +152,18 @@ struct Io {
   std::ostream& err;
 };
 
+bool exit_after_run = false;  // SetExitAfterRun
+// An answer left for the process's exit (SetExitAfterRun). Reachable from
+// here, so leak checkers do not count it.
+Subgraph* kept_for_exit = nullptr;
+
+// Hands `g` to the process's exit when it follows; otherwise `g` is freed
+// as usual by its owner.
+void KeepForExit(Subgraph* g) {
+  if (!exit_after_run || kept_for_exit) return;
+  kept_for_exit = new Subgraph(std::move(*g));
+}
+
 // A command's options declared on its subcommand, and its handler bound to them.
 struct Bound {
   GlobalOptions* global;  // owned by `run`
@@ -476,6 +488,7 @@ int RunWalk(WalkCommand& o, Io& io, bool upward) {
   } else {
     WriteTreeText(*g, upward, io.out);
   }
+  KeepForExit(&*g);
   return kExitOk;
 }
 
@@ -815,6 +828,7 @@ int RunExport(ExportCommand& o, Io& io) {
     }
   });
   if (!st.ok()) return Fail(io, st);
+  KeepForExit(&g);
   if (!o.render.empty()) {
     std::string svg = fs::path(o.output).replace_extension(".svg").string();
     if (IsStoreFile(o, svg)) {
@@ -1228,6 +1242,8 @@ std::string Suggest(const std::string& word) {
 }
 
 }  // namespace
+
+void SetExitAfterRun(bool on) { exit_after_run = on; }
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Io io{out, err};

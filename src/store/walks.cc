@@ -413,38 +413,62 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     }
   }
   // Organizations of the nodes' namespaces (after aliases), each looked up
-  // once: the table can hold hundreds of thousands for a family's few.
+  // once: the table can hold hundreds of thousands for a family's few. Then
+  // each node's copied in node order.
   {
-    std::vector<std::pair<std::string_view, uint32_t>> wanted;  // namespace, node
-    wanted.reserve(nodes.size());
-    for (uint32_t i = 0; i < node_ns.size(); ++i) {
-      auto al = alias.find(node_ns[i]);
-      wanted.emplace_back(al == alias.end() ? std::string_view(node_ns[i])
-                                            : std::string_view(al->second),
-                          i);
+    std::vector<std::string_view> names;  // distinct, after aliases
+    std::vector<uint32_t> node_org(node_ns.size());  // index in names
+    {
+      StringMap<uint32_t> index;
+      for (uint32_t i = 0; i < node_ns.size(); ++i) {
+        auto al = alias.find(node_ns[i]);
+        std::string_view target = al == alias.end() ? std::string_view(node_ns[i]) : al->second;
+        auto it = index.find(target);
+        if (it == index.end()) {
+          it = index.emplace(std::string(target), static_cast<uint32_t>(names.size())).first;
+          names.push_back(target);
+        }
+        node_org[i] = it->second;
+      }
     }
-    std::sort(wanted.begin(), wanted.end());
-    std::vector<std::string_view> names;
-    for (const auto& w : wanted) {
-      if (names.empty() || names.back() != w.first) names.push_back(w.first);
-    }
+    // In key order, so the seeks walk the table's pages forwards.
+    std::vector<uint32_t> by_name(names.size());
+    for (uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(),
+              [&names](uint32_t x, uint32_t y) { return names[x] < names[y]; });
+    std::vector<std::string_view> sorted;
+    sorted.reserve(names.size());
+    for (uint32_t i : by_name) sorted.push_back(names[i]);
+    struct Org {
+      bool found = false;
+      std::string organization, country, source, source_kind, parent;
+    };
+    std::vector<Org> orgs(names.size());
     RawStatement q(h,
-                   "SELECT o.namespace, o.organization, o.country, o.source, o.source_kind, "
+                   "SELECT j.key, o.organization, o.country, o.source, o.source_kind, "
                    "o.parent FROM json_each(?1) j CROSS JOIN organization o "
                    "ON o.namespace = j.value");
-    q.BindText(1, StringArray(names));
+    q.BindText(1, StringArray(sorted));
     while (q.Step()) {
-      std::string ns = q.Text(0);
-      auto it = std::lower_bound(wanted.begin(), wanted.end(),
-                                 std::pair<std::string_view, uint32_t>(ns, 0));
-      for (; it != wanted.end() && it->first == ns; ++it) {
-        Artifact& a = nodes[it->second].artifact;
-        a.organization = q.Text(1);
-        a.country = q.Text(2);
-        a.country_source = q.Text(3);
-        a.country_source_kind = q.Text(4);
-        a.organization_parent = q.Text(5);
-      }
+      int64_t k = q.Int64(0);  // the name's place in the array
+      if (k < 0 || static_cast<size_t>(k) >= by_name.size()) continue;
+      Org& org = orgs[by_name[static_cast<size_t>(k)]];
+      org.found = true;
+      org.organization = q.Text(1);
+      org.country = q.Text(2);
+      org.source = q.Text(3);
+      org.source_kind = q.Text(4);
+      org.parent = q.Text(5);
+    }
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Org& org = orgs[node_org[i]];
+      if (!org.found) continue;
+      Artifact& a = nodes[i].artifact;
+      a.organization = org.organization;
+      a.country = org.country;
+      a.country_source = org.source;
+      a.country_source_kind = org.source_kind;
+      a.organization_parent = org.parent;
     }
   }
   auto node_of = [&](int64_t row) -> int64_t {

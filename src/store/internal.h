@@ -48,13 +48,13 @@ inline std::string JoinLines(const std::vector<std::string>& items) {
   return out;
 }
 
-inline std::vector<std::string> SplitLines(const std::string& s) {
+inline std::vector<std::string> SplitLines(std::string_view s) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start < s.size()) {
     size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
+    if (nl == std::string_view::npos) nl = s.size();
+    out.emplace_back(s.substr(start, nl - start));
     start = nl + 1;
   }
   return out;

@@ -233,6 +233,21 @@ class RawStatement {
   int Int(int i) const { return sqlite3_column_int(st_, i); }
   double Double(int i) const { return sqlite3_column_double(st_, i); }
   int Type(int i) const { return sqlite3_column_type(st_, i); }
+  // Text(i) into `out`, reusing its buffer.
+  void TextTo(int i, std::string* out) const {
+    const unsigned char* t = sqlite3_column_text(st_, i);
+    if (!t) {
+      out->clear();
+      return;
+    }
+    out->assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st_, i)));
+  }
+  std::string_view View(int i) const {
+    const unsigned char* t = sqlite3_column_text(st_, i);
+    if (!t) return std::string_view();
+    return std::string_view(reinterpret_cast<const char*>(t),
+                            static_cast<size_t>(sqlite3_column_bytes(st_, i)));
+  }
   // As ColText reads a column: NULL as "".
   std::string Text(int i) const {
     const unsigned char* t = sqlite3_column_text(st_, i);
@@ -375,6 +390,8 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                      "FROM json_each(?1) j CROSS JOIN artifact a ON a.id = j.value");
     art.BindText(1, IdArray(ids));
     const LicenseCatalogue& catalogue = Catalogue();
+    StringMap<std::string> normalized;  // licence, name, link (length-prefixed) -> id
+    std::string licence_key;
     size_t next = 0;
     while (art.Step()) {
       int64_t n = art.Int64(0);
@@ -383,30 +400,52 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       nodes.emplace_back();
       GraphNode& node = nodes.back();
       Artifact& a = node.artifact;
-      a.id = art.Text(1);
+      art.TextTo(1, &a.id);
       a.kind = static_cast<ArtifactKind>(art.Int(2));
-      a.author = NamespaceOf(a.id.rfind("datasets/", 0) == 0 ? a.id.substr(9) : a.id);
+      {
+        // NamespaceOf(id without "datasets/"), as RowToArtifact, without copies.
+        std::string_view k = a.id;
+        for (int twice = 0; twice < 2; ++twice) {
+          if (k.substr(0, 9) == "datasets/") k.remove_prefix(9);
+        }
+        size_t slash = k.find('/');
+        if (slash != std::string_view::npos) a.author.assign(k.data(), slash);
+      }
       a.declared = art.Int(4) != 0;
-      a.license = art.Text(5);
-      a.license_name = art.Text(6);
-      a.license_link = art.Text(7);
-      a.pipeline_tag = art.Text(8);
-      a.library_name = art.Text(9);
-      a.created_at = art.Text(10);
+      art.TextTo(5, &a.license);
+      art.TextTo(6, &a.license_name);
+      art.TextTo(7, &a.license_link);
+      art.TextTo(8, &a.pipeline_tag);
+      art.TextTo(9, &a.library_name);
+      art.TextTo(10, &a.created_at);
       int source_type = art.Type(12);
       if (source_type == SQLITE_NULL || source_type == SQLITE_INTEGER) {
         node_sources.push_back({nodes.size() - 1,
                                 {art.Type(11) == SQLITE_NULL ? -1 : art.Int64(11),
                                  source_type == SQLITE_NULL ? -1 : art.Int64(12)}});
       } else {
-        a.source = art.Text(12);
+        art.TextTo(12, &a.source);
       }
-      a.new_version = art.Text(13);
-      a.tags = SplitLines(art.Text(14));
-      a.languages = SplitLines(art.Text(15));
-      node_ns.push_back(art.Text(3));
+      art.TextTo(13, &a.new_version);
+      a.tags = SplitLines(art.View(14));
+      a.languages = SplitLines(art.View(15));
+      node_ns.emplace_back(art.View(3));
       if (!a.license.empty() || !a.license_name.empty()) {
-        a.license_normalized = catalogue.Normalize(a.license, a.license_name, a.license_link);
+        // A family shares a few licences: each triple normalised once.
+        licence_key.clear();
+        for (const std::string* part : {&a.license, &a.license_name, &a.license_link}) {
+          uint32_t size = static_cast<uint32_t>(part->size());
+          licence_key.append(reinterpret_cast<const char*>(&size), sizeof size);
+          licence_key += *part;
+        }
+        auto it = normalized.find(std::string_view(licence_key));
+        if (it == normalized.end()) {
+          it = normalized
+                   .emplace(licence_key,
+                            catalogue.Normalize(a.license, a.license_name, a.license_link))
+                   .first;
+        }
+        a.license_normalized = it->second;
       }
       node.depth = order[next].second;
       rows.push_back(n);

@@ -9,10 +9,12 @@
 #include <map>
 #include <ostream>
 #include <set>
+#include <string_view>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/string_map.h"
 #include "export/internal.h"
 
 namespace lineage {
@@ -89,8 +91,17 @@ Box LabelBox(const std::string& label) {
 class KeyTable {
  public:
   uint32_t Of(const std::string& id) {
-    auto [it, added] = ids_.emplace(IdKey(id), static_cast<uint32_t>(keys_.size()));
-    if (added) keys_.push_back(&it->first);
+    // Folded into one reused buffer and looked up by view: most ids come
+    // again (each edge names two nodes), and a key is built only when new.
+    fold_.resize(id.size());
+    for (size_t i = 0; i < id.size(); ++i) {
+      char c = id[i];
+      fold_[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+    auto it = ids_.find(std::string_view(fold_));
+    if (it != ids_.end()) return it->second;
+    it = ids_.emplace(fold_, static_cast<uint32_t>(keys_.size())).first;
+    keys_.push_back(&it->first);
     return it->second;
   }
   // The number of `id`'s key, or -1 when no id with that key was interned.
@@ -114,7 +125,8 @@ class KeyTable {
   uint32_t at_rank(uint32_t r) const { return by_rank_[r]; }
 
  private:
-  std::unordered_map<std::string, uint32_t> ids_;
+  StringMap<uint32_t> ids_;
+  std::string fold_;  // the id being looked up, as IdKey folds it
   std::vector<const std::string*> keys_;  // into ids_ (node addresses are stable)
   std::vector<uint32_t> rank_, by_rank_;
 };
@@ -217,61 +229,138 @@ void WrapWideRanks(const std::map<std::string, Box>& boxes, double title_width,
   // estimate (measured on the demo graphs: about 1.5 times, 2.5 with frames).
   const double slack = clustered ? 2.5 : 1.5;
   if (max_aspect <= 0) return;
+  // Every key numbered in key order (the boxes, and any end of an edge
+  // without one), so each round works on arrays, not maps of strings: a
+  // family of 95,000 models can take many rounds.
+  std::vector<const std::string*> names;
+  std::vector<const Box*> box;
+  std::unordered_map<std::string_view, uint32_t> number;
+  auto renumber = [&] {
+    number.clear();
+    number.reserve(names.size());
+    for (uint32_t i = 0; i < names.size(); ++i) number.emplace(*names[i], i);
+  };
+  names.reserve(boxes.size());
+  box.reserve(boxes.size());
+  for (const auto& [k, b] : boxes) {
+    names.push_back(&k);
+    box.push_back(&b);
+  }
+  renumber();
+  // The number of each interned key (edge ends), looked up once.
+  std::vector<int64_t> of_key(plan->keys.size(), -1);
+  std::vector<const std::string*> extra;
+  for (size_t i = 0; i < plan->edges.size(); ++i) {
+    for (uint32_t key : {plan->child_keys[i], plan->parent_keys[i]}) {
+      if (of_key[key] >= 0) continue;
+      auto it = number.find(plan->keys.key(key));
+      if (it == number.end()) {
+        extra.push_back(&plan->keys.key(key));
+      } else {
+        of_key[key] = it->second;
+      }
+    }
+  }
+  for (const auto& [parent, label] : plan->more) {
+    if (!number.count(parent)) extra.push_back(&parent);
+  }
+  if (!extra.empty()) {
+    std::sort(extra.begin(), extra.end(),
+              [](const std::string* x, const std::string* y) { return *x < *y; });
+    extra.erase(std::unique(extra.begin(), extra.end(),
+                            [](const std::string* x, const std::string* y) { return *x == *y; }),
+                extra.end());
+    std::vector<const std::string*> merged;
+    std::vector<const Box*> merged_box;
+    merged.reserve(names.size() + extra.size());
+    auto e = extra.begin();
+    for (size_t i = 0; i < names.size(); ++i) {
+      for (; e != extra.end() && **e < *names[i]; ++e) {
+        merged.push_back(*e);
+        merged_box.push_back(nullptr);
+      }
+      merged.push_back(names[i]);
+      merged_box.push_back(box[i]);
+    }
+    for (; e != extra.end(); ++e) {
+      merged.push_back(*e);
+      merged_box.push_back(nullptr);
+    }
+    names = std::move(merged);
+    box = std::move(merged_box);
+    renumber();
+    for (size_t k = 0; k < of_key.size(); ++k) {
+      auto it = number.find(plan->keys.key(static_cast<uint32_t>(k)));
+      of_key[k] = it == number.end() ? -1 : it->second;
+    }
+  }
+  const size_t n = names.size();
   // `up[k]`: the nodes k must be drawn below (its parents, and rows above it).
-  std::map<std::string, std::vector<std::string>> up;
-  for (const Edge* e : plan->edges) up[IdKey(e->child)].push_back(IdKey(e->parent));
-  for (const auto& [parent, label] : plan->more) up["more:" + parent].push_back(parent);
+  std::vector<std::vector<uint32_t>> up(n);
+  for (size_t i = 0; i < plan->edges.size(); ++i) {
+    up[static_cast<size_t>(of_key[plan->child_keys[i]])].push_back(
+        static_cast<uint32_t>(of_key[plan->parent_keys[i]]));
+  }
+  for (const auto& [parent, label] : plan->more) {
+    up[number.at("more:" + parent)].push_back(number.at(parent));
+  }
   // Ranks counted from the top (bases), as dot places them with rankdir=BT.
+  std::vector<int> rank(n);
   auto ranks = [&]() {
-    std::map<std::string, int> rank;
-    std::function<int(const std::string&, int)> of = [&](const std::string& k, int guard) {
-      auto it = rank.find(k);
-      if (it != rank.end()) return it->second;
+    std::fill(rank.begin(), rank.end(), -1);  // -1: not reached yet
+    std::function<int(uint32_t, int)> of = [&](uint32_t k, int guard) {
+      if (rank[k] >= 0) return rank[k];
       int r = 0;
       if (guard < 10000) {
         rank[k] = 0;  // breaks a cycle, should the graph have one
-        auto u = up.find(k);
-        if (u != up.end()) {
-          for (const auto& p : u->second) r = std::max(r, of(p, guard + 1) + 1);
-        }
+        for (uint32_t p : up[k]) r = std::max(r, of(p, guard + 1) + 1);
       }
       rank[k] = r;
       return r;
     };
-    for (const auto& [k, b] : boxes) of(k, 0);
-    return rank;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (box[k]) of(k, 0);
+    }
   };
   for (int round = 0; round < 200; ++round) {
-    auto rank = ranks();
-    std::map<int, std::vector<std::string>> by_rank;
-    for (const auto& [k, r] : rank) {
-      if (boxes.count(k)) by_rank[r].push_back(k);
+    ranks();
+    // The boxes of each rank present, in key order.
+    int deepest = -1;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (box[k]) deepest = std::max(deepest, rank[k]);
     }
-    std::map<int, double> width, height;
-    for (const auto& [r, ks] : by_rank) {
-      for (const auto& k : ks) {
-        width[r] += boxes.at(k).w + kNodeSep;
-        height[r] = std::max(height[r], boxes.at(k).h);
+    std::vector<std::vector<uint32_t>> by_rank(static_cast<size_t>(deepest + 1));
+    for (uint32_t k = 0; k < n; ++k) {
+      if (box[k]) by_rank[static_cast<size_t>(rank[k])].push_back(k);
+    }
+    std::vector<double> width(by_rank.size(), 0), height(by_rank.size(), 0);
+    for (size_t r = 0; r < by_rank.size(); ++r) {
+      for (uint32_t k : by_rank[r]) {
+        width[r] += box[k]->w + kNodeSep;
+        height[r] = std::max(height[r], box[k]->h);
       }
     }
     double total_h = 0.5, max_w = title_width;
     int widest = -1;
-    for (const auto& [r, h] : height) total_h += h + kRankSep;
-    for (const auto& [r, w] : width) {
-      if (w > max_w) {
-        max_w = w;
-        widest = r;
+    for (size_t r = 0; r < by_rank.size(); ++r) {
+      if (!by_rank[r].empty()) total_h += height[r] + kRankSep;
+    }
+    for (size_t r = 0; r < by_rank.size(); ++r) {
+      if (!by_rank[r].empty() && width[r] > max_w) {
+        max_w = width[r];
+        widest = static_cast<int>(r);
       }
     }
     if (widest < 0 || max_w * slack <= max_aspect * total_h) return;
     if (round == 0) {
       // A wide, shallow picture turned on its side: ranks become columns.
       double side_w = title_width, side_h = 0.5;
-      for (const auto& [r, ks] : by_rank) {
+      for (const auto& ks : by_rank) {
+        if (ks.empty()) continue;
         double col_w = 0, col_h = 0;
-        for (const auto& k : ks) {
-          col_w = std::max(col_w, boxes.at(k).w);
-          col_h += boxes.at(k).h + kNodeSep;
+        for (uint32_t k : ks) {
+          col_w = std::max(col_w, box[k]->w);
+          col_h += box[k]->h + kNodeSep;
         }
         side_w += col_w + kRankSep;
         side_h = std::max(side_h, col_h);
@@ -281,12 +370,12 @@ void WrapWideRanks(const std::map<std::string, Box>& boxes, double title_width,
         return;
       }
     }
-    const auto& ks = by_rank[widest];
+    const auto& ks = by_rank[static_cast<size_t>(widest)];
     if (ks.size() < 2) return;
     // Two rows of the widest rank: the second half goes under the first.
     size_t half = (ks.size() + 1) / 2;
     for (size_t i = half; i < ks.size(); ++i) {
-      plan->stack.emplace_back(ks[i], ks[i - half]);
+      plan->stack.emplace_back(*names[ks[i]], *names[ks[i - half]]);
       up[ks[i]].push_back(ks[i - half]);
     }
   }

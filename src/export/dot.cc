@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/key_sort.h"
 #include "core/string_map.h"
 #include "export/internal.h"
 
@@ -104,6 +105,10 @@ class KeyTable {
     keys_.push_back(&it->first);
     return it->second;
   }
+  void Reserve(size_t n) {
+    ids_.reserve(n);
+    keys_.reserve(n);
+  }
   // The number of `id`'s key, or -1 when no id with that key was interned.
   int64_t Find(const std::string& id) const {
     auto it = ids_.find(IdKey(id));
@@ -111,10 +116,10 @@ class KeyTable {
   }
   // Call once every key is interned.
   void Rank() {
-    std::vector<uint32_t> order(keys_.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [this](uint32_t a, uint32_t b) { return *keys_[a] < *keys_[b]; });
+    std::vector<std::string_view> views;
+    views.reserve(keys_.size());
+    for (const std::string* k : keys_) views.emplace_back(*k);
+    std::vector<uint32_t> order = OrderByBytes(views);
     rank_.assign(keys_.size(), 0);
     for (uint32_t r = 0; r < order.size(); ++r) rank_[order[r]] = r;
     by_rank_ = std::move(order);
@@ -152,6 +157,7 @@ void SummariseFanOuts(const Subgraph& g, int limit, Plan* plan) {
   KeyTable& keys = plan->keys;
   std::vector<uint32_t> node_key(g.nodes.size()), child_key(g.edges.size()),
       parent_key(g.edges.size());
+  keys.Reserve(g.nodes.size());  // edges name the nodes, mostly
   for (size_t i = 0; i < g.nodes.size(); ++i) node_key[i] = keys.Of(g.nodes[i].artifact.id);
   for (size_t i = 0; i < g.edges.size(); ++i) {
     child_key[i] = keys.Of(g.edges[i].child);

@@ -1,6 +1,7 @@
 // Walks: chain, descendants and induced subgraphs.
 #include "store/internal.h"
 #include "store/walk_reads.h"
+#include "core/key_sort.h"
 
 namespace lineage {
 
@@ -290,46 +291,6 @@ void Permute(std::vector<T>* v, std::vector<uint32_t> order) {
       (*v)[cur] = std::move((*v)[src]);
       cur = src;
     }
-  }
-}
-
-struct KeyedNode {
-  uint64_t word;    // bytes [depth, depth + 8) of the key, big-endian, zero past its end
-  const char* key;  // IdKey of the node's id, in a buffer of all the keys
-  uint32_t size;
-  uint32_t node;
-};
-
-uint64_t KeyWord(const KeyedNode& k, size_t at) {
-  uint64_t w = 0;
-  for (size_t i = at; i < at + 8; ++i) {
-    w = (w << 8) | (i < k.size ? static_cast<unsigned char>(k.key[i]) : 0);
-  }
-  return w;
-}
-
-// Sorts `a` by key, given that the keys agree on their first `depth` bytes:
-// by 8 bytes at a time as one number, each run of equal numbers then by the
-// next 8. Ids in a family share long prefixes ("someone/Qwen1.5-0.5B-..."),
-// which a comparison sort reads again in every comparison.
-void SortByKey(KeyedNode* a, size_t n, size_t depth) {
-  for (size_t i = 0; i < n; ++i) a[i].word = KeyWord(a[i], depth);
-  std::sort(a, a + n, [](const KeyedNode& x, const KeyedNode& y) { return x.word < y.word; });
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && a[j].word == a[i].word) ++j;
-    if (j - i > 1) {
-      bool ended = true;  // every key of the run ends within these 8 bytes
-      for (size_t k = i; k < j && ended; ++k) ended = a[k].size <= depth + 8;
-      if (ended) {
-        std::sort(a + i, a + j, [](const KeyedNode& x, const KeyedNode& y) {
-          return std::string_view(x.key, x.size) < std::string_view(y.key, y.size);
-        });
-      } else {
-        SortByKey(a + i, j - i, depth + 8);
-      }
-    }
-    i = j;
   }
 }
 
@@ -652,8 +613,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   // parent key), through each node's rank among the keys.
   std::vector<uint32_t> rank(nodes.size());
   {
-    // The keys side by side: the sort reads them again at each 8 bytes of
-    // shared prefix, which from 95,000 scattered nodes is a cache miss each.
+    // IdKey of every id in one buffer, ordered without a comparison sort.
     size_t total = 0;
     for (const auto& n : nodes) total += n.artifact.id.size();
     std::string keys;
@@ -663,15 +623,14 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
         keys += ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + ('a' - 'A')) : ch;
       }
     }
-    std::vector<KeyedNode> by_key(nodes.size());
+    std::vector<std::string_view> views(nodes.size());
     size_t at = 0;
-    for (uint32_t i = 0; i < by_key.size(); ++i) {
-      uint32_t size = static_cast<uint32_t>(nodes[i].artifact.id.size());
-      by_key[i] = {0, keys.data() + at, size, i};
-      at += size;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      views[i] = std::string_view(keys.data() + at, nodes[i].artifact.id.size());
+      at += views[i].size();
     }
-    SortByKey(by_key.data(), by_key.size(), 0);
-    for (uint32_t r = 0; r < by_key.size(); ++r) rank[by_key[r].node] = r;
+    std::vector<uint32_t> by_key = OrderByBytes(views);
+    for (uint32_t r = 0; r < by_key.size(); ++r) rank[by_key[r]] = r;
   }
   // By depth, then rank: the nodes in key order dealt into one run per depth.
   std::vector<uint32_t> node_order(nodes.size());

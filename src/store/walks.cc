@@ -350,7 +350,11 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                      "a.created_at, a.origin, a.source, a.new_version, a.tags, a.languages "
                      "FROM json_each(?1) j CROSS JOIN artifact a ON a.id = j.value");
     art.BindText(1, IdArray(ids));
-    const LicenseCatalogue& catalogue = Catalogue();
+    const LicenseCatalogue* catalogue = nullptr;  // read when a node has a licence
+    auto Norm = [this](const LicenseCatalogue** c) -> const LicenseCatalogue& {
+      if (!*c) *c = &Normaliser();
+      return **c;
+    };
     StringMap<std::string> normalized;  // licence, name, link (length-prefixed) -> id
     std::string licence_key;
     size_t next = 0;
@@ -403,7 +407,8 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
         if (it == normalized.end()) {
           it = normalized
                    .emplace(licence_key,
-                            catalogue.Normalize(a.license, a.license_name, a.license_link))
+                            Norm(&catalogue).Normalize(a.license, a.license_name,
+                                                       a.license_link))
                    .first;
         }
         a.license_normalized = it->second;

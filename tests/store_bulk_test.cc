@@ -2,11 +2,13 @@
 // defers secondary indexes and builds them again, and answers as the
 // row-by-row path does.
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <string>
 #include <vector>
 
 #include "lineage/store.h"
+#include "store/schema.h"
 #include "test_support.h"
 
 namespace lineage {
@@ -103,6 +105,59 @@ TEST_CASE("An edge a document gives twice shows its strongest evidence", "[store
   CHECK(parents[0].relation == Relation::kMerge);
   CHECK(parents[0].confidence == Approx(0.95));
   CHECK(parents[0].evidence.size() == 3);
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// rtrim(X, Y) as one connection answers it: `fast` registers the store's own.
+std::vector<std::string> RtrimResults(bool fast, const std::vector<std::string>& cases) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+  if (fast) schema::RegisterFastRtrim(db);
+  std::vector<std::string> out;
+  for (const std::string& sql : cases) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const unsigned char* t = sqlite3_column_text(st, 0);
+    std::string text = t ? std::string(reinterpret_cast<const char*>(t),
+                                       static_cast<size_t>(sqlite3_column_bytes(st, 0)))
+                         : std::string("<null>");
+    out.push_back(text + "|type" + std::to_string(sqlite3_column_type(st, 0)));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_CASE("The store's rtrim(X, Y) answers as SQLite's built-in does", "[store][bulk]") {
+  std::vector<std::string> cases = {
+      "SELECT rtrim('qwen/qwen2.5-7b', 'qwenqwen2.5-7b')",
+      "SELECT substr(k, length(rtrim(k, replace(k, '/', ''))) + 1) FROM (SELECT "
+      "'datasets/org/name-v1' AS k)",
+      "SELECT rtrim('no-slash', 'no-slash')",
+      "SELECT rtrim('', 'abc')",
+      "SELECT rtrim('abc', '')",
+      "SELECT rtrim(NULL, 'a')",
+      "SELECT rtrim('abc', NULL)",
+      "SELECT rtrim(12300, '0')",
+      "SELECT rtrim(1.5, '5')",
+      "SELECT rtrim('xyz/ünïcödé', 'ünïcödéxyz')",
+      "SELECT rtrim('abcé', 'é')",
+      "SELECT rtrim('abc' || char(233), char(233))",
+      "SELECT rtrim(CAST(X'61C3A9C3' AS TEXT), CAST(X'C3' AS TEXT))",
+      "SELECT rtrim(CAST(X'6180A9' AS TEXT), CAST(X'A9' AS TEXT))",
+      "SELECT rtrim(CAST(X'61C3A9' AS TEXT), CAST(X'A9' AS TEXT))",
+      "SELECT rtrim('a日本語', '語本')",
+      "SELECT rtrim('aaa', 'a')",
+      "SELECT rtrim('  padded  ', ' ')",
+      "SELECT rtrim(X'616263', 'c')",
+  };
+  CHECK(RtrimResults(true, cases) == RtrimResults(false, cases));
 }
 
 }  // namespace

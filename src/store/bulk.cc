@@ -45,6 +45,18 @@ void Store::Impl::MaybeBeginBulk() {
     SQLite::Statement q(*db, "SELECT DISTINCT artifact FROM artifact_record_data");
     while (q.executeStep()) NoteRecord(q.getColumn(0).getInt64());
   }
+  recorded_keys.clear();
+  {
+    SQLite::Statement q(*db,
+                        "SELECT a.key FROM artifact a WHERE a.id IN (SELECT artifact FROM "
+                        "artifact_record_data)");
+    while (q.executeStep()) recorded_keys.insert(ColText(q, 0));
+  }
+  origin_filter.assign(size_t{1} << (kOriginFilterBits - 6), 0);
+  {
+    SQLite::Statement q(*db, "SELECT name_hash FROM origin_data");
+    while (q.executeStep()) NoteOrigin(q.getColumn(0).getInt());
+  }
   bulk = true;
 }
 
@@ -72,6 +84,8 @@ void Store::Impl::EndBulk() {
   bulk_indexes.clear();
   with_record.clear();
   with_record.shrink_to_fit();
+  std::vector<uint64_t>().swap(origin_filter);
+  std::unordered_set<std::string>().swap(recorded_keys);
 }
 
 void Store::Impl::ResetBulk() {
@@ -80,6 +94,8 @@ void Store::Impl::ResetBulk() {
   bulk_indexes.clear();
   with_record.clear();
   with_record.shrink_to_fit();
+  std::vector<uint64_t>().swap(origin_filter);
+  std::unordered_set<std::string>().swap(recorded_keys);
 }
 
 void Store::Impl::AddEdgeEvidence(int64_t child, int64_t parent, const std::string& origin,

@@ -9,7 +9,8 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
   try {
     im.select_document->reset();
     Store::Impl::BindOriginName(*im.select_document, facts.origin);
-    bool existed = im.select_document->executeStep();
+    bool looked = im.OriginMayExist(facts.origin);
+    bool existed = looked && im.select_document->executeStep();
     bool same = existed && !im.select_document->getColumn(0).isNull() &&
                 ColText(*im.select_document, 0) == facts.content_hash;
     int64_t known_origin = existed ? im.select_document->getColumn(1).getInt64() : 0;
@@ -27,7 +28,8 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
       if (!e.evidence.empty()) source = &e.evidence.front().source;
     }
     if (!source && !facts.signals.empty()) source = &facts.signals.front().source;
-    int64_t origin_id = im.SetOrigin(facts.origin, source ? *source : std::string(), known_origin);
+    int64_t origin_id =
+        im.SetOrigin(facts.origin, source ? *source : std::string(), existed ? known_origin : -1);
     ++im.counts.documents;
     im.MaybeBeginBulk();
     int64_t declared_row = 0;

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/string_map.h"
@@ -691,7 +692,7 @@ struct Store::Impl {
     sel.reset();
     BindOriginName(sel, name);
     OriginRef r;
-    if (sel.executeStep()) {
+    if (OriginMayExist(name) && sel.executeStep()) {
       r.id = sel.getColumn(0).getInt64();
       r.source = ColText(sel, 1);
       sel.reset();
@@ -705,10 +706,11 @@ struct Store::Impl {
   }
   // Creates or updates the origin `name` with the source its rows inherit;
   // its row id. The cache then holds it.
-  // `known` is its row id when the caller has just looked it up (0: look).
+  // `known` is its row id when the caller has just looked it up (0: look,
+  // -1: the caller found none).
   int64_t SetOrigin(const std::string& name, const std::string& source, int64_t known = 0) {
-    int64_t id = known;
-    if (id == 0) {
+    int64_t id = known < 0 ? 0 : known;
+    if (known == 0 && OriginMayExist(name)) {
       auto& sel = *select_origin;
       sel.reset();
       BindOriginName(sel, name);
@@ -729,11 +731,13 @@ struct Store::Impl {
     } else {
       auto& ins = *insert_origin;
       ins.reset();
-      ins.bind(1, schema::NameHash(name));
+      int32_t hash = schema::NameHash(name);
+      ins.bind(1, hash);
       ins.bind(2, name);
       bind_source(ins, 3);
       ins.exec();
       id = db->getLastInsertRowid();
+      NoteOrigin(hash);
     }
     origin_name = name;
     origin_ref = OriginRef{id, source};
@@ -805,8 +809,30 @@ struct Store::Impl {
     st.bind(1, schema::NameHash(name));
     st.bind(2, name);
   }
+  // While bulk: one bit per value of a name hash's low kOriginFilterBits
+  // bits, set for every origin_data row, so that a name whose bit is clear
+  // (most new documents of a big run) needs no index probe.
+  static constexpr int kOriginFilterBits = 26;
+  std::vector<uint64_t> origin_filter;
+  static uint32_t FilterBit(int32_t hash) {
+    return static_cast<uint32_t>(hash) & ((1u << kOriginFilterBits) - 1);
+  }
+  bool OriginMayExist(int32_t hash) const {
+    if (origin_filter.empty()) return true;
+    uint32_t b = FilterBit(hash);
+    return (origin_filter[b >> 6] >> (b & 63)) & 1;
+  }
+  bool OriginMayExist(const std::string& name) const {
+    return origin_filter.empty() || OriginMayExist(schema::NameHash(name));
+  }
+  void NoteOrigin(int32_t hash) {
+    if (origin_filter.empty()) return;
+    uint32_t b = FilterBit(hash);
+    origin_filter[b >> 6] |= uint64_t{1} << (b & 63);
+  }
   // The row id of the origin `name`, 0 when there is none.
   int64_t FindOrigin(const std::string& name) {
+    if (!OriginMayExist(name)) return 0;
     auto& sel = *select_origin;
     sel.reset();
     BindOriginName(sel, name);
@@ -831,6 +857,7 @@ struct Store::Impl {
   }
   void ForgetCachedIds() {
     origin_forms.clear();
+    id_cache_complete = false;
     // Swapped out rather than cleared: a 2M-record run leaves a bucket array
     // of tens of MB that clear() keeps.
     std::unordered_map<std::string, int64_t>().swap(id_cache);
@@ -924,6 +951,11 @@ struct Store::Impl {
   // The bulk write path (bulk.cc): deferred secondary indexes for a large run.
   bool bulk = false, bulk_declined = false;
   int64_t artifacts_at_begin = 0;
+  // Whether id_cache still holds every artifact the run wrote (AddModelAlias
+  // clears it), and while bulk the keys of the artifacts that had a record
+  // when it began (few: bulk starts only in a store small next to the run).
+  bool id_cache_complete = false;
+  std::unordered_set<std::string> recorded_keys;
   std::vector<std::pair<std::string, std::string>> bulk_indexes;  // name, CREATE sql
   std::vector<bool> with_record;  // while bulk: artifact row ids that have a record
   void MaybeBeginBulk();

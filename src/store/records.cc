@@ -96,8 +96,10 @@ void Store::Impl::MaterializeRecords(const Artifact& declared) {
   int64_t id = 0;
   if (auto it = id_cache.find(key); it != id_cache.end()) {
     id = it->second;
-  } else if (bulk && artifacts_at_begin == 0) {
-    return;  // a fresh store: every artifact with a record is in id_cache
+  } else if (bulk && id_cache_complete && !recorded_keys.count(key)) {
+    // Every artifact the run wrote is in id_cache, and this one had no
+    // record when the bulk phase began: it has none to copy.
+    return;
   } else {
     auto& sel = *select_artifact_id;
     sel.reset();

@@ -38,6 +38,7 @@ Status Store::BeginRun(const std::string& description) {
     impl_->run_artifacts.clear();
     impl_->ResetBulk();
     impl_->artifacts_at_begin = impl_->max_artifact_hint();
+    impl_->id_cache_complete = true;
   } catch (const SQLite::Exception& e) {
     impl_->txn.reset();
     return Status::IoError(std::string("cannot start ingest run: ") + e.what());
@@ -53,7 +54,7 @@ bool Store::DocumentUnchanged(const std::string& origin, const std::string& hash
   try {
     st.reset();
     Store::Impl::BindOriginName(st, origin);
-    bool same = st.executeStep() && !st.getColumn(0).isNull() && ColText(st, 0) == hash;
+    bool same = impl_->OriginMayExist(origin) && st.executeStep() && !st.getColumn(0).isNull() && ColText(st, 0) == hash;
     st.reset();
     return same;
   } catch (const SQLite::Exception&) {

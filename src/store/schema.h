@@ -3,6 +3,8 @@
 #ifndef LINEAGE_STORE_SCHEMA_H_
 #define LINEAGE_STORE_SCHEMA_H_
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,12 @@ inline int32_t NameHash(std::string_view name) {
   }
   return static_cast<int32_t>(h);
 }
+
+// Registers on `db` an rtrim(X, Y) that returns what SQLite's built-in does,
+// without its cost quadratic in the length of Y: the generated column
+// artifact.name_key calls it on every artifact write and index build.
+// Readers need not register it (the results are the same).
+void RegisterFastRtrim(sqlite3* db);
 
 }  // namespace lineage::schema
 

@@ -784,6 +784,17 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
       std::string old_path = dir / ("v" + std::to_string(v) + ".db");
       sqlite3* db = nullptr;
       REQUIRE(sqlite3_open(old_path.c_str(), &db) == SQLITE_OK);
+      // Version 11's migration names origins by hash, as Store::Open registers it.
+      sqlite3_create_function(
+          db, "lineage_name_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+          [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+            const unsigned char* t = sqlite3_value_text(argv[0]);
+            if (!t) return sqlite3_result_null(ctx);
+            size_t n = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
+            sqlite3_result_int(
+                ctx, schema::NameHash(std::string_view(reinterpret_cast<const char*>(t), n)));
+          },
+          nullptr, nullptr);
       for (size_t m = 0; m < v; ++m) {
         REQUIRE(sqlite3_exec(db, migrations[m], nullptr, nullptr, nullptr) == SQLITE_OK);
       }
@@ -796,12 +807,18 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "VALUES ('x', 'test', 0, 'FR')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
-      if (v == 10) {
-        // The same rows as below, in the layout of version 10.
+      if (v == 10 || v == 11) {
+        // The same rows as below, in the layout of version 10 (11: origin_data).
+        std::string origin_row =
+            v == 10 ? "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
+                      "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
+                    : "INSERT INTO origin_data(id, name_hash, name, source_prefix, source, hash, "
+                      "run) VALUES (1, " +
+                          std::to_string(schema::NameHash("hub:org/m")) +
+                          ", 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); ";
         REQUIRE(sqlite3_exec(
                     db,
-                    "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
-                    "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
+                    (origin_row +
                     "INSERT INTO artifact(id, display, kind, declared, origin, license) VALUES "
                     "(7, 'org/M', 0, 1, 1, 'mit'), (8, 'org/Base', 0, 0, NULL, NULL); "
                     "INSERT INTO artifact_record_data(artifact, origin, rank, seq, license, "
@@ -815,7 +832,7 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                     "detail, relation, inferred, confidence) VALUES (1, 1, 1, 'dump.jsonl:3', "
                     "3, '', 'base_model:finetune:org/Base', 0, 0, 0.95); "
                     "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
-                    "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')",
+                    "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')").c_str(),
                     nullptr, nullptr, nullptr) == SQLITE_OK);
       }
       if (v >= 5 && v < 10) {

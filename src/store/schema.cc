@@ -666,13 +666,61 @@ CREATE VIEW origin AS
   FROM origin_data o;
 )sql";
 
+
+// Version 12 (issue 9): an artifact's namespace is computed on read like its
+// key and name_key (VIRTUAL); the index artifact_namespace keeps its values.
+// The table is rebuilt (a column cannot change from STORED); the legacy
+// rename leaves the views, which name `artifact`, as they are.
+constexpr const char* kV12Lean = R"sql(
+CREATE TABLE artifact_v12 (
+  id           INTEGER PRIMARY KEY,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       INTEGER REFERENCES origin(id),
+  license      TEXT,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT,
+  library_name TEXT,
+  created_at   TEXT,
+  source,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT,
+  key          TEXT GENERATED ALWAYS AS (lower(display)) VIRTUAL,
+  namespace    TEXT GENERATED ALWAYS AS (CASE
+    WHEN instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, '/') = 0
+    THEN ''
+    ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
+                instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
+                      '/') - 1) END) VIRTUAL,
+  name_key     TEXT GENERATED ALWAYS AS (
+    substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL
+);
+INSERT INTO artifact_v12(id, display, kind, declared, origin, license, license_name,
+    license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages)
+  SELECT id, display, kind, declared, origin, license, license_name, license_link,
+    pipeline_tag, library_name, created_at, source, new_version, tags, languages
+  FROM artifact ORDER BY id;
+DROP TABLE artifact;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE artifact_v12 RENAME TO artifact;
+PRAGMA legacy_alter_table = OFF;
+CREATE UNIQUE INDEX artifact_key ON artifact(key);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+CREATE INDEX artifact_origin ON artifact(origin);
+
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
                                                        kV7Adjacency, kV8Popularity, kV9LeanRecords,
-                                                       kV10Compact,  kV11DerivedOrigins};
+                                                       kV10Compact,  kV11DerivedOrigins, kV12Lean};
   return kMigrations;
 }
 

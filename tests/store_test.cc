@@ -11,6 +11,7 @@
 #include "lineage/graph.h"
 #include "lineage/store.h"
 #include "store/schema.h"
+#include "store/walk_reads.h"
 #include "raw_sql.h"
 #include "test_support.h"
 
@@ -784,6 +785,17 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
       std::string old_path = dir / ("v" + std::to_string(v) + ".db");
       sqlite3* db = nullptr;
       REQUIRE(sqlite3_open(old_path.c_str(), &db) == SQLITE_OK);
+      // Version 11's migration names origins by hash, as Store::Open registers it.
+      sqlite3_create_function(
+          db, "lineage_name_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+          [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+            const unsigned char* t = sqlite3_value_text(argv[0]);
+            if (!t) return sqlite3_result_null(ctx);
+            size_t n = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
+            sqlite3_result_int(
+                ctx, schema::NameHash(std::string_view(reinterpret_cast<const char*>(t), n)));
+          },
+          nullptr, nullptr);
       for (size_t m = 0; m < v; ++m) {
         REQUIRE(sqlite3_exec(db, migrations[m], nullptr, nullptr, nullptr) == SQLITE_OK);
       }
@@ -796,12 +808,18 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "VALUES ('x', 'test', 0, 'FR')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
-      if (v == 10) {
-        // The same rows as below, in the layout of version 10.
+      if (v == 10 || v == 11) {
+        // The same rows as below, in the layout of version 10 (11: origin_data).
+        std::string origin_row =
+            v == 10 ? "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
+                      "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
+                    : "INSERT INTO origin_data(id, name_hash, name, source_prefix, source, hash, "
+                      "run) VALUES (1, " +
+                          std::to_string(schema::NameHash("hub:org/m")) +
+                          ", 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); ";
         REQUIRE(sqlite3_exec(
                     db,
-                    "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
-                    "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
+                    (origin_row +
                     "INSERT INTO artifact(id, display, kind, declared, origin, license) VALUES "
                     "(7, 'org/M', 0, 1, 1, 'mit'), (8, 'org/Base', 0, 0, NULL, NULL); "
                     "INSERT INTO artifact_record_data(artifact, origin, rank, seq, license, "
@@ -815,7 +833,7 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                     "detail, relation, inferred, confidence) VALUES (1, 1, 1, 'dump.jsonl:3', "
                     "3, '', 'base_model:finetune:org/Base', 0, 0, 0.95); "
                     "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
-                    "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')",
+                    "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')").c_str(),
                     nullptr, nullptr, nullptr) == SQLITE_OK);
       }
       if (v >= 5 && v < 10) {
@@ -902,6 +920,10 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
           CHECK(chain->edges[0].evidence[0].kind == "hub.tag");
           CHECK(chain->edges[0].evidence[0].source == "dump.jsonl:3");
           CHECK(chain->edges[0].evidence[0].detail == "base_model:finetune:org/Base");
+          // Version 12 codes it against the parent.
+          auto coded = store->Query("SELECT typeof(detail), detail FROM evidence_data");
+          REQUIRE(coded.ok());
+          CHECK((*coded)[1] == std::vector<std::string>{"integer", "1"});
         }
       }
       CHECK(IntegrityCheck(old_path) == std::vector<std::string>{"ok"});
@@ -1020,6 +1042,109 @@ TEST_CASE("Migration to version 11 keeps every origin's name, source and documen
   CHECK(store->DocumentUnchanged("card:org/renamed", "ff"));
   CHECK(store->DocumentUnchanged("edges:e.csv", "text-hash"));
   CHECK(IntegrityCheck(path) == std::vector<std::string>{"ok"});
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// The details of every evidence piece, as each read path gives them.
+Strings DetailsOf(const Subgraph& g) {
+  Strings out;
+  for (const auto& e : g.edges) {
+    for (const auto& ev : e.evidence) out.push_back(e.child + " <- " + e.parent + ": " + ev.detail);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_CASE("Evidence details coded against the parent read back as written", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  auto base = MakeDoc("card:org/base", "h1", "org/Base");
+  auto c1 = MakeDoc("card:org/c1", "h2", "org/C1", {"org/Base"});
+  c1.edges[0].evidence[0].detail = "org/Base";
+  c1.edges[0].evidence.push_back(c1.edges[0].evidence[0]);
+  c1.edges[0].evidence[1].kind = "hub.tag";
+  c1.edges[0].evidence[1].detail = "base_model:adapter:org/Base";
+  c1.edges[0].evidence.push_back(c1.edges[0].evidence[0]);
+  c1.edges[0].evidence[2].kind = "hub.other";
+  c1.edges[0].evidence[2].detail = "not the parent's id";
+  auto c2 = MakeDoc("card:org/c2", "h3", "org/C2", {"datasets/org/data"});
+  c2.edges[0].evidence[0].detail = "org/data";
+  // Named as a parent in one case, declared in another later in the same run.
+  auto c3 = MakeDoc("card:org/c3", "h4", "org/C3", {"x/late"});
+  c3.edges[0].evidence[0].detail = "base_model:finetune:x/late";
+  auto late = MakeDoc("card:x/late", "h5", "X/Late");
+  // Coded in this run; its parent's display id changes in the next one.
+  auto c4 = MakeDoc("card:org/c4", "h6", "org/C4", {"y/renamed"});
+  c4.edges[0].evidence[0].detail = "base_model:quantized:y/renamed";
+  c4.edges[0].evidence.push_back(c4.edges[0].evidence[0]);
+  c4.edges[0].evidence[1].kind = "hub.tag";
+  c4.edges[0].evidence[1].detail = "y/renamed";
+  ApplyRun(*store, {base, c1, c2, c3, late, c4});
+  Strings expect = {
+      "org/C1 <- org/Base: base_model:adapter:org/Base",
+      "org/C1 <- org/Base: not the parent's id", "org/C1 <- org/Base: org/Base",
+      "org/C2 <- datasets/org/data: org/data",
+      "org/C3 <- X/Late: base_model:finetune:x/late",
+      "org/C4 <- y/renamed: base_model:quantized:y/renamed", "org/C4 <- y/renamed: y/renamed"};
+  auto sql_details = [&] {
+    Strings out;
+    for (const auto& r : Rows(*store,
+                              "SELECT c.display, p.display, v.detail FROM evidence v JOIN edge e "
+                              "ON e.id = v.edge JOIN artifact c ON c.id = e.child JOIN artifact p "
+                              "ON p.id = e.parent")) {
+      if (r[0] == "display") continue;
+      out.push_back(r[0] + " <- " + r[1] + ": " + r[2]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(sql_details() == expect);
+  // Most are stored as codes; the others keep their text.
+  CHECK(Rows(*store, "SELECT typeof(detail), count(*) FROM evidence_data GROUP BY 1 ORDER BY 1") ==
+        std::vector<Strings>{{"typeof(detail)", "count(*)"}, {"integer", "3"}, {"null", "2"},
+                             {"text", "2"}});
+  auto chains = [&] {
+    Strings out;
+    for (const char* id : {"org/C1", "org/C2", "org/C3", "org/C4"}) {
+      auto g = testing::Must(store->Chain(id));
+      for (auto& s : DetailsOf(g)) out.push_back(s);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto descendants = [&] {
+    Strings out;
+    for (const char* id : {"org/Base", "datasets/org/data", "X/Late", "y/renamed"}) {
+      auto g = testing::Must(store->Descendants(id));
+      for (auto& s : DetailsOf(g)) out.push_back(s);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(chains() == expect);
+  CHECK(descendants() == expect);
+  // The parent is declared as "Y/Renamed": the details coded against
+  // "y/renamed" are spelled out and read the same.
+  ApplyRun(*store, {MakeDoc("card:y/renamed", "h7", "Y/Renamed")});
+  for (auto& s : expect) {
+    if (s.rfind("org/C4", 0) == 0) s.replace(s.find("y/renamed"), 9, "Y/Renamed");
+  }
+  CHECK(chains() == expect);
+  CHECK(descendants() == expect);
+  CHECK(sql_details() == expect);
+  // The walks' reads through the views answer the same.
+  store_detail::UseViewWalkReads(true);
+  Strings by_views_chain = chains(), by_views_descendants = descendants();
+  store_detail::UseViewWalkReads(false);
+  CHECK(by_views_chain == expect);
+  CHECK(by_views_descendants == expect);
+  CHECK(Rows(*store, "SELECT count(*) FROM detail_parent_change")[1][0] == "0");
+  CHECK(IntegrityCheck(dir / "s.db") == std::vector<std::string>{"ok"});
 }
 
 }  // namespace

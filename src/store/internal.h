@@ -72,6 +72,18 @@ inline std::string ColText(SQLite::Statement& st, int i) {
   "kind, source, line, commit_id, detail, relation, inferred, confidence"
 constexpr const char* kEvidenceOrder = "ORDER BY confidence DESC, kind, source, line, detail";
 
+// An evidence detail as evidence_data codes it (schema v12): NULL is the
+// edge's parent's display id, 0 it without `datasets/`, 1..4 it after
+// `base_model:<finetune|adapter|quantized|merge>:`.
+inline std::string DetailOfCode(bool null, int64_t code, std::string_view parent) {
+  static constexpr const char* kPrefixes[] = {"base_model:finetune:", "base_model:adapter:",
+                                              "base_model:quantized:", "base_model:merge:"};
+  if (null) return std::string(parent);
+  if (code == 0) return std::string(parent.substr(std::min<size_t>(9, parent.size())));
+  if (code >= 1 && code <= 4) return kPrefixes[code - 1] + std::string(parent);
+  return std::string(parent);
+}
+
 // Reads the evidence columns (LINEAGE_EVIDENCE_COLUMNS) starting at `first`.
 inline Evidence ReadEvidence(SQLite::Statement& st, int first) {
   Evidence e;
@@ -446,7 +458,9 @@ struct Store::Impl {
     insert_evidence = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO evidence_data(edge, origin, " LINEAGE_EVIDENCE_COLUMNS ") "
-        "VALUES(?,?,?,?,?,?,?,?,?,?)");
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN p IS NULL THEN ?7 ELSE CASE WHEN ?7 = p THEN NULL WHEN ?7 = 'base_model:finetune:' || p THEN 1 WHEN ?7 = 'base_model:adapter:' || p THEN 2 WHEN ?7 = 'base_model:quantized:' || p THEN 3 WHEN ?7 = 'base_model:merge:' || p THEN 4 WHEN substr(p, 1, 9) = 'datasets/' AND ?7 = substr(p, 10) THEN 0 ELSE ?7 END END, "
+        "?8, ?9, ?10 FROM (SELECT (SELECT a.display FROM edge g, artifact a WHERE g.id = ?1 "
+        "AND a.id = g.parent) AS p)");
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
         "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence, "
@@ -667,6 +681,9 @@ struct Store::Impl {
   // its source only where it is not its origin's.
   void WriteEvidence(int64_t edge_id, const std::string& origin, const Evidence& ev) {
     const OriginRef& o = Origin(origin);
+    if (evidence_high < 0) {
+      evidence_high = db->execAndGet("SELECT COALESCE(max(id), 0) FROM evidence_data").getInt64();
+    }
     auto& st = *insert_evidence;
     st.reset();
     st.bind(1, edge_id);
@@ -675,6 +692,41 @@ struct Store::Impl {
     st.bind(3, KindCode(ev.kind));
     BindSource(st, 4, ev.source, o);
     st.exec();
+    int64_t id = db->getLastInsertRowid();
+    if (id <= evidence_high) {
+      // The id of a row deleted in this run: a display id change noted
+      // before (detail_parent_change) may count it as older; keep the text.
+      SQLite::Statement text(*db, "UPDATE evidence_data SET detail=? WHERE id=?");
+      text.bind(1, ev.detail);
+      text.bind(2, id);
+      text.exec();
+    }
+    evidence_high = std::max(evidence_high, id);
+  }
+
+  // Details coded against a parent whose display id changed since (schema
+  // v12), spelled out at the run's commit, each change in turn: the rows up to
+  // the last one when it changed. A row written later that took the id of a
+  // deleted one keeps its text (WriteEvidence), so it is never among them.
+  int64_t evidence_high = -1;  // the highest evidence row id this run has seen
+  void SpellDetails() {
+    evidence_high = -1;
+    SQLite::Statement changes(
+        *db, "SELECT artifact, display, last_evidence FROM detail_parent_change ORDER BY seq");
+    SQLite::Statement spell(
+        *db,
+        "UPDATE evidence_data SET detail = CASE detail WHEN 0 THEN substr(?2, 10) WHEN 1 THEN 'base_model:finetune:' || ?2 WHEN 2 THEN 'base_model:adapter:' || ?2 WHEN 3 THEN 'base_model:quantized:' || ?2 WHEN 4 THEN 'base_model:merge:' || ?2 ELSE ?2 END "
+        "WHERE edge IN (SELECT id FROM edge WHERE parent = ?1) AND +id <= ?3 AND "
+        "typeof(detail) <> 'text'");
+    while (changes.executeStep()) {
+      spell.reset();
+      spell.bind(1, changes.getColumn(0).getInt64());
+      spell.bind(2, ColText(changes, 1));
+      spell.bind(3, changes.getColumn(2).getInt64());
+      spell.exec();
+    }
+    changes.reset();
+    db->exec("DELETE FROM detail_parent_change");
   }
 
   // Origins (schema v10): the row id of an origin name, created when new, and

@@ -174,6 +174,7 @@ Status Store::CommitRun(const CycleFinder& cycle_check) {
     if (im.layers_changed) im.RebuildLayers();
     im.ResolvePending();
     im.CheckCycles(cycle_check);
+    im.SpellDetails();
     if (im.edges_dirty ||
         im.db->execAndGet("SELECT count(*) FROM adjacency").getInt64() == 0) {
       im.RebuildAdjacency();

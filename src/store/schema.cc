@@ -666,13 +666,115 @@ CREATE VIEW origin AS
   FROM origin_data o;
 )sql";
 
+
+// Version 12 (issue 9): an artifact's namespace is computed on read like its
+// key and name_key (VIRTUAL); the index artifact_namespace keeps its values.
+// The table is rebuilt (a column cannot change from STORED); the legacy
+// rename leaves the views, which name `artifact`, as they are.
+constexpr const char* kV12Lean = R"sql(
+CREATE TABLE artifact_v12 (
+  id           INTEGER PRIMARY KEY,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       INTEGER REFERENCES origin(id),
+  license      TEXT,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT,
+  library_name TEXT,
+  created_at   TEXT,
+  source,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT,
+  key          TEXT GENERATED ALWAYS AS (lower(display)) VIRTUAL,
+  namespace    TEXT GENERATED ALWAYS AS (CASE
+    WHEN instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, '/') = 0
+    THEN ''
+    ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
+                instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
+                      '/') - 1) END) VIRTUAL,
+  name_key     TEXT GENERATED ALWAYS AS (
+    substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL
+);
+INSERT INTO artifact_v12(id, display, kind, declared, origin, license, license_name,
+    license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages)
+  SELECT id, display, kind, declared, origin, license, license_name, license_link,
+    pipeline_tag, library_name, created_at, source, new_version, tags, languages
+  FROM artifact ORDER BY id;
+DROP TABLE artifact;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE artifact_v12 RENAME TO artifact;
+PRAGMA legacy_alter_table = OFF;
+CREATE UNIQUE INDEX artifact_key ON artifact(key);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+CREATE INDEX artifact_origin ON artifact(origin);
+
+-- Evidence details relative to the edge's parent (docs/schema.md): NULL is
+-- the parent's display id, 0 that id without its `datasets/`, 1..4 it after
+-- `base_model:finetune:`, `adapter:`, `quantized:`, `merge:`; text is the
+-- detail itself. The column has no type, so codes stay integers.
+CREATE TABLE evidence_v12 (
+  id         INTEGER PRIMARY KEY,
+  edge       INTEGER NOT NULL REFERENCES edge(id),
+  origin     INTEGER NOT NULL REFERENCES origin(id),
+  kind       INTEGER NOT NULL REFERENCES kind_code(id),
+  source,
+  line       INTEGER NOT NULL,
+  commit_id  TEXT NOT NULL,
+  detail,
+  relation   INTEGER NOT NULL,
+  inferred   INTEGER NOT NULL,
+  confidence REAL NOT NULL
+);
+INSERT INTO evidence_v12 SELECT v.id, v.edge, v.origin, v.kind, v.source, v.line, v.commit_id,
+    CASE WHEN a.id IS NULL THEN v.detail ELSE CASE WHEN v.detail = a.display THEN NULL WHEN v.detail = 'base_model:finetune:' || a.display THEN 1 WHEN v.detail = 'base_model:adapter:' || a.display THEN 2 WHEN v.detail = 'base_model:quantized:' || a.display THEN 3 WHEN v.detail = 'base_model:merge:' || a.display THEN 4 WHEN substr(a.display, 1, 9) = 'datasets/' AND v.detail = substr(a.display, 10) THEN 0 ELSE v.detail END END,
+    v.relation, v.inferred, v.confidence
+  FROM evidence_data v LEFT JOIN edge g ON g.id = v.edge LEFT JOIN artifact a ON a.id = g.parent
+  ORDER BY v.id;
+DROP VIEW evidence;
+DROP TABLE evidence_data;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE evidence_v12 RENAME TO evidence_data;
+PRAGMA legacy_alter_table = OFF;
+CREATE INDEX evidence_edge ON evidence_data(edge);
+CREATE INDEX evidence_origin ON evidence_data(origin);
+-- Each change of a parent's display id: its old one and the last evidence row
+-- then, whose details coded against it the run's commit spells out
+-- (Store::Impl::SpellDetails, store/internal.h).
+CREATE TABLE detail_parent_change (
+  seq           INTEGER PRIMARY KEY,
+  artifact      INTEGER NOT NULL,
+  display       TEXT NOT NULL,
+  last_evidence INTEGER NOT NULL
+);
+CREATE TRIGGER artifact_display_change AFTER UPDATE OF display ON artifact
+  WHEN old.display IS NOT new.display
+BEGIN
+  INSERT INTO detail_parent_change(artifact, display, last_evidence)
+    VALUES (old.id, old.display, COALESCE((SELECT max(id) FROM evidence_data), 0));
+END;
+CREATE VIEW evidence AS
+  SELECT e.id, e.edge, (SELECT n.name FROM origin n WHERE n.id = e.origin) AS origin,
+    (SELECT k.name FROM kind_code k WHERE k.id = e.kind) AS kind,
+    CASE typeof(e.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = e.origin), 1, e.source) ELSE e.source END AS source,
+    e.line, e.commit_id,
+    CASE typeof(e.detail) WHEN 'text' THEN e.detail ELSE (SELECT CASE e.detail WHEN 0 THEN substr(a.display, 10) WHEN 1 THEN 'base_model:finetune:' || a.display WHEN 2 THEN 'base_model:adapter:' || a.display WHEN 3 THEN 'base_model:quantized:' || a.display WHEN 4 THEN 'base_model:merge:' || a.display ELSE a.display END
+      FROM edge g, artifact a WHERE g.id = e.edge AND a.id = g.parent) END AS detail,
+    e.relation, e.inferred, e.confidence
+  FROM evidence_data e;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
                                                        kV7Adjacency, kV8Popularity, kV9LeanRecords,
-                                                       kV10Compact,  kV11DerivedOrigins};
+                                                       kV10Compact,  kV11DerivedOrigins, kV12Lean};
   return kMigrations;
 }
 

@@ -547,7 +547,12 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       }
       piece.line = ev.Int(11);
       piece.commit = ev.Text(12);
-      piece.detail = ev.Text(13);
+      if (int t = ev.Type(13); t == SQLITE_TEXT) {
+        piece.detail = ev.Text(13);
+      } else {  // coded against the parent (schema v12)
+        piece.detail = DetailOfCode(t == SQLITE_NULL, t == SQLITE_NULL ? 0 : ev.Int64(13),
+                                    nodes[ends.back().second].artifact.id);
+      }
       piece.relation = static_cast<Relation>(ev.Int(14));
       piece.relation_inferred = ev.Int(15) != 0;
       piece.confidence = ev.Double(16);

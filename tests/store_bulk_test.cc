@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lineage/store.h"
+#include "store/key_id_map.h"
 #include "store/schema.h"
 #include "test_support.h"
 
@@ -158,6 +159,40 @@ TEST_CASE("The store's rtrim(X, Y) answers as SQLite's built-in does", "[store][
       "SELECT rtrim(X'616263', 'c')",
   };
   CHECK(RtrimResults(true, cases) == RtrimResults(false, cases));
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("The run's id cache finds every key it was given, through its growth", "[store][bulk]") {
+  store_detail::KeyIdMap map;
+  CHECK(map.Find("a") == nullptr);
+  for (int64_t i = 1; i <= 50000; ++i) map.Put("org/model-" + std::to_string(i), i);
+  map.Put("", 7);
+  map.Put("org/model-5", 99);  // kept: Put without replace keeps the first id
+  REQUIRE(map.size() == 50001);
+  for (int64_t i = 1; i <= 50000; ++i) {
+    const int64_t* id = map.Find("org/model-" + std::to_string(i));
+    REQUIRE(id != nullptr);
+    CHECK(*id == i);
+  }
+  CHECK(*map.Find("") == 7);
+  CHECK(map.Find("org/model-50001") == nullptr);
+  CHECK(map.Find("org/model-") == nullptr);
+  map.Put("org/model-5", 99, /*replace=*/true);
+  CHECK(*map.Find("org/model-5") == 99);
+  map.Release();
+  CHECK(map.size() == 0);
+  CHECK(map.Find("org/model-1") == nullptr);
+
+  store_detail::StringList list;
+  list.Add("x");
+  list.Add("");
+  list.Add("yz");
+  CHECK(list.ToVector() == std::vector<std::string>{"x", "", "yz"});
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -283,8 +284,10 @@ class Store {
   // so that keeping it in the store later changes no caller.
   Result<std::vector<std::string>> RunArtifacts() const;
   // The same, handed over: the store forgets them (a 2M-document run's list
-  // is not held twice while inference runs).
-  std::vector<std::string> TakeRunArtifacts();
+  // is not held twice while inference runs). Nothing when there are more
+  // than `at_most` (the caller scans the whole store instead).
+  std::optional<std::vector<std::string>> TakeRunArtifacts(
+      size_t at_most = std::numeric_limits<size_t>::max());
   // Inside a run: forgets the inferred edges of `children` (every inferred
   // edge when `all`). Evidence of origin "infer:<child key>" goes; an edge
   // left without evidence goes with it.

@@ -629,7 +629,12 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     }
   }
   runner.EndProgress();
-  std::vector<std::string> touched = store.TakeRunArtifacts();
+  // Many touched models: one scan of the store beats a lookup per model.
+  constexpr size_t kTouchedForScan = 20000;
+  std::optional<std::vector<std::string>> taken = store.TakeRunArtifacts(kTouchedForScan);
+  bool many_touched = !taken;
+  std::vector<std::string> touched;
+  if (taken) touched = std::move(*taken);
   st = store.CommitRun(FindCycles);
   if (!st.ok()) return st;
   Store::RunCounts c = store.run_counts();
@@ -641,8 +646,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
       return w.second == InputKind::kFamilies || w.second == InputKind::kKnownBases ||
              w.second == InputKind::kLicenses || w.second == InputKind::kLicenseAliases;
     });
-    // Many touched models: one scan of the store beats a lookup per model.
-    if (touched.size() > 20000) all = true;
+    if (many_touched) all = true;
     if (all) std::vector<std::string>().swap(touched);
     if (all || !touched.empty()) {
       InferOptions io;

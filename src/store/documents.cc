@@ -37,7 +37,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
       im.MaterializeRecords(*facts.artifact);
       declared_row = im.UpsertDeclared(*facts.artifact, facts.origin);
       im.PutRecord(declared_row, *facts.artifact, facts.origin);
-      im.run_artifacts.push_back(IdKey(facts.artifact->id));
+      im.run_artifacts.Add(IdKey(facts.artifact->id));
     }
     for (const Signal& sig : facts.signals) {
       if (!declared_row) break;
@@ -55,7 +55,7 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     for (const Edge& e : facts.edges) {
       // A curated edge file changes its children's declared parents.
-      if (!facts.artifact) im.run_artifacts.push_back(IdKey(e.child));
+      if (!facts.artifact) im.run_artifacts.Add(IdKey(e.child));
       int64_t child = im.GetOrCreate(e.child, ArtifactKind::kModel);
       ArtifactKind pkind = e.relation == Relation::kTrainedOn   ? ArtifactKind::kDataset
                            : e.relation == Relation::kDependsOn ? ArtifactKind::kSoftware

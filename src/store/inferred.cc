@@ -274,11 +274,14 @@ Status Store::ScanSignals(const std::string& kind,
   }
 }
 
-Result<std::vector<std::string>> Store::RunArtifacts() const { return impl_->run_artifacts; }
+Result<std::vector<std::string>> Store::RunArtifacts() const {
+  return impl_->run_artifacts.ToVector();
+}
 
-std::vector<std::string> Store::TakeRunArtifacts() {
-  std::vector<std::string> out;
-  out.swap(impl_->run_artifacts);
+std::optional<std::vector<std::string>> Store::TakeRunArtifacts(size_t at_most) {
+  std::optional<std::vector<std::string>> out;
+  if (impl_->run_artifacts.size() <= at_most) out = impl_->run_artifacts.ToVector();
+  impl_->run_artifacts.Release();
   return out;
 }
 

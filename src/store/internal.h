@@ -34,6 +34,7 @@
 #include "core/string_map.h"
 #include "lineage/license.h"
 #include "lineage/store.h"
+#include "store/key_id_map.h"
 #include "store/schema.h"
 
 namespace lineage {
@@ -409,9 +410,9 @@ struct Store::Impl {
   }
   RunCounts counts;
   // Id keys of the artifacts whose documents this run applied (for inference).
-  std::vector<std::string> run_artifacts;
+  StringList run_artifacts;
   // Row ids of artifacts seen in this run, so hot ingest paths skip a lookup.
-  std::unordered_map<std::string, int64_t> id_cache;
+  KeyIdMap id_cache;
 
   std::unique_ptr<SQLite::Statement> insert_artifact, upsert_declared, insert_declared,
       select_artifact_id,
@@ -526,12 +527,11 @@ struct Store::Impl {
 
   int64_t GetOrCreate(const std::string& written, ArtifactKind kind) {
     std::string key = IdKey(written);
-    auto it = id_cache.find(key);
-    if (it != id_cache.end()) return it->second;
+    if (const int64_t* known = id_cache.Find(key)) return *known;
     // An old name of a renamed repository is the same node as its new name.
     if (const std::string* renamed = RenamedTo(key)) {
       int64_t id = GetOrCreate(*renamed, kind);
-      id_cache.emplace(std::move(key), id);
+      id_cache.Put(key, id);
       return id;
     }
     const std::string& display = written;
@@ -552,7 +552,7 @@ struct Store::Impl {
       id = select_artifact_id->getColumn(0).getInt64();
       select_artifact_id->reset();
     }
-    id_cache.emplace(std::move(key), id);
+    id_cache.Put(key, id);
     return id;
   }
 
@@ -568,9 +568,9 @@ struct Store::Impl {
     const Artifact& a = *ap;
     std::string key = IdKey(a.id);
     // Known in this run (named as a parent before): update its row.
-    if (auto it = id_cache.find(key); it != id_cache.end()) {
-      UpdateDeclared(it->second, a, origin);
-      return it->second;
+    if (const int64_t* known = id_cache.Find(key)) {
+      UpdateDeclared(*known, a, origin);
+      return *known;
     }
     // New in a bulk run: a plain insert, without the upsert's RETURNING.
     if (bulk) {
@@ -579,7 +579,7 @@ struct Store::Impl {
       BindDeclared(ins, a, origin);
       if (ins.exec() > 0) {
         int64_t id = db->getLastInsertRowid();
-        id_cache.emplace(std::move(key), id);
+        id_cache.Put(key, id);
         return id;
       }
     }
@@ -589,7 +589,7 @@ struct Store::Impl {
     st.executeStep();
     int64_t id = st.getColumn(0).getInt64();
     st.reset();
-    id_cache[std::move(key)] = id;
+    id_cache.Put(key, id, /*replace=*/true);
     return id;
   }
 
@@ -910,9 +910,7 @@ struct Store::Impl {
   void ForgetCachedIds() {
     origin_forms.clear();
     id_cache_complete = false;
-    // Swapped out rather than cleared: a 2M-record run leaves a bucket array
-    // of tens of MB that clear() keeps.
-    std::unordered_map<std::string, int64_t>().swap(id_cache);
+    id_cache.Release();
     kind_codes.clear();
     source_prefixes.clear();
     origin_name.clear();

@@ -94,8 +94,8 @@ void Store::Impl::MaterializeRecords(const Artifact& declared) {
   const std::string* renamed = RenamedTo(IdKey(declared.id));
   std::string key = renamed ? IdKey(*renamed) : IdKey(declared.id);
   int64_t id = 0;
-  if (auto it = id_cache.find(key); it != id_cache.end()) {
-    id = it->second;
+  if (const int64_t* known = id_cache.Find(key)) {
+    id = *known;
   } else if (bulk && id_cache_complete && !recorded_keys.count(key)) {
     // Every artifact the run wrote is in id_cache, and this one had no
     // record when the bulk phase began: it has none to copy.

@@ -136,7 +136,7 @@ Status Store::AddModelAlias(const std::string& old_id, const std::string& new_id
     st.bind(4, origin);
     st.exec();
     impl_->model_aliases_loaded = false;
-    impl_->id_cache.clear();
+    impl_->id_cache.Release();
     impl_->id_cache_complete = false;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("model alias write failed: ") + e.what());

@@ -35,7 +35,7 @@ Status Store::BeginRun(const std::string& description) {
     impl_->removed_pairs.clear();
     impl_->edges_dirty = false;
     impl_->ForgetCachedIds();
-    impl_->run_artifacts.clear();
+    impl_->run_artifacts.Release();
     impl_->ResetBulk();
     impl_->artifacts_at_begin = impl_->max_artifact_hint();
     impl_->id_cache_complete = true;

@@ -1149,3 +1149,38 @@ TEST_CASE("Evidence details coded against the parent read back as written", "[st
 
 }  // namespace
 }  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("A record's lastModified is stored as Unix time only when it reads back the same",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  const Strings stamps = {"2024-01-02T03:04:05.000Z", "2024-01-02T03:04:05.123Z",
+                          "2024-02-30T00:00:00.000Z", "1969-12-31T23:59:59.000Z",
+                          "2024-01-02 03:04:05",      "yesterday", ""};
+  std::vector<DocumentFacts> docs;
+  for (size_t i = 0; i < stamps.size(); ++i) {
+    auto d = MakeDoc("hub:org/m" + std::to_string(i) + "@1", "h" + std::to_string(i),
+                     "org/M" + std::to_string(i));
+    d.artifact->last_modified = stamps[i];
+    docs.push_back(d);
+  }
+  ApplyRun(*store, docs);
+  std::vector<Strings> want = {{"display", "last_modified"}};
+  for (size_t i = 0; i < stamps.size(); ++i) {
+    want.push_back({"org/M" + std::to_string(i), stamps[i]});
+    auto a = testing::Must(store->GetArtifact("org/M" + std::to_string(i)));
+    CHECK(a.last_modified == stamps[i]);
+  }
+  CHECK(Rows(*store, "SELECT a.display, r.last_modified FROM artifact_record r JOIN artifact a "
+                     "ON a.id = r.artifact ORDER BY a.display") == want);
+  CHECK(Rows(*store, "SELECT typeof(last_modified), count(*) FROM artifact_record_data "
+                     "GROUP BY 1 ORDER BY 1") ==
+        std::vector<Strings>{{"typeof(last_modified)", "count(*)"}, {"integer", "2"},
+                             {"text", "5"}});
+}
+
+}  // namespace
+}  // namespace lineage

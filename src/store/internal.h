@@ -73,6 +73,12 @@ inline std::string ColText(SQLite::Statement& st, int i) {
   "kind, source, line, commit_id, detail, relation, inferred, confidence"
 constexpr const char* kEvidenceOrder = "ORDER BY confidence DESC, kind, source, line, detail";
 
+// A record's lastModified (?18) as artifact_record_data stores it (schema
+// v12): the Unix time when the text is the Hub's form to the second and reads
+// back the same, else the text.
+#define LINEAGE_LAST_MODIFIED_CODE \
+  "CASE WHEN ?18 GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].000Z' AND strftime('%Y-%m-%dT%H:%M:%S.000Z', CAST(strftime('%s', ?18) AS INTEGER), 'unixepoch') = ?18 THEN CAST(strftime('%s', ?18) AS INTEGER) ELSE ?18 END"
+
 // An evidence detail as evidence_data codes it (schema v12): NULL is the
 // edge's parent's display id, 0 it without `datasets/`, 1..4 it after
 // `base_model:<finetune|adapter|quantized|merge>:`.

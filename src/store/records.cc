@@ -43,7 +43,8 @@ void Store::Impl::PutRecord(int64_t artifact, const Artifact& a, const std::stri
         "INSERT OR REPLACE INTO artifact_record_data(artifact, origin, rank, seq, license, "
         "license_name, license_link, pipeline_tag, library_name, created_at, source, "
         "new_version, tags, languages, downloads, downloads_all_time, likes, last_modified) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17, "
+        LINEAGE_LAST_MODIFIED_CODE ")");
     count_records = std::make_unique<SQLite::Statement>(
         *db, "SELECT count(*) FROM artifact_record_data WHERE artifact=? AND origin<>?");
   }

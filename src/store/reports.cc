@@ -183,12 +183,13 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
   // than the store's 256 MiB filled with pages never read again.
   CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
   SQLite::Statement st(*impl_->db,
-                       "SELECT id, display, kind, namespace, COALESCE(created_at, '') FROM artifact");
+                       "SELECT id, display, kind, COALESCE(created_at, '') FROM artifact");
   NodeRow r;
   static const std::pair<std::string, std::string> kNobody;
   // One lookup per row: the namespace's number, and its owner on first sight.
   StringMap<uint32_t> ns_index;
   std::vector<const std::pair<std::string, std::string>*> owner_of;
+  std::string folded;
   while (st.executeStep()) {
     r.id = st.getColumn(0).getInt64();
     if (only && (r.id < 0 || static_cast<uint64_t>(r.id) >= only->size() || !(*only)[r.id])) {
@@ -203,9 +204,16 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
     if (bare.rfind("datasets/", 0) == 0) bare.remove_prefix(9);
     size_t slash = bare.find('/');
     r.author = slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash);
-    SQLite::Column ns_col = st.getColumn(3);
-    std::string_view ns(static_cast<const char*>(ns_col.getBlob()),
-                        static_cast<size_t>(ns_col.getBytes()));
+    // artifact.namespace as the schema computes it (VIRTUAL since v12): the
+    // ASCII-folded id, without `datasets/`, up to its first '/' ('' if none).
+    folded.assign(r.display);
+    for (char& c : folded) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    std::string_view ns(folded);
+    if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
+    size_t ns_slash = ns.find('/');
+    ns = ns_slash == std::string_view::npos ? std::string_view() : ns.substr(0, ns_slash);
     auto at = ns_index.find(ns);
     if (at == ns_index.end()) {
       at = ns_index.emplace(std::string(ns), static_cast<uint32_t>(owner_of.size())).first;
@@ -215,7 +223,7 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
     r.namespace_index = at->second;
     r.organization = owner_of[at->second]->first;
     r.country = owner_of[at->second]->second;
-    SQLite::Column created = st.getColumn(4);
+    SQLite::Column created = st.getColumn(3);
     r.created_at = std::string_view(static_cast<const char*>(created.getBlob()),
                                     static_cast<size_t>(created.getBytes()));
     fn(r);

@@ -766,6 +766,57 @@ CREATE VIEW evidence AS
       FROM edge g, artifact a WHERE g.id = e.edge AND a.id = g.parent) END AS detail,
     e.relation, e.inferred, e.confidence
   FROM evidence_data e;
+-- A record's lastModified in the Hub's form to the second
+-- (`2024-01-02T03:04:05.000Z`) is stored as its Unix time, an integer, when
+-- it reads back the same; any other text stays text.
+CREATE TABLE artifact_record_v12 (
+  artifact           INTEGER NOT NULL,
+  origin             INTEGER NOT NULL REFERENCES origin(id),
+  rank               INTEGER NOT NULL,
+  seq                INTEGER NOT NULL,
+  license            TEXT,
+  license_name       TEXT,
+  license_link       TEXT,
+  pipeline_tag       TEXT,
+  library_name       TEXT,
+  created_at         TEXT,
+  source             TEXT,
+  new_version        TEXT,
+  tags               TEXT,
+  languages          TEXT,
+  downloads          INTEGER NOT NULL DEFAULT -1,
+  downloads_all_time INTEGER NOT NULL DEFAULT -1,
+  likes              INTEGER NOT NULL DEFAULT -1,
+  last_modified      NOT NULL DEFAULT '',
+  PRIMARY KEY (artifact, origin)
+) WITHOUT ROWID;
+INSERT INTO artifact_record_v12 SELECT artifact, origin, rank, seq, license, license_name,
+    license_link, pipeline_tag, library_name, created_at, source, new_version, tags, languages,
+    downloads, downloads_all_time, likes, CASE WHEN last_modified GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].000Z' AND strftime('%Y-%m-%dT%H:%M:%S.000Z', CAST(strftime('%s', last_modified) AS INTEGER), 'unixepoch') = last_modified THEN CAST(strftime('%s', last_modified) AS INTEGER) ELSE last_modified END
+  FROM artifact_record_data ORDER BY artifact, origin;
+DROP VIEW artifact_record;
+DROP TABLE artifact_record_data;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE artifact_record_v12 RENAME TO artifact_record_data;
+PRAGMA legacy_alter_table = OFF;
+CREATE INDEX artifact_record_origin ON artifact_record_data(origin);
+CREATE VIEW artifact_record AS
+  SELECT r.artifact, (SELECT n.name FROM origin n WHERE n.id = r.origin) AS origin, r.rank, r.seq,
+    COALESCE(r.license, (SELECT a.license FROM artifact a WHERE a.id = r.artifact), '') AS license,
+    COALESCE(r.license_name, (SELECT a.license_name FROM artifact a WHERE a.id = r.artifact), '') AS license_name,
+    COALESCE(r.license_link, (SELECT a.license_link FROM artifact a WHERE a.id = r.artifact), '') AS license_link,
+    COALESCE(r.pipeline_tag, (SELECT a.pipeline_tag FROM artifact a WHERE a.id = r.artifact), '') AS pipeline_tag,
+    COALESCE(r.library_name, (SELECT a.library_name FROM artifact a WHERE a.id = r.artifact), '') AS library_name,
+    COALESCE(r.created_at, (SELECT a.created_at FROM artifact a WHERE a.id = r.artifact), '') AS created_at,
+    CASE WHEN r.license IS NOT NULL THEN r.source ELSE
+      (SELECT CASE typeof(a.source) WHEN 'null' THEN COALESCE((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), '')
+      WHEN 'integer' THEN substr((SELECT CASE WHEN o.source_prefix IS NULL THEN o.source ELSE (SELECT p.text FROM source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin o WHERE o.id = a.origin), 1, a.source) ELSE a.source END FROM artifact a WHERE a.id = r.artifact) END AS source,
+    COALESCE(r.new_version, (SELECT a.new_version FROM artifact a WHERE a.id = r.artifact), '') AS new_version,
+    COALESCE(r.tags, (SELECT a.tags FROM artifact a WHERE a.id = r.artifact), '') AS tags,
+    COALESCE(r.languages, (SELECT a.languages FROM artifact a WHERE a.id = r.artifact), '') AS languages,
+    r.downloads, r.downloads_all_time, r.likes,
+    CASE typeof(r.last_modified) WHEN 'integer' THEN strftime('%Y-%m-%dT%H:%M:%S.000Z', r.last_modified, 'unixepoch') ELSE r.last_modified END AS last_modified
+  FROM artifact_record_data r;
 )sql";
 
 }  // namespace

@@ -291,6 +291,42 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
     REQUIRE(z.ok());
     CHECK(z->nodes.front().artifact.organization == "Org Zero");
   }
+  SECTION("edge pairs carry the artifacts a lookup reads, organizations through an alias") {
+    size_t pairs = 0, through_alias = 0;
+    auto same = [&](const Artifact& a) {
+      auto b = read->GetArtifact(a.id);
+      REQUIRE(b.ok());
+      INFO(a.id);
+      CHECK(a.kind == b->kind);
+      CHECK(a.author == b->author);
+      CHECK(a.declared == b->declared);
+      CHECK(a.license == b->license);
+      CHECK(a.license_name == b->license_name);
+      CHECK(a.license_normalized == b->license_normalized);
+      CHECK(a.created_at == b->created_at);
+      CHECK(a.source == b->source);
+      CHECK(a.tags == b->tags);
+      CHECK(a.languages == b->languages);
+      CHECK(a.organization == b->organization);
+      CHECK(a.country == b->country);
+      CHECK(a.country_source == b->country_source);
+      CHECK(a.country_source_kind == b->country_source_kind);
+      CHECK(a.organization_parent == b->organization_parent);
+      if (a.id.rfind("n1/", 0) == 0) {
+        CHECK(a.organization == "Org Three");
+        ++through_alias;
+      }
+    };
+    REQUIRE(read->ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+                   CHECK(e.child == c.id);
+                   CHECK(e.parent == p.id);
+                   same(c);
+                   same(p);
+                   ++pairs;
+                 }).ok());
+    CHECK(pairs == static_cast<size_t>(Count(*read, "SELECT count(*) FROM edge")));
+    CHECK(through_alias > 0);
+  }
 }
 
 TEST_CASE("The adjacency follows each ingest run that adds or removes edges", "[walks]") {

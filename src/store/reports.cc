@@ -112,13 +112,74 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> Store::Blo
 
 Status Store::ScanEdgePairs(
     const std::function<void(const Artifact&, const Artifact&, const Edge&)>& fn) const try {
-  // Artifacts are loaded once into a map keyed by row id, then edges stream.
+  // Artifacts on an edge are loaded once into a map keyed by row id, then
+  // edges stream. A model with no edge is never on a pair.
+  ReadTxn read(*impl_->db, impl_->txn != nullptr);
+  std::vector<bool> linked;
+  {
+    CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
+    SQLite::Statement st(*impl_->db, "SELECT child, parent FROM edge");
+    while (st.executeStep()) {
+      for (int i = 0; i < 2; ++i) {
+        int64_t id = st.getColumn(i).getInt64();
+        if (id < 0) continue;
+        if (static_cast<uint64_t>(id) >= linked.size()) linked.resize(id + 1, false);
+        linked[id] = true;
+      }
+    }
+  }
+  // Organizations as kArtifactSelect joins them (through one alias hop), but
+  // resolved in memory by the namespace computed here: artifact.namespace is
+  // VIRTUAL since v12, and a join on it computes it for every row.
+  struct Owner {
+    std::string organization, country, source, source_kind, parent;
+  };
+  StringMap<Owner> owner;
+  StringMap<std::string> alias;
+  {
+    SQLite::Statement o(*impl_->db,
+                        "SELECT namespace, organization, country, source, source_kind, parent "
+                        "FROM organization");
+    while (o.executeStep()) {
+      owner[ColText(o, 0)] =
+          Owner{ColText(o, 1), ColText(o, 2), ColText(o, 3), ColText(o, 4), ColText(o, 5)};
+    }
+    SQLite::Statement al(*impl_->db, "SELECT old_namespace, new_namespace FROM alias");
+    while (al.executeStep()) alias[ColText(al, 0)] = ColText(al, 1);
+  }
   std::unordered_map<int64_t, Artifact> arts;
   {
-    SQLite::Statement st(*impl_->db, kArtifactSelect);
+    CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
+    SQLite::Statement st(*impl_->db,
+                         "SELECT a.id, a.display, a.kind, NULL, a.declared, a.license, "
+                         "a.license_name, a.license_link, a.pipeline_tag, a.library_name, "
+                         "a.created_at, " LINEAGE_ARTIFACT_SOURCE ", a.new_version, a.tags, "
+                         "a.languages, NULL, NULL, NULL, NULL, NULL, NULL FROM artifact a");
+    std::string folded;
     while (st.executeStep()) {
       int64_t row = st.getColumn(0).getInt64();
-      arts.emplace(row, RowToArtifact(st, impl_->Catalogue()));
+      if (row < 0 || static_cast<uint64_t>(row) >= linked.size() || !linked[row]) continue;
+      Artifact a = RowToArtifact(st, impl_->Catalogue());
+      // artifact.namespace as the schema computes it: the ASCII-folded id,
+      // without `datasets/`, up to its first '/' ('' if none).
+      folded.assign(a.id);
+      for (char& c : folded) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      std::string_view ns(folded);
+      if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
+      size_t slash = ns.find('/');
+      ns = slash == std::string_view::npos ? std::string_view() : ns.substr(0, slash);
+      auto renamed = alias.find(ns);
+      auto it = owner.find(renamed == alias.end() ? ns : std::string_view(renamed->second));
+      if (it != owner.end()) {
+        a.organization = it->second.organization;
+        a.country = it->second.country;
+        a.country_source = it->second.source;
+        a.country_source_kind = it->second.source_kind;
+        a.organization_parent = it->second.parent;
+      }
+      arts.emplace(row, std::move(a));
     }
   }
   SQLite::Statement st(*impl_->db,

@@ -6,6 +6,24 @@
 
 namespace lineage {
 
+namespace {
+
+// artifact.namespace as the schema computes it (VIRTUAL since v12): the
+// ASCII-folded id, without `datasets/`, up to its first '/' ('' if none).
+// A view into `buf`, which holds the folded id.
+std::string_view StoredNamespace(std::string_view display, std::string* buf) {
+  buf->assign(display);
+  for (char& c : *buf) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  std::string_view ns(*buf);
+  if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
+  size_t slash = ns.find('/');
+  return slash == std::string_view::npos ? std::string_view() : ns.substr(0, slash);
+}
+
+}  // namespace
+
 Result<std::vector<Diagnostic>> Store::Diagnostics() const try {
   std::vector<Diagnostic> out;
   SQLite::Statement st(*impl_->db,
@@ -160,16 +178,7 @@ Status Store::ScanEdgePairs(
       int64_t row = st.getColumn(0).getInt64();
       if (row < 0 || static_cast<uint64_t>(row) >= linked.size() || !linked[row]) continue;
       Artifact a = RowToArtifact(st, impl_->Catalogue());
-      // artifact.namespace as the schema computes it: the ASCII-folded id,
-      // without `datasets/`, up to its first '/' ('' if none).
-      folded.assign(a.id);
-      for (char& c : folded) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
-      std::string_view ns(folded);
-      if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
-      size_t slash = ns.find('/');
-      ns = slash == std::string_view::npos ? std::string_view() : ns.substr(0, slash);
+      std::string_view ns = StoredNamespace(a.id, &folded);
       auto renamed = alias.find(ns);
       auto it = owner.find(renamed == alias.end() ? ns : std::string_view(renamed->second));
       if (it != owner.end()) {
@@ -265,16 +274,7 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
     if (bare.rfind("datasets/", 0) == 0) bare.remove_prefix(9);
     size_t slash = bare.find('/');
     r.author = slash == std::string_view::npos ? std::string_view() : bare.substr(0, slash);
-    // artifact.namespace as the schema computes it (VIRTUAL since v12): the
-    // ASCII-folded id, without `datasets/`, up to its first '/' ('' if none).
-    folded.assign(r.display);
-    for (char& c : folded) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    std::string_view ns(folded);
-    if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
-    size_t ns_slash = ns.find('/');
-    ns = ns_slash == std::string_view::npos ? std::string_view() : ns.substr(0, ns_slash);
+    std::string_view ns = StoredNamespace(r.display, &folded);
     auto at = ns_index.find(ns);
     if (at == ns_index.end()) {
       at = ns_index.emplace(std::string(ns), static_cast<uint32_t>(owner_of.size())).first;

@@ -241,6 +241,19 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
         more.confidence = 0.5;
         e.evidence.push_back(more);
       }
+      // Many pieces for a few edges: ties on confidence and kind, sources
+      // of other documents, details coded against the parent and not.
+      if (i % 10 == 3 && !e.evidence.empty()) {
+        for (int k = 0; k < 6; ++k) {
+          Evidence more = e.evidence.front();
+          more.kind = k % 2 ? "tag" : "card";
+          more.source = k % 3 == 0 ? a.source : "card:n" + std::to_string(k) + "/m" + std::to_string(k) + "#README.md";
+          more.line = k % 4;
+          more.detail = k % 2 ? e.parent : "base_model:finetune:" + e.parent;
+          more.confidence = k < 3 ? 0.5 : 0.75;
+          e.evidence.push_back(more);
+        }
+      }
     }
   }
   ApplyRun(*store, docs);
@@ -280,6 +293,36 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
   for (int leaf : {399, 350, 300, 201, 77}) {
     std::string id = "n" + std::to_string(leaf) + "/m" + std::to_string(leaf);
     for (int max_depth : {-1, 1, 3}) CheckReadsAgree(*read, id, true, max_depth);
+  }
+  SECTION("edges read on a second connection give the serial answer") {
+    // Every walk with an edge reads its edges and evidence beside its nodes.
+    store_detail::UseSideWalkReads(1);
+    for (int root : {0, 1, 2, 3, 10, 60}) {
+      std::string id = "n" + std::to_string(root) + "/m" + std::to_string(root);
+      for (int max_depth : {-1, 0, 1, 2, 5}) {
+        INFO(id << " depth " << max_depth);
+        auto side = read->Descendants(id, max_depth);
+        store_detail::UseSideWalkReads(-1);
+        auto serial = read->Descendants(id, max_depth);
+        store_detail::UseSideWalkReads(1);
+        REQUIRE(side.ok());
+        REQUIRE(serial.ok());
+        CHECK(FlattenAll(*side) == FlattenAll(*serial));
+        CheckReadsAgree(*read, id, false, max_depth);
+      }
+    }
+    store_detail::UseSideWalkReads(0);
+  }
+  SECTION("a failed read on the second connection is an error, not a crash") {
+    store_detail::UseSideWalkReads(1);
+    store_detail::FailSideWalkReads(true);
+    auto g = read->Descendants("n0/m0");
+    store_detail::FailSideWalkReads(false);
+    store_detail::UseSideWalkReads(0);
+    REQUIRE_FALSE(g.ok());
+    CHECK(g.status().message().find("injected failure") != std::string::npos);
+    // The store answers again afterwards.
+    CHECK(read->Descendants("n0/m0").ok());
   }
   SECTION("the edge without evidence and the organizations are in the answer") {
     auto g = read->Descendants("n2/m2");

@@ -3,6 +3,11 @@
 #include "store/walk_reads.h"
 #include "core/key_sort.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
 namespace lineage {
 
 Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool upward) const {
@@ -303,9 +308,276 @@ struct PendingSource {
   int64_t prefix;  // -1: the whole source
 };
 
+// Each document's source once, for the strings that name it: `want` holds
+// (origin, prefix, where the source goes); origin -1 leaves it empty.
+struct SourceWant {
+  int64_t origin, prefix;
+  std::string* out;
+};
+// Documents' sources by origin row id, ascending.
+struct OriginTexts {
+  std::vector<int64_t> ids;
+  std::vector<std::string> text;
+  const std::string* Find(int64_t origin) const {
+    auto it = std::lower_bound(ids.begin(), ids.end(), origin);
+    if (it == ids.end() || *it != origin) return nullptr;
+    return &text[static_cast<size_t>(it - ids.begin())];
+  }
+};
+
+// Sets each wanted source: from `known` (may be null) when it holds the
+// document, else read here (and kept in *read, which may be null).
+void ResolveSources(sqlite3* h, const std::vector<SourceWant>& want, const OriginTexts* known,
+                    OriginTexts* read) {
+  OriginTexts local;
+  OriginTexts& got = read ? *read : local;
+  got.ids.clear();
+  got.text.clear();
+  got.ids.reserve(want.size());
+  for (const auto& w : want) {
+    if (w.origin >= 0 && !(known && known->Find(w.origin))) got.ids.push_back(w.origin);
+  }
+  std::sort(got.ids.begin(), got.ids.end());
+  got.ids.erase(std::unique(got.ids.begin(), got.ids.end()), got.ids.end());
+  got.text.resize(got.ids.size());
+  if (!got.ids.empty()) {
+    RawStatement q(h,
+                   "SELECT o.id, o.source FROM json_each(?1) j "
+                   "CROSS JOIN origin_source o ON o.id = j.value");
+    q.BindText(1, IdArray(got.ids));
+    while (q.Step()) {
+      auto it = std::lower_bound(got.ids.begin(), got.ids.end(), q.Int64(0));
+      if (it != got.ids.end() && *it == q.Int64(0)) got.text[it - got.ids.begin()] = q.Text(1);
+    }
+  }
+  for (const auto& w : want) {
+    const std::string* t = nullptr;
+    if (w.origin >= 0) {
+      t = known ? known->Find(w.origin) : nullptr;
+      if (!t) t = got.Find(w.origin);
+    }
+    if (!t) {
+      w.out->clear();
+    } else if (w.prefix < 0) {
+      *w.out = *t;
+    } else {
+      *w.out = Utf8Prefix(*t, w.prefix);
+    }
+  }
+}
+
+// The edges of a walk with their evidence, as read before the nodes: ends
+// are indexes into the candidate rows, a piece's detail coded against the
+// parent waits for the parent's id, evidence sources are resolved.
+struct EdgeRows {
+  std::vector<Edge> found;                          // in edge-id order, ends empty
+  std::vector<std::pair<uint32_t, uint32_t>> ends;  // child, parent index in the rows
+  std::vector<int64_t> evidence_rows;               // of the edges' evidence, in reading order
+  struct Coded {
+    uint32_t edge, piece;
+    bool null;
+    int64_t code;
+  };
+  std::vector<Coded> coded;  // details coded against the parent (schema v12)
+  OriginTexts sources;       // the documents the evidence names, for the nodes'
+  bool named = false;        // FillEdgeEnds done
+};
+
+// Names each edge's ends and decodes its coded details, from the nodes the
+// ends index.
+void FillEdgeEnds(const std::vector<GraphNode>& nodes, EdgeRows* er) {
+  auto& found = er->found;
+  for (size_t i = 0; i < found.size(); ++i) {
+    auto [c, p] = er->ends[i];
+    if (c != UINT32_MAX) found[i].child = nodes[c].artifact.id;
+    if (p != UINT32_MAX) found[i].parent = nodes[p].artifact.id;
+  }
+  static const std::string kNone;
+  for (const auto& k : er->coded) {
+    uint32_t p = er->ends[k.edge].second;
+    found[k.edge].evidence[k.piece].detail =
+        DetailOfCode(k.null, k.code, p == UINT32_MAX ? kNone : nodes[p].artifact.id);
+  }
+  er->named = true;
+}
+
+// Reads the edges `ids` (ascending) between the nodes `rows` (ascending) on
+// `h`: everything of EdgeRows that needs no node's row.
+void ReadEdgeRows(sqlite3* h, const std::vector<int64_t>& rows, const std::vector<int64_t>& ids,
+                  const std::unordered_map<int64_t, std::string>& kinds, EdgeRows* out) {
+  auto node_of = [&](int64_t row) -> uint32_t {
+    auto it = std::lower_bound(rows.begin(), rows.end(), row);
+    if (it == rows.end() || *it != row) return UINT32_MAX;
+    return static_cast<uint32_t>(it - rows.begin());
+  };
+  auto& found = out->found;
+  auto& ends = out->ends;
+  found.reserve(ids.size());
+  ends.reserve(ids.size());
+  std::vector<SourceWant> pending;  // evidence whose source is its document's
+  struct PendingAt {
+    uint32_t edge, piece;
+    int64_t origin, prefix;
+  };
+  std::vector<PendingAt> at;
+  {
+    RawStatement ev(h,
+                    "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
+                    "e.inferred_edge, v.id, v.kind, v.origin, v.source, v.line, v.commit_id, "
+                    "v.detail, v.relation, v.inferred, v.confidence FROM json_each(?1) j "
+                    "CROSS JOIN edge e ON e.id = j.value "
+                    "LEFT JOIN evidence_data v ON v.edge = e.id");
+    ev.BindText(1, IdArray(ids));
+    int64_t current = -1;
+    while (ev.Step()) {
+      int64_t eid = ev.Int64(0);
+      if (eid != current) {
+        current = eid;
+        Edge e;
+        e.relation = static_cast<Relation>(ev.Int(3));
+        e.relation_inferred = ev.Int(4) != 0;
+        e.confidence = ev.Double(5);
+        e.inferred = ev.Int(6) != 0;
+        found.push_back(std::move(e));
+        ends.emplace_back(node_of(ev.Int64(1)), node_of(ev.Int64(2)));
+      }
+      if (ev.Type(7) == SQLITE_NULL) continue;  // an edge without evidence
+      auto& list = found.back().evidence;
+      list.emplace_back();
+      Evidence& piece = list.back();
+      out->evidence_rows.push_back(ev.Int64(7));
+      auto kind = kinds.find(ev.Int64(8));
+      if (kind != kinds.end()) piece.kind = kind->second;
+      uint32_t edge = static_cast<uint32_t>(found.size() - 1);
+      uint32_t index = static_cast<uint32_t>(list.size() - 1);
+      int source_type = ev.Type(10);
+      if (source_type == SQLITE_NULL || source_type == SQLITE_INTEGER) {
+        at.push_back({edge, index, ev.Type(9) == SQLITE_NULL ? -1 : ev.Int64(9),
+                      source_type == SQLITE_NULL ? -1 : ev.Int64(10)});
+      } else {
+        piece.source = ev.Text(10);
+      }
+      piece.line = ev.Int(11);
+      piece.commit = ev.Text(12);
+      if (int t = ev.Type(13); t == SQLITE_TEXT) {
+        piece.detail = ev.Text(13);
+      } else {  // coded against the parent (schema v12)
+        out->coded.push_back({edge, index, t == SQLITE_NULL, t == SQLITE_NULL ? 0 : ev.Int64(13)});
+      }
+      piece.relation = static_cast<Relation>(ev.Int(14));
+      piece.relation_inferred = ev.Int(15) != 0;
+      piece.confidence = ev.Double(16);
+    }
+  }
+  // The evidence lists are complete: their strings stay where they are.
+  pending.reserve(at.size());
+  for (const auto& p : at) {
+    pending.push_back({p.origin, p.prefix, &found[p.edge].evidence[p.piece].source});
+  }
+  ResolveSources(h, pending, nullptr, &out->sources);
+}
+
+int side_reads = 0;         // UseSideWalkReads
+bool side_fails = false;   // FailSideWalkReads
+// Edges above which a walk reads them on a second connection: below it the
+// connection's opening and schema read cost more than the overlap saves.
+constexpr size_t kSideReadEdges = 2000;
+
+bool SideReadWanted(size_t edges) {
+  if (side_reads < 0) return false;
+  if (side_reads > 0) return edges > 0;
+  return edges >= kSideReadEdges;
+}
+
+// ReadEdgeRows on a read-only connection of its own, in a thread of its own.
+// `opened` false: the store could not be opened so (a folder the reader
+// cannot write, say) and the caller reads the edges itself; `error` set: the
+// read failed. `last_run` is the newest run the connection's snapshot holds,
+// for the caller to check that both read one store.
+class SideRead {
+ public:
+  bool opened = false;
+  int64_t last_run = -1;
+  std::string error;
+
+  void Start(const std::string& path, const std::vector<int64_t>* rows,
+             const std::vector<int64_t>* ids,
+             const std::unordered_map<int64_t, std::string>* kinds, EdgeRows* out) {
+    thread_ = std::thread([this, path, rows, ids, kinds, out] { Run(path, *rows, *ids, *kinds, out); });
+  }
+  // The nodes the edges' ends index (null: the edges are named by the
+  // caller): once read, the thread names the ends while the caller goes on.
+  void NodesRead(const std::vector<GraphNode>* nodes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (told_) return;
+    nodes_ = nodes;
+    told_ = true;
+    ready_.notify_one();
+  }
+  void Join() {
+    NodesRead(nullptr);
+    if (thread_.joinable()) thread_.join();
+  }
+  ~SideRead() { Join(); }
+
+ private:
+  void Run(const std::string& path, const std::vector<int64_t>& rows,
+           const std::vector<int64_t>& ids,
+           const std::unordered_map<int64_t, std::string>& kinds, EdgeRows* out) {
+    sqlite3* h = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_close(h);
+      return;
+    }
+    sqlite3_busy_timeout(h, 10000);
+    bool begun = false;
+    try {
+      schema::RegisterFastRtrim(h);
+      if (sqlite3_exec(h, "PRAGMA cache_size = -4096; BEGIN", nullptr, nullptr, nullptr) ==
+          SQLITE_OK) {
+        begun = true;
+        RawStatement q(h, "SELECT max(id) FROM run");
+        if (q.Step() && q.Type(0) != SQLITE_NULL) last_run = q.Int64(0);
+        opened = true;
+      }
+    } catch (const std::exception&) {
+      opened = false;  // the caller reads the edges itself
+    }
+    if (opened) {
+      try {
+        if (side_fails) throw std::runtime_error("injected failure (FailSideWalkReads)");
+        ReadEdgeRows(h, rows, ids, kinds, out);
+        const std::vector<GraphNode>* nodes = nullptr;
+        {
+          std::unique_lock<std::mutex> lock(mutex_);
+          ready_.wait(lock, [this] { return told_; });
+          nodes = nodes_;
+        }
+        if (nodes) FillEdgeEnds(*nodes, out);
+      } catch (const std::exception& e) {
+        error = e.what();
+      } catch (...) {
+        error = "unknown error";
+      }
+    }
+    if (begun) sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  bool told_ = false;
+  const std::vector<GraphNode>* nodes_ = nullptr;
+  std::thread thread_;
+};
+
 }  // namespace
 
 void store_detail::UseViewWalkReads(bool on) { view_reads = on; }
+void store_detail::UseSideWalkReads(int mode) { side_reads = mode; }
+void store_detail::FailSideWalkReads(bool on) { side_fails = on; }
 
 void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                                std::vector<std::tuple<int64_t, int64_t, int64_t>> edges,
@@ -332,6 +604,37 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     RawStatement q(h, "SELECT id, name FROM kind_code");
     while (q.Step()) kinds.emplace(q.Int64(0), q.Text(1));
   }
+  // The walked rows, ascending, and the edges between them (an edge can be
+  // reached twice, by a cycle back to a visited node: kept once).
+  std::vector<int64_t> node_rows;
+  node_rows.reserve(order.size());
+  for (const auto& o : order) node_rows.push_back(o.first);
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  std::vector<int64_t> edge_ids;
+  std::vector<std::pair<int64_t, int64_t>> edge_ends;  // child, parent row
+  edge_ids.reserve(edges.size());
+  edge_ends.reserve(edges.size());
+  for (const auto& [eid, child, parent] : edges) {
+    if (std::binary_search(node_rows.begin(), node_rows.end(), child) &&
+        std::binary_search(node_rows.begin(), node_rows.end(), parent)) {
+      edge_ids.push_back(eid);
+      edge_ends.emplace_back(child, parent);
+    }
+  }
+  // A big walk reads its edges and evidence on a second connection while
+  // this one reads the artifact rows: the two halves take about as long.
+  EdgeRows er;
+  int64_t last_run = -1;
+  std::unique_ptr<SideRead> side;
+  if (SideReadWanted(edge_ids.size()) && txn == nullptr && !path.empty() && path != ":memory:") {
+    {
+      RawStatement q(h, "SELECT max(id) FROM run");
+      if (q.Step() && q.Type(0) != SQLITE_NULL) last_run = q.Int64(0);
+    }
+    side = std::make_unique<SideRead>();
+    side->Start(path, &node_rows, &edge_ids, &kinds, &er);
+  }
   // Nodes in row-id order; `rows` (ascending) names them for the edges.
   std::vector<int64_t> rows;
   std::vector<GraphNode> nodes;
@@ -341,15 +644,12 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   nodes.reserve(order.size());
   node_ns.reserve(order.size());
   {
-    std::vector<int64_t> ids;
-    ids.reserve(order.size());
-    for (const auto& o : order) ids.push_back(o.first);
     RawStatement art(h,
                      "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, "
                      "a.license_name, a.license_link, a.pipeline_tag, a.library_name, "
                      "a.created_at, a.origin, a.source, a.new_version, a.tags, a.languages "
                      "FROM json_each(?1) j CROSS JOIN artifact a ON a.id = j.value");
-    art.BindText(1, IdArray(ids));
+    art.BindText(1, IdArray(node_rows));
     const LicenseCatalogue* catalogue = nullptr;  // read when a node has a licence
     auto Norm = [this](const LicenseCatalogue** c) -> const LicenseCatalogue& {
       if (!*c) *c = &Normaliser();
@@ -417,6 +717,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       rows.push_back(n);
     }
   }
+  if (side) side->NodesRead(rows.size() == node_rows.size() ? &nodes : nullptr);
   // Organizations of the nodes' namespaces (after aliases), each looked up
   // once: the table can hold hundreds of thousands for a family's few. Then
   // each node's copied in node order.
@@ -476,122 +777,45 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       a.organization_parent = org.parent;
     }
   }
-  auto node_of = [&](int64_t row) -> int64_t {
-    auto it = std::lower_bound(rows.begin(), rows.end(), row);
-    if (it == rows.end() || *it != row) return -1;
-    return it - rows.begin();
-  };
-  if (int64_t r = node_of(root); r >= 0) sg->root = nodes[static_cast<size_t>(r)].artifact.id;
-  // An edge can be reached twice (a cycle back to a visited node); keep one.
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  std::vector<int64_t> ids;
-  ids.reserve(edges.size());
-  for (const auto& [eid, child, parent] : edges) {
-    if (node_of(child) >= 0 && node_of(parent) >= 0) ids.push_back(eid);
+  // The edges read beside the nodes, on the same rows, unless an artifact
+  // row was missing (then again, between the nodes found) or the side
+  // connection saw another snapshot.
+  bool redo = true;
+  if (side) {
+    side->Join();
+    if (!side->error.empty()) {
+      throw SQLite::Exception("store read (evidence) failed: " + side->error, SQLITE_ERROR);
+    }
+    redo = !side->opened || side->last_run != last_run || rows.size() != node_rows.size();
   }
-  // Edges in edge-id order with the node index of each end, and every piece
-  // of evidence with its edge, row id and pending source.
-  std::vector<Edge> found;
-  std::vector<std::pair<uint32_t, uint32_t>> ends;  // child, parent node index
-  // Evidence goes straight into its edge; beside it, its row id (for ties)
-  // and, when its source is its document's, which one.
-  struct Pending {
-    uint32_t edge, piece;
-    int64_t origin, prefix;
-  };
-  std::vector<Pending> pending;
-  std::vector<int64_t> evidence_rows;  // of the edges' evidence, in reading order
-  found.reserve(ids.size());
-  ends.reserve(ids.size());
-  {
-    RawStatement ev(h,
-                    "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
-                    "e.inferred_edge, v.id, v.kind, v.origin, v.source, v.line, v.commit_id, "
-                    "v.detail, v.relation, v.inferred, v.confidence FROM json_each(?1) j "
-                    "CROSS JOIN edge e ON e.id = j.value "
-                    "LEFT JOIN evidence_data v ON v.edge = e.id");
-    ev.BindText(1, IdArray(ids));
-    int64_t current = -1;
-    while (ev.Step()) {
-      int64_t eid = ev.Int64(0);
-      if (eid != current) {
-        current = eid;
-        int64_t c = node_of(ev.Int64(1));
-        int64_t p = node_of(ev.Int64(2));
-        Edge e;
-        if (c >= 0) e.child = nodes[static_cast<size_t>(c)].artifact.id;
-        if (p >= 0) e.parent = nodes[static_cast<size_t>(p)].artifact.id;
-        e.relation = static_cast<Relation>(ev.Int(3));
-        e.relation_inferred = ev.Int(4) != 0;
-        e.confidence = ev.Double(5);
-        e.inferred = ev.Int(6) != 0;
-        found.push_back(std::move(e));
-        ends.emplace_back(static_cast<uint32_t>(c), static_cast<uint32_t>(p));
+  if (redo) {
+    er = EdgeRows{};
+    std::vector<int64_t> between;
+    between.reserve(edge_ids.size());
+    for (size_t i = 0; i < edge_ids.size(); ++i) {
+      if (std::binary_search(rows.begin(), rows.end(), edge_ends[i].first) &&
+          std::binary_search(rows.begin(), rows.end(), edge_ends[i].second)) {
+        between.push_back(edge_ids[i]);
       }
-      if (ev.Type(7) == SQLITE_NULL) continue;  // an edge without evidence
-      auto& list = found.back().evidence;
-      list.emplace_back();
-      Evidence& piece = list.back();
-      evidence_rows.push_back(ev.Int64(7));
-      auto kind = kinds.find(ev.Int64(8));
-      if (kind != kinds.end()) piece.kind = kind->second;
-      int source_type = ev.Type(10);
-      if (source_type == SQLITE_NULL || source_type == SQLITE_INTEGER) {
-        pending.push_back({static_cast<uint32_t>(found.size() - 1),
-                           static_cast<uint32_t>(list.size() - 1),
-                           ev.Type(9) == SQLITE_NULL ? -1 : ev.Int64(9),
-                           source_type == SQLITE_NULL ? -1 : ev.Int64(10)});
-      } else {
-        piece.source = ev.Text(10);
-      }
-      piece.line = ev.Int(11);
-      piece.commit = ev.Text(12);
-      if (int t = ev.Type(13); t == SQLITE_TEXT) {
-        piece.detail = ev.Text(13);
-      } else {  // coded against the parent (schema v12)
-        piece.detail = DetailOfCode(t == SQLITE_NULL, t == SQLITE_NULL ? 0 : ev.Int64(13),
-                                    nodes[ends.back().second].artifact.id);
-      }
-      piece.relation = static_cast<Relation>(ev.Int(14));
-      piece.relation_inferred = ev.Int(15) != 0;
-      piece.confidence = ev.Double(16);
     }
+    ReadEdgeRows(h, rows, between, kinds, &er);
   }
-  // Each document's source once, for the artifacts and evidence that name it.
+  if (!rows.empty()) {
+    auto it = std::lower_bound(rows.begin(), rows.end(), root);
+    if (it != rows.end() && *it == root) sg->root = nodes[static_cast<size_t>(it - rows.begin())].artifact.id;
+  }
+  if (!er.named) FillEdgeEnds(nodes, &er);
+  std::vector<Edge>& found = er.found;
+  const std::vector<std::pair<uint32_t, uint32_t>>& ends = er.ends;
+  const std::vector<int64_t>& evidence_rows = er.evidence_rows;
+  // The nodes' sources: mostly the documents of their edges' evidence.
   {
-    std::vector<int64_t> origins;
-    origins.reserve(node_sources.size() + pending.size());
+    std::vector<SourceWant> want;
+    want.reserve(node_sources.size());
     for (const auto& ns : node_sources) {
-      if (ns.second.first >= 0) origins.push_back(ns.second.first);
+      want.push_back({ns.second.first, ns.second.second, &nodes[ns.first].artifact.source});
     }
-    for (const auto& p : pending) {
-      if (p.origin >= 0) origins.push_back(p.origin);
-    }
-    std::sort(origins.begin(), origins.end());
-    origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
-    std::vector<std::string> text(origins.size());
-    RawStatement q(h,
-                   "SELECT o.id, o.source FROM json_each(?1) j "
-                   "CROSS JOIN origin_source o ON o.id = j.value");
-    q.BindText(1, IdArray(origins));
-    while (q.Step()) {
-      auto it = std::lower_bound(origins.begin(), origins.end(), q.Int64(0));
-      if (it != origins.end() && *it == q.Int64(0)) text[it - origins.begin()] = q.Text(1);
-    }
-    auto resolve = [&](int64_t origin, int64_t prefix) -> std::string {
-      if (origin < 0) return std::string();
-      auto it = std::lower_bound(origins.begin(), origins.end(), origin);
-      if (it == origins.end() || *it != origin) return std::string();
-      const std::string& s = text[it - origins.begin()];
-      return prefix < 0 ? s : Utf8Prefix(s, prefix);
-    };
-    for (const auto& ns : node_sources) {
-      nodes[ns.first].artifact.source = resolve(ns.second.first, ns.second.second);
-    }
-    for (const auto& p : pending) {
-      found[p.edge].evidence[p.piece].source = resolve(p.origin, p.prefix);
-    }
+    ResolveSources(h, want, &er.sources, nullptr);
   }
   // Evidence per edge in the order EvidenceOfEdgeSql gives (kEvidenceOrder),
   // ties by row id.

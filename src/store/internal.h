@@ -393,16 +393,9 @@ struct Store::Impl {
     return st.executeStep() && !IsBuiltinOrigin(ColText(st, 0));
   }
 
-  // Rebuilds the effective organization, alias and bloc rows from the layers.
+  // Rebuilds the effective alias and bloc rows from the layers.
   void RebuildLayers() {
-    db->exec("DELETE FROM organization");
-    db->exec(
-        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin, "
-        "source_kind, checked, parent) "
-        "SELECT namespace, display, organization, country, kind, source, origin, source_kind, "
-        "checked, parent FROM "
-        "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
-        "WHERE m.namespace = l.namespace)");
+    // organization is a view over its layers (schema v13).
     db->exec("DELETE FROM alias");
     db->exec(
         "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
@@ -436,25 +429,25 @@ struct Store::Impl {
     upsert_declared = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO artifact(display, kind, declared, origin, license, "
-        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "license_name, license_link, pipeline_code, library_code, created_time, source, new_version, "
         "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
         "display=excluded.display, kind=excluded.kind, declared=1, origin=excluded.origin, "
         "license=excluded.license, license_name=excluded.license_name, "
-        "license_link=excluded.license_link, pipeline_tag=excluded.pipeline_tag, "
-        "library_name=excluded.library_name, created_at=excluded.created_at, "
+        "license_link=excluded.license_link, pipeline_code=excluded.pipeline_code, "
+        "library_code=excluded.library_code, created_time=excluded.created_time, "
         "source=excluded.source, new_version=excluded.new_version, tags=excluded.tags, "
         "languages=excluded.languages RETURNING id");
     insert_declared = std::make_unique<SQLite::Statement>(
         d,
         "INSERT INTO artifact(display, kind, declared, origin, license, "
-        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "license_name, license_link, pipeline_code, library_code, created_time, source, new_version, "
         "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING");
     select_artifact_id =
         std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
     update_artifact = std::make_unique<SQLite::Statement>(
         d,
         "UPDATE artifact SET display=?, declared=1, origin=?, license=?, license_name=?, "
-        "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, new_version=?, "
+        "license_link=?, pipeline_code=?, library_code=?, created_time=?, source=?, new_version=?, "
         "tags=?, languages=?, kind=? WHERE id=?");
     insert_edge = std::make_unique<SQLite::Statement>(
         d,
@@ -604,6 +597,28 @@ struct Store::Impl {
     if (v.empty()) st.bind(i); else st.bind(i, v);
   }
 
+  // artifact.pipeline_code / library_code (schema v13): the value's index in
+  // `codes` when it is there, else the text; empty is NULL.
+  template <size_t N>
+  static void BindCode(SQLite::Statement& st, int i, const std::string& v,
+                       const char* const (&codes)[N]) {
+    if (v.empty()) return st.bind(i);
+    for (size_t c = 0; c < N; ++c) {
+      if (v == codes[c]) return st.bind(i, static_cast<int>(c));
+    }
+    st.bind(i, v);
+  }
+
+  // artifact.created_time (schema v13): the Unix time when the text is the
+  // Hub's form to the second and SQLite's strftime reads it back the same
+  // (the view of it, artifact.created_at, is that strftime), else the text;
+  // empty is NULL. The same rule as LINEAGE_LAST_MODIFIED_CODE, in C++.
+  static void BindTime(SQLite::Statement& st, int i, const std::string& v) {
+    if (v.empty()) return st.bind(i);
+    int64_t t = 0;
+    if (schema::HubSeconds(v, &t)) st.bind(i, t); else st.bind(i, v);
+  }
+
   // The artifact's key, namespace and name are computed from its display id
   // (schema v10), so `key` only names the row for the caller's cache.
   void BindDeclared(SQLite::Statement& st, const Artifact& a, const std::string& origin) {
@@ -615,9 +630,9 @@ struct Store::Impl {
     bind_opt(4, a.license);
     bind_opt(5, a.license_name);
     bind_opt(6, a.license_link);
-    bind_opt(7, a.pipeline_tag);
-    bind_opt(8, a.library_name);
-    bind_opt(9, a.created_at);
+    BindCode(st, 7, a.pipeline_tag, schema::kPipelineCodes);
+    BindCode(st, 8, a.library_name, schema::kLibraryCodes);
+    BindTime(st, 9, a.created_at);
     BindSource(st, 10, a.source, o);
     bind_opt(11, a.new_version);
     bind_opt(12, JoinLines(a.tags));
@@ -634,9 +649,9 @@ struct Store::Impl {
     bind_opt(3, a.license);
     bind_opt(4, a.license_name);
     bind_opt(5, a.license_link);
-    bind_opt(6, a.pipeline_tag);
-    bind_opt(7, a.library_name);
-    bind_opt(8, a.created_at);
+    BindCode(st, 6, a.pipeline_tag, schema::kPipelineCodes);
+    BindCode(st, 7, a.library_name, schema::kLibraryCodes);
+    BindTime(st, 8, a.created_at);
     BindSource(st, 9, a.source, o);
     bind_opt(10, a.new_version);
     bind_opt(11, JoinLines(a.tags));
@@ -994,7 +1009,7 @@ struct Store::Impl {
     SQLite::Statement reset(
         *db,
         "UPDATE artifact SET declared=0, origin=NULL, license=NULL, license_name=NULL, "
-        "license_link=NULL, pipeline_tag=NULL, library_name=NULL, created_at=NULL, source=NULL, "
+        "license_link=NULL, pipeline_code=NULL, library_code=NULL, created_time=NULL, source=NULL, "
         "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
     reset.bind(1, origin_id);
     reset.exec();

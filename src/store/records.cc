@@ -240,7 +240,7 @@ void Store::Impl::MergeRecords(int64_t artifact) {
   }
   SQLite::Statement up(*db,
                        "UPDATE artifact SET declared=1, origin=?, license=?, license_name=?, "
-                       "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, "
+                       "license_link=?, pipeline_code=?, library_code=?, created_time=?, source=?, "
                        "new_version=?, tags=?, languages=? WHERE id=?");
   auto bind_opt = [&up](int i, const std::string& v) { Impl::BindOptional(up, i, v); };
   const OriginRef& o = Origin(m.origin);
@@ -248,9 +248,9 @@ void Store::Impl::MergeRecords(int64_t artifact) {
   bind_opt(2, m.license);
   bind_opt(3, m.license_name);
   bind_opt(4, m.license_link);
-  bind_opt(5, m.pipeline_tag);
-  bind_opt(6, m.library_name);
-  bind_opt(7, m.created_at);
+  Impl::BindCode(up, 5, m.pipeline_tag, schema::kPipelineCodes);
+  Impl::BindCode(up, 6, m.library_name, schema::kLibraryCodes);
+  Impl::BindTime(up, 7, m.created_at);
   BindSource(up, 8, m.source, o);
   bind_opt(9, m.new_version);
   bind_opt(10, m.tags);

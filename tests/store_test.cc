@@ -918,6 +918,9 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
           CHECK((*codes)[1] == std::vector<std::string>{"text-generation", "peft", "integer",
                                                         "integer"});
           CHECK((*codes)[2] == std::vector<std::string>{"my-task", "3", "text", "text"});
+          auto lic = store->Query("SELECT license, typeof(license_code) FROM artifact WHERE id = 7");
+          REQUIRE(lic.ok());
+          CHECK((*lic)[1] == std::vector<std::string>{"mit", "integer"});
         }
         if (v >= 6) {
           auto e = store->Query(
@@ -1310,6 +1313,82 @@ TEST_CASE("An artifact's pipeline tag and library are stored as codes only when 
   CHECK(Rows(*store, "SELECT count(*) FROM artifact_record r JOIN artifact a ON a.id = "
                      "r.artifact WHERE r.pipeline_tag <> COALESCE(a.pipeline_tag, '') OR "
                      "r.library_name <> COALESCE(a.library_name, '')")[1][0] == "0");
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Schema v13 has no index by origin on artifact or artifact_record_data: a
+// changed document finds what it wrote through origin_data.artifact.
+TEST_CASE("A changed document replaces its artifact's attributes and record without an origin "
+          "index", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  // A name that is not its artifact's key, and one that is.
+  auto file = MakeDoc("file:notes.md", "h1", "org/Other", {"org/Base"});
+  file.artifact->license = "mit";
+  file.artifact->pipeline_tag = "text-generation";
+  auto hub = MakeDoc("hub:org/a@1", "h2", "org/A", {"org/Base"});
+  hub.artifact->license = "apache-2.0";
+  hub.artifact->created_at = "2024-01-02T03:04:05.000Z";
+  ApplyRun(*store, {file, hub});
+  CHECK(Rows(*store, "SELECT count(*) FROM sqlite_schema WHERE name IN ('artifact_origin', "
+                     "'artifact_record_origin')")[1][0] == "0");
+  CHECK(Rows(*store, "SELECT a.display FROM origin_data o JOIN artifact a ON a.id = o.artifact "
+                     "WHERE o.name = 'file:notes.md'") == std::vector<Strings>{{"display"},
+                                                                               {"org/Other"}});
+  // Each now declares another artifact.
+  auto file2 = MakeDoc("file:notes.md", "h1b", "org/Else", {"org/Base"});
+  file2.artifact->license = "gpl-3.0";
+  auto hub2 = MakeDoc("hub:org/a@1", "h2b", "org/B");
+  hub2.artifact->license = "cc-by-4.0";
+  ApplyRun(*store, {file2, hub2});
+  CHECK(Rows(*store, "SELECT display, declared, COALESCE(license, ''), COALESCE(pipeline_tag, ''), "
+                     "COALESCE(created_at, '') FROM artifact WHERE display IN ('org/Other', "
+                     "'org/A', 'org/Else', 'org/B') ORDER BY display") ==
+        std::vector<Strings>{{"display", "declared", "COALESCE(license, '')",
+                              "COALESCE(pipeline_tag, '')", "COALESCE(created_at, '')"},
+                             {"org/A", "0", "", "", ""},
+                             {"org/B", "1", "cc-by-4.0", "", ""},
+                             {"org/Else", "1", "gpl-3.0", "", ""},
+                             {"org/Other", "0", "", "", ""}});
+  CHECK(Rows(*store, "SELECT a.display, r.origin, r.license FROM artifact_record r JOIN artifact a "
+                     "ON a.id = r.artifact ORDER BY a.display") ==
+        std::vector<Strings>{{"display", "origin", "license"},
+                             {"org/B", "hub:org/a@1", "cc-by-4.0"},
+                             {"org/Else", "file:notes.md", "gpl-3.0"}});
+  // The hub name no longer derives from org/B: it is kept as text and found again.
+  CHECK(store->DocumentUnchanged("hub:org/a@1", "h2b"));
+  CHECK(store->DocumentUnchanged("file:notes.md", "h1b"));
+  CHECK(Rows(*store, "SELECT count(*) FROM origin WHERE name = 'hub:org/a@1'")[1][0] == "1");
+  // A third version goes back to the first artifact.
+  ApplyRun(*store, {hub});
+  CHECK(Rows(*store, "SELECT a.display, r.origin FROM artifact_record r JOIN artifact a ON a.id = "
+                     "r.artifact ORDER BY a.display") ==
+        std::vector<Strings>{{"display", "origin"},
+                             {"org/A", "hub:org/a@1"},
+                             {"org/Else", "file:notes.md"}});
+  CHECK(Rows(*store, "SELECT declared, license, created_at FROM artifact WHERE display = 'org/B'")
+            [1] == Strings{"0", "", ""});
+  CHECK(Parents(*store, "org/A") == Strings{"org/Base"});
+  CHECK(IntegrityCheck(dir / "s.db") == std::vector<std::string>{"ok"});
+}
+
+TEST_CASE("Replacing a document reads no whole table at 2M (query plans)", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  for (const char* sql :
+       {"EXPLAIN QUERY PLAN SELECT 1 FROM artifact_record_data WHERE artifact=1 AND origin=2",
+        "EXPLAIN QUERY PLAN SELECT 1 FROM artifact WHERE id=1 AND origin=2",
+        "EXPLAIN QUERY PLAN SELECT artifact FROM origin_data WHERE id=2"}) {
+    INFO(sql);
+    for (const auto& row : Rows(*store, sql)) {
+      for (const auto& cell : row) CHECK(cell.find("SCAN") == std::string::npos);
+    }
+  }
 }
 
 }  // namespace

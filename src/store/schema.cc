@@ -832,7 +832,25 @@ CREATE TABLE artifact_v13 (
   kind         INTEGER NOT NULL,
   declared     INTEGER NOT NULL DEFAULT 0,
   origin       INTEGER REFERENCES origin(id),
-  license      TEXT,
+  license      TEXT GENERATED ALWAYS AS (CASE typeof(license_code) WHEN 'integer' THEN CASE license_code WHEN 0 THEN 'apache-2.0' WHEN 1
+    THEN 'mit' WHEN 2 THEN 'other' WHEN 3 THEN 'cc-by-nc-4.0' WHEN 4 THEN 'cc-by-4.0' WHEN 5
+    THEN 'openrail' WHEN 6 THEN 'gpl-3.0' WHEN 7 THEN 'gemma' WHEN 8 THEN 'bsd-3-clause' WHEN 9
+    THEN 'unknown' WHEN 10 THEN 'llama3.1' WHEN 11 THEN 'afl-3.0' WHEN 12 THEN 'llama3' WHEN 13
+    THEN 'openrail++' WHEN 14 THEN 'llama2' WHEN 15 THEN 'llama3.2' WHEN 16 THEN
+    'creativeml-openrail-m' WHEN 17 THEN 'llama3.3' WHEN 18 THEN 'cc-by-sa-4.0' WHEN 19 THEN
+    'cc-by-nc-sa-4.0' WHEN 20 THEN 'cc-by-nc-nd-4.0' WHEN 21 THEN 'cc-by-nd-4.0' WHEN 22 THEN
+    'cc0-1.0' WHEN 23 THEN 'agpl-3.0' WHEN 24 THEN 'lgpl-3.0' WHEN 25 THEN 'gpl-2.0' WHEN 26
+    THEN 'lgpl-2.1' WHEN 27 THEN 'bsd-2-clause' WHEN 28 THEN 'bsd' WHEN 29 THEN 'mpl-2.0' WHEN
+    30 THEN 'artistic-2.0' WHEN 31 THEN 'wtfpl' WHEN 32 THEN 'unlicense' WHEN 33 THEN
+    'bigscience-openrail-m' WHEN 34 THEN 'bigscience-bloom-rail-1.0' WHEN 35 THEN
+    'bigcode-openrail-m' WHEN 36 THEN 'llama4' WHEN 37 THEN 'cc-by-3.0' WHEN 38 THEN
+    'cc-by-sa-3.0' WHEN 39 THEN 'cc-by-nc-3.0' WHEN 40 THEN 'cc-by-2.0' WHEN 41 THEN
+    'cc-by-nc-2.0' WHEN 42 THEN 'apple-ascl' WHEN 43 THEN 'deepfloyd-if-license' WHEN 44 THEN
+    'odc-by' WHEN 45 THEN 'odbl' WHEN 46 THEN 'pddl' WHEN 47 THEN 'ecl-2.0' WHEN 48 THEN
+    'epl-2.0' WHEN 49 THEN 'eupl-1.1' WHEN 50 THEN 'osl-3.0' WHEN 51 THEN 'ms-pl' WHEN 52 THEN
+    'ncsa' WHEN 53 THEN 'zlib' WHEN 54 THEN 'isc' WHEN 55 THEN 'c-uda' WHEN 56 THEN
+    'cdla-permissive-2.0' WHEN 57 THEN 'cdla-sharing-1.0' WHEN 58 THEN 'gfdl' WHEN 59 THEN
+    'lgpl-lr' WHEN 60 THEN 'h-research' END ELSE license_code END) VIRTUAL,
   license_name TEXT,
   license_link TEXT,
   pipeline_tag TEXT GENERATED ALWAYS AS (CASE typeof(pipeline_code) WHEN 'integer' THEN CASE pipeline_code WHEN 0 THEN 'text-generation'
@@ -886,11 +904,31 @@ CREATE TABLE artifact_v13 (
     substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL,
   created_time,
   pipeline_code,
-  library_code
+  library_code,
+  license_code
 );
-INSERT INTO artifact_v13(id, display, kind, declared, origin, license, license_name,
+INSERT INTO artifact_v13(id, display, kind, declared, origin, license_code, license_name,
     license_link, pipeline_code, library_code, created_time, source, new_version, tags, languages)
-  SELECT id, display, kind, declared, origin, license, license_name, license_link,
+  SELECT id, display, kind, declared, origin,
+    CASE license WHEN 'apache-2.0' THEN 0 WHEN 'mit' THEN 1 WHEN 'other' THEN 2 WHEN 'cc-by-nc-4.0'
+    THEN 3 WHEN 'cc-by-4.0' THEN 4 WHEN 'openrail' THEN 5 WHEN 'gpl-3.0' THEN 6 WHEN 'gemma'
+    THEN 7 WHEN 'bsd-3-clause' THEN 8 WHEN 'unknown' THEN 9 WHEN 'llama3.1' THEN 10 WHEN
+    'afl-3.0' THEN 11 WHEN 'llama3' THEN 12 WHEN 'openrail++' THEN 13 WHEN 'llama2' THEN 14 WHEN
+    'llama3.2' THEN 15 WHEN 'creativeml-openrail-m' THEN 16 WHEN 'llama3.3' THEN 17 WHEN
+    'cc-by-sa-4.0' THEN 18 WHEN 'cc-by-nc-sa-4.0' THEN 19 WHEN 'cc-by-nc-nd-4.0' THEN 20 WHEN
+    'cc-by-nd-4.0' THEN 21 WHEN 'cc0-1.0' THEN 22 WHEN 'agpl-3.0' THEN 23 WHEN 'lgpl-3.0' THEN
+    24 WHEN 'gpl-2.0' THEN 25 WHEN 'lgpl-2.1' THEN 26 WHEN 'bsd-2-clause' THEN 27 WHEN 'bsd'
+    THEN 28 WHEN 'mpl-2.0' THEN 29 WHEN 'artistic-2.0' THEN 30 WHEN 'wtfpl' THEN 31 WHEN
+    'unlicense' THEN 32 WHEN 'bigscience-openrail-m' THEN 33 WHEN 'bigscience-bloom-rail-1.0'
+    THEN 34 WHEN 'bigcode-openrail-m' THEN 35 WHEN 'llama4' THEN 36 WHEN 'cc-by-3.0' THEN 37
+    WHEN 'cc-by-sa-3.0' THEN 38 WHEN 'cc-by-nc-3.0' THEN 39 WHEN 'cc-by-2.0' THEN 40 WHEN
+    'cc-by-nc-2.0' THEN 41 WHEN 'apple-ascl' THEN 42 WHEN 'deepfloyd-if-license' THEN 43 WHEN
+    'odc-by' THEN 44 WHEN 'odbl' THEN 45 WHEN 'pddl' THEN 46 WHEN 'ecl-2.0' THEN 47 WHEN
+    'epl-2.0' THEN 48 WHEN 'eupl-1.1' THEN 49 WHEN 'osl-3.0' THEN 50 WHEN 'ms-pl' THEN 51 WHEN
+    'ncsa' THEN 52 WHEN 'zlib' THEN 53 WHEN 'isc' THEN 54 WHEN 'c-uda' THEN 55 WHEN
+    'cdla-permissive-2.0' THEN 56 WHEN 'cdla-sharing-1.0' THEN 57 WHEN 'gfdl' THEN 58 WHEN
+    'lgpl-lr' THEN 59 WHEN 'h-research' THEN 60 ELSE license END,
+    license_name, license_link,
     CASE pipeline_tag WHEN 'text-generation' THEN 0 WHEN 'text-to-image' THEN 1 WHEN
     'text-classification' THEN 2 WHEN 'automatic-speech-recognition' THEN 3 WHEN
     'image-classification' THEN 4 WHEN 'token-classification' THEN 5 WHEN 'object-detection'
@@ -934,13 +972,26 @@ PRAGMA legacy_alter_table = OFF;
 CREATE UNIQUE INDEX artifact_key ON artifact(key);
 CREATE INDEX artifact_name_key ON artifact(name_key);
 CREATE INDEX artifact_namespace ON artifact(namespace);
-CREATE INDEX artifact_origin ON artifact(origin);
 CREATE TRIGGER artifact_display_change AFTER UPDATE OF display ON artifact
   WHEN old.display IS NOT new.display
 BEGIN
   INSERT INTO detail_parent_change(artifact, display, last_evidence)
     VALUES (old.id, old.display, COALESCE((SELECT max(id) FROM evidence_data), 0));
 END;
+-- origin_data.artifact names the artifact each document declares, derived
+-- name or not: a changed document's artifact attributes and record are found
+-- through it, and the indexes artifact_origin and artifact_record_origin go.
+-- A name derived from another artifact than its record's is written out.
+UPDATE origin_data AS o SET
+    name = CASE WHEN o.name IS NOT NULL THEN o.name ELSE (SELECT f.prefix || a.key || f.suffix
+      FROM origin_form f, artifact a WHERE f.id = o.form AND a.id = o.artifact) END,
+    form = CASE WHEN o.name IS NOT NULL THEN o.form END,
+    artifact = r.artifact
+  FROM (SELECT origin, min(artifact) AS artifact FROM artifact_record_data GROUP BY origin) AS r
+  WHERE r.origin = o.id AND o.artifact IS NOT r.artifact;
+UPDATE origin_data AS o SET artifact = a.id FROM artifact a
+  WHERE o.artifact IS NULL AND a.origin = o.id;
+DROP INDEX artifact_record_origin;
 -- The effective organizations are computed from their layers on read (the
 -- layer read last wins), no longer copied into a table at each run's end.
 DROP TABLE organization;

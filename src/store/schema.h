@@ -34,9 +34,9 @@ inline int32_t NameHash(std::string_view name) {
 // Readers need not register it (the results are the same).
 void RegisterFastRtrim(sqlite3* db);
 
-// artifact.pipeline_code and library_code (schema v13): the index of a Hub
-// pipeline tag or library name in these lists, stored as an integer; any
-// other text is stored as text. artifact.pipeline_tag and library_name read
+// artifact.pipeline_code, library_code and license_code (schema v13): the
+// index of a Hub pipeline tag, library name or licence id in these lists, stored as an integer; any
+// other text is stored as text. artifact.pipeline_tag, library_name and license read
 // them back through the same lists, spelled out in the v13 migration (a
 // CASE in each generated column). Stored: never reorder or remove; append
 // only in a new schema version.
@@ -62,6 +62,17 @@ inline constexpr const char* kLibraryCodes[] = {
     "sample-factory", "setfit", "coreml", "openvino", "paddlenlp", "fairseq", "span-marker",
     "unity-sentis", "joblib", "scikit-learn", "asteroid", "allennlp", "bertopic", "ctranslate2",
     "lerobot"};
+inline constexpr const char* kLicenseCodes[] = {
+    "apache-2.0", "mit", "other", "cc-by-nc-4.0", "cc-by-4.0", "openrail", "gpl-3.0", "gemma",
+    "bsd-3-clause", "unknown", "llama3.1", "afl-3.0", "llama3", "openrail++", "llama2",
+    "llama3.2", "creativeml-openrail-m", "llama3.3", "cc-by-sa-4.0", "cc-by-nc-sa-4.0",
+    "cc-by-nc-nd-4.0", "cc-by-nd-4.0", "cc0-1.0", "agpl-3.0", "lgpl-3.0", "gpl-2.0", "lgpl-2.1",
+    "bsd-2-clause", "bsd", "mpl-2.0", "artistic-2.0", "wtfpl", "unlicense",
+    "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "llama4",
+    "cc-by-3.0", "cc-by-sa-3.0", "cc-by-nc-3.0", "cc-by-2.0", "cc-by-nc-2.0", "apple-ascl",
+    "deepfloyd-if-license", "odc-by", "odbl", "pddl", "ecl-2.0", "epl-2.0", "eupl-1.1",
+    "osl-3.0", "ms-pl", "ncsa", "zlib", "isc", "c-uda", "cdla-permissive-2.0",
+    "cdla-sharing-1.0", "gfdl", "lgpl-lr", "h-research"};
 
 // The Unix time of a Hub timestamp to the second, `YYYY-MM-DDTHH:MM:SS.000Z`
 // with a real date (years 1000..9999) and time: exactly the texts SQLite's

@@ -808,8 +808,9 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                              "VALUES ('x', 'test', 0, 'FR')",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
       }
-      if (v == 10 || v == 11) {
-        // The same rows as below, in the layout of version 10 (11: origin_data).
+      if (v >= 10 && v <= 12) {
+        // The same rows as below, in the layout of version 10 (11: origin_data,
+        // 12: the evidence detail coded against the parent).
         std::string origin_row =
             v == 10 ? "INSERT INTO origin(id, name, source_prefix, source, hash, run) VALUES "
                       "(1, 'hub:org/m', NULL, 'dump.jsonl:3', 'abc', 1); "
@@ -820,8 +821,11 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
         REQUIRE(sqlite3_exec(
                     db,
                     (origin_row +
-                    "INSERT INTO artifact(id, display, kind, declared, origin, license) VALUES "
-                    "(7, 'org/M', 0, 1, 1, 'mit'), (8, 'org/Base', 0, 0, NULL, NULL); "
+                    "INSERT INTO artifact(id, display, kind, declared, origin, license, "
+                    "created_at, pipeline_tag, library_name) VALUES (7, 'org/M', 0, 1, 1, 'mit', "
+                    "'2024-01-02T03:04:05.000Z', 'text-generation', 'peft'), "
+                    "(8, 'org/Base', 0, 0, NULL, NULL, '2024-01-02T03:04:05.5Z', 'my-task', "
+                    "'3'); "
                     "INSERT INTO artifact_record_data(artifact, origin, rank, seq, license, "
                     "license_name, license_link, pipeline_tag, library_name, created_at, "
                     "source, new_version, tags, languages) VALUES (7, 1, 2, 5, 'mit', '', '', "
@@ -831,7 +835,7 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
                     "VALUES (1, 7, 8, 0, 0, 0.95); "
                     "INSERT INTO evidence_data(edge, origin, kind, source, line, commit_id, "
                     "detail, relation, inferred, confidence) VALUES (1, 1, 1, 'dump.jsonl:3', "
-                    "3, '', 'base_model:finetune:org/Base', 0, 0, 0.95); "
+                    "3, '', " + std::string(v == 12 ? "1" : "'base_model:finetune:org/Base'") + ", 0, 0, 0.95); "
                     "INSERT INTO signal_data(origin, artifact, kind, value, source, line, detail) "
                     "VALUES (1, 7, 2, 'org/Base', 'dump.jsonl:3', 4, 'x')").c_str(),
                     nullptr, nullptr, nullptr) == SQLITE_OK);
@@ -840,8 +844,8 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
         // A record written by that version keeps every field through the migrations.
         REQUIRE(sqlite3_exec(db,
                              "INSERT INTO artifact(id, key, display, kind, namespace, name_key, "
-                             "declared, origin, license) VALUES (7, 'org/m', 'org/M', 0, 'org', "
-                             "'m', 1, 'hub:org/m', 'mit'); "
+                             "declared, origin, license, created_at) VALUES (7, 'org/m', 'org/M', "
+                             "0, 'org', 'm', 1, 'hub:org/m', 'mit', '2024-01-02T03:04:05.000Z'); "
                              "INSERT INTO artifact_record(artifact, origin, rank, seq, license, "
                              "license_name, license_link, pipeline_tag, library_name, created_at, "
                              "source, new_version, tags, languages) VALUES (7, 'hub:org/m', 2, 5, "
@@ -894,6 +898,29 @@ TEST_CASE("PRAGMA integrity_check says ok on a store with bloc_layer rows", "[st
           auto k = store->Query("SELECT key, namespace, name_key FROM artifact WHERE id = 7");
           REQUIRE(k.ok());
           CHECK((*k)[1] == std::vector<std::string>{"org/m", "org", "m"});
+          // Version 13 keeps the Hub's createdAt as Unix time, shown as before.
+          CHECK(a->created_at == "2024-01-02T03:04:05.000Z");
+          auto c = store->Query("SELECT created_at, typeof(created_time), created_time FROM "
+                                "artifact WHERE id = 7");
+          REQUIRE(c.ok());
+          CHECK((*c)[1] == std::vector<std::string>{"2024-01-02T03:04:05.000Z", "integer",
+                                                    "1704164645"});
+        }
+        if (v >= 10) {
+          auto c = store->Query("SELECT created_at, typeof(created_time) FROM artifact "
+                                "WHERE id = 8");
+          REQUIRE(c.ok());
+          CHECK((*c)[1] == std::vector<std::string>{"2024-01-02T03:04:05.5Z", "text"});
+          auto codes = store->Query("SELECT pipeline_tag, library_name, typeof(pipeline_code), "
+                                    "typeof(library_code) FROM artifact ORDER BY id");
+          REQUIRE(codes.ok());
+          REQUIRE(codes->size() == 3);
+          CHECK((*codes)[1] == std::vector<std::string>{"text-generation", "peft", "integer",
+                                                        "integer"});
+          CHECK((*codes)[2] == std::vector<std::string>{"my-task", "3", "text", "text"});
+          auto lic = store->Query("SELECT license, typeof(license_code) FROM artifact WHERE id = 7");
+          REQUIRE(lic.ok());
+          CHECK((*lic)[1] == std::vector<std::string>{"mit", "integer"});
         }
         if (v >= 6) {
           auto e = store->Query(
@@ -1180,6 +1207,188 @@ TEST_CASE("A record's lastModified is stored as Unix time only when it reads bac
                      "GROUP BY 1 ORDER BY 1") ==
         std::vector<Strings>{{"typeof(last_modified)", "count(*)"}, {"integer", "2"},
                              {"text", "5"}});
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("An artifact's createdAt is stored as Unix time only when it reads back the same",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  const Strings stamps = {"2024-01-02T03:04:05.000Z", "2024-01-02T03:04:05.123Z",
+                          "2024-02-30T00:00:00.000Z", "1969-12-31T23:59:59.000Z",
+                          "2024-02-29T23:59:59.000Z", "2023-02-29T00:00:00.000Z",
+                          "2024-01-02T24:00:00.000Z", "2024-01-02T03:04:60.000Z",
+                          "0999-01-01T00:00:00.000Z", "9999-12-31T23:59:59.000Z",
+                          "2024-01-02T03:04:05.000z", "+024-01-02T03:04:05.000Z",
+                          "2024-01-02 03:04:05",      "2024-01-02", "1704164645", "yesterday", ""};
+  std::vector<DocumentFacts> docs;
+  for (size_t i = 0; i < stamps.size(); ++i) {
+    auto d = MakeDoc("hub:org/m" + std::to_string(i) + "@1", "h" + std::to_string(i),
+                     "org/M" + std::to_string(i));
+    d.artifact->created_at = stamps[i];
+    docs.push_back(d);
+  }
+  ApplyRun(*store, docs);
+  std::vector<Strings> want = {{"display", "created_at", "typeof(created_time)"}};
+  std::vector<Strings> records = {{"display", "created_at"}};
+  for (size_t i = 0; i < stamps.size(); ++i) {
+    std::string display = "org/M" + std::to_string(i);
+    bool coded = i == 0 || i == 3 || i == 4 || i == 9;
+    want.push_back({display, stamps[i].empty() ? "" : stamps[i],
+                    stamps[i].empty() ? "null" : coded ? "integer" : "text"});
+    records.push_back({display, stamps[i]});
+    auto a = testing::Must(store->GetArtifact(display));
+    CHECK(a.created_at == stamps[i]);
+  }
+  std::sort(want.begin() + 1, want.end());
+  std::sort(records.begin() + 1, records.end());
+  CHECK(Rows(*store, "SELECT display, created_at, typeof(created_time) FROM artifact WHERE "
+                     "display LIKE 'org/M%' ORDER BY display") == want);
+  CHECK(Rows(*store, "SELECT a.display, r.created_at FROM artifact_record r JOIN artifact a "
+                     "ON a.id = r.artifact ORDER BY a.display") == records);
+  // The C++ rule agrees with SQLite's strftime on every coded value.
+  CHECK(Rows(*store, "SELECT count(*) FROM artifact WHERE typeof(created_time) = 'integer' AND "
+                     "CAST(strftime('%s', created_at) AS INTEGER) <> created_time")[1][0] == "0");
+  // A changed document replaces the time; retracting it clears it.
+  auto again = docs[0];
+  again.content_hash = "h0b";
+  again.artifact->created_at = "2025-06-07T08:09:10.000Z";
+  ApplyRun(*store, {again});
+  CHECK(Rows(*store, "SELECT created_at, created_time FROM artifact WHERE display = 'org/M0'") ==
+        std::vector<Strings>{{"created_at", "created_time"},
+                             {"2025-06-07T08:09:10.000Z", "1749283750"}});
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+TEST_CASE("An artifact's pipeline tag and library are stored as codes only when listed",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  Strings pipes(std::begin(schema::kPipelineCodes), std::end(schema::kPipelineCodes));
+  Strings libs(std::begin(schema::kLibraryCodes), std::end(schema::kLibraryCodes));
+  // Not listed: stays text, numbers and near misses included.
+  const Strings others = {"Text-Generation", "text-generation ", "0", "1", "7", "custom", ""};
+  std::vector<DocumentFacts> docs;
+  std::vector<Strings> want = {{"display", "pipeline_tag", "library_name", "p", "l"}};
+  size_t n = std::max(pipes.size(), libs.size()) + others.size();
+  for (size_t i = 0; i < n; ++i) {
+    std::string p = i < pipes.size() ? pipes[i] : others[(i - pipes.size()) % others.size()];
+    std::string l = i < libs.size() ? libs[i] : others[(i - libs.size()) % others.size()];
+    std::string display = "org/M" + std::to_string(1000 + i);
+    auto d = MakeDoc("hub:org/m" + std::to_string(1000 + i) + "@1", "h" + std::to_string(i),
+                     display);
+    d.artifact->pipeline_tag = p;
+    d.artifact->library_name = l;
+    docs.push_back(d);
+    auto type = [](const std::string& v, bool listed) {
+      return v.empty() ? std::string("null") : listed ? "integer" : "text";
+    };
+    want.push_back({display, p, l, type(p, i < pipes.size()), type(l, i < libs.size())});
+  }
+  ApplyRun(*store, docs);
+  CHECK(Rows(*store, "SELECT display, COALESCE(pipeline_tag, ''), COALESCE(library_name, ''), "
+                     "typeof(pipeline_code), typeof(library_code) FROM artifact WHERE display "
+                     "LIKE 'org/M%' ORDER BY display")
+            .size() == want.size());
+  auto got = Rows(*store, "SELECT display, COALESCE(pipeline_tag, ''), COALESCE(library_name, ''), "
+                          "typeof(pipeline_code), typeof(library_code) FROM artifact WHERE "
+                          "display LIKE 'org/M%' ORDER BY display");
+  for (size_t i = 1; i < want.size(); ++i) CHECK(got[i] == want[i]);
+  for (size_t i = 1; i < want.size(); ++i) {
+    auto a = testing::Must(store->GetArtifact(want[i][0]));
+    CHECK(a.pipeline_tag == want[i][1]);
+    CHECK(a.library_name == want[i][2]);
+  }
+  // The record view borrows them from the artifact row.
+  CHECK(Rows(*store, "SELECT count(*) FROM artifact_record r JOIN artifact a ON a.id = "
+                     "r.artifact WHERE r.pipeline_tag <> COALESCE(a.pipeline_tag, '') OR "
+                     "r.library_name <> COALESCE(a.library_name, '')")[1][0] == "0");
+}
+
+}  // namespace
+}  // namespace lineage
+
+namespace lineage {
+namespace {
+
+// Schema v13 has no index by origin on artifact or artifact_record_data: a
+// changed document finds what it wrote through origin_data.artifact.
+TEST_CASE("A changed document replaces its artifact's attributes and record without an origin "
+          "index", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  // A name that is not its artifact's key, and one that is.
+  auto file = MakeDoc("file:notes.md", "h1", "org/Other", {"org/Base"});
+  file.artifact->license = "mit";
+  file.artifact->pipeline_tag = "text-generation";
+  auto hub = MakeDoc("hub:org/a@1", "h2", "org/A", {"org/Base"});
+  hub.artifact->license = "apache-2.0";
+  hub.artifact->created_at = "2024-01-02T03:04:05.000Z";
+  ApplyRun(*store, {file, hub});
+  CHECK(Rows(*store, "SELECT count(*) FROM sqlite_schema WHERE name IN ('artifact_origin', "
+                     "'artifact_record_origin')")[1][0] == "0");
+  CHECK(Rows(*store, "SELECT a.display FROM origin_data o JOIN artifact a ON a.id = o.artifact "
+                     "WHERE o.name = 'file:notes.md'") == std::vector<Strings>{{"display"},
+                                                                               {"org/Other"}});
+  // Each now declares another artifact.
+  auto file2 = MakeDoc("file:notes.md", "h1b", "org/Else", {"org/Base"});
+  file2.artifact->license = "gpl-3.0";
+  auto hub2 = MakeDoc("hub:org/a@1", "h2b", "org/B");
+  hub2.artifact->license = "cc-by-4.0";
+  ApplyRun(*store, {file2, hub2});
+  CHECK(Rows(*store, "SELECT display, declared, COALESCE(license, ''), COALESCE(pipeline_tag, ''), "
+                     "COALESCE(created_at, '') FROM artifact WHERE display IN ('org/Other', "
+                     "'org/A', 'org/Else', 'org/B') ORDER BY display") ==
+        std::vector<Strings>{{"display", "declared", "COALESCE(license, '')",
+                              "COALESCE(pipeline_tag, '')", "COALESCE(created_at, '')"},
+                             {"org/A", "0", "", "", ""},
+                             {"org/B", "1", "cc-by-4.0", "", ""},
+                             {"org/Else", "1", "gpl-3.0", "", ""},
+                             {"org/Other", "0", "", "", ""}});
+  CHECK(Rows(*store, "SELECT a.display, r.origin, r.license FROM artifact_record r JOIN artifact a "
+                     "ON a.id = r.artifact ORDER BY a.display") ==
+        std::vector<Strings>{{"display", "origin", "license"},
+                             {"org/B", "hub:org/a@1", "cc-by-4.0"},
+                             {"org/Else", "file:notes.md", "gpl-3.0"}});
+  // The hub name no longer derives from org/B: it is kept as text and found again.
+  CHECK(store->DocumentUnchanged("hub:org/a@1", "h2b"));
+  CHECK(store->DocumentUnchanged("file:notes.md", "h1b"));
+  CHECK(Rows(*store, "SELECT count(*) FROM origin WHERE name = 'hub:org/a@1'")[1][0] == "1");
+  // A third version goes back to the first artifact.
+  ApplyRun(*store, {hub});
+  CHECK(Rows(*store, "SELECT a.display, r.origin FROM artifact_record r JOIN artifact a ON a.id = "
+                     "r.artifact ORDER BY a.display") ==
+        std::vector<Strings>{{"display", "origin"},
+                             {"org/A", "hub:org/a@1"},
+                             {"org/Else", "file:notes.md"}});
+  CHECK(Rows(*store, "SELECT declared, license, created_at FROM artifact WHERE display = 'org/B'")
+            [1] == Strings{"0", "", ""});
+  CHECK(Parents(*store, "org/A") == Strings{"org/Base"});
+  CHECK(IntegrityCheck(dir / "s.db") == std::vector<std::string>{"ok"});
+}
+
+TEST_CASE("Replacing a document reads no whole table at 2M (query plans)", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(dir / "s.db");
+  for (const char* sql :
+       {"EXPLAIN QUERY PLAN SELECT 1 FROM artifact_record_data WHERE artifact=1 AND origin=2",
+        "EXPLAIN QUERY PLAN SELECT 1 FROM artifact WHERE id=1 AND origin=2",
+        "EXPLAIN QUERY PLAN SELECT artifact FROM origin_data WHERE id=2"}) {
+    INFO(sql);
+    for (const auto& row : Rows(*store, sql)) {
+      for (const auto& cell : row) CHECK(cell.find("SCAN") == std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -267,9 +267,11 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
   CHECK(Count(*store, "SELECT count(*) FROM artifact WHERE typeof(source) = 'null'") > 0);
   store.reset();
   RawExec(path,
-          "INSERT INTO organization(namespace, display, organization, country, kind, source, origin, "
-          "source_kind, parent) VALUES('n3', 'N3', 'Org Three', 'CN', 'company', 'https://n3', 'm', "
-          "'own_site', 'Parent Co'), ('n0', 'N0', 'Org Zero', 'US', 'company', 'https://n0', 'm', '', '');"
+          // organization is a view over its layers (schema v13).
+          "INSERT INTO organization_layer(namespace, display, organization, country, kind, source, "
+          "origin, seq, source_kind, parent) VALUES('n3', 'N3', 'Org Three', 'CN', 'company', "
+          "'https://n3', 'm', 0, 'own_site', 'Parent Co'), ('n0', 'N0', 'Org Zero', 'US', "
+          "'company', 'https://n0', 'm', 0, '', '');"
           "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
           "VALUES('n1', 'n3', 'x', 'm');"
           // Artifact sources as a length of their document's and as text.

@@ -16,7 +16,6 @@ namespace {
 constexpr const char* kDeferredIndexes[] = {
     "artifact_name_key", "artifact_namespace", "edge_parent",   "edge_inferred",
     "evidence_origin",   "signal_artifact",    "signal_origin", "signal_kind",
-    "artifact_record_origin", "artifact_origin",
 };
 
 // A run goes bulk once it has written this many documents and at least a

@@ -102,12 +102,12 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     // (hub:<key>@<tag>, card:<key>) is kept as that artifact and a form
     // (schema v11); the artifact row's key never changes.
     if (declared_row) {
+      doc.bind(4, declared_row);
       std::string key = IdKey(facts.artifact->id);
       if (const std::string* renamed = im.RenamedTo(key)) key = IdKey(*renamed);
       size_t colon = facts.origin.find(':');
       if (colon != std::string::npos && !key.empty() &&
           facts.origin.compare(colon + 1, key.size(), key) == 0) {
-        doc.bind(4, declared_row);
         doc.bind(5, im.OriginForm(facts.origin.substr(0, colon + 1),
                                   facts.origin.substr(colon + 1 + key.size())));
       }

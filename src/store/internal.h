@@ -393,16 +393,9 @@ struct Store::Impl {
     return st.executeStep() && !IsBuiltinOrigin(ColText(st, 0));
   }
 
-  // Rebuilds the effective organization, alias and bloc rows from the layers.
+  // Rebuilds the effective alias and bloc rows from the layers.
   void RebuildLayers() {
-    db->exec("DELETE FROM organization");
-    db->exec(
-        "INSERT INTO organization(namespace, display, organization, country, kind, source, origin, "
-        "source_kind, checked, parent) "
-        "SELECT namespace, display, organization, country, kind, source, origin, source_kind, "
-        "checked, parent FROM "
-        "organization_layer l WHERE seq = (SELECT max(seq) FROM organization_layer m "
-        "WHERE m.namespace = l.namespace)");
+    // organization is a view over its layers (schema v13).
     db->exec("DELETE FROM alias");
     db->exec(
         "INSERT INTO alias(old_namespace, new_namespace, source, origin) "
@@ -435,26 +428,26 @@ struct Store::Impl {
     // One statement for a declared artifact, new or known.
     upsert_declared = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO artifact(display, kind, declared, origin, license, "
-        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "INSERT INTO artifact(display, kind, declared, origin, license_code, "
+        "license_name, license_link, pipeline_code, library_code, created_time, source, new_version, "
         "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
         "display=excluded.display, kind=excluded.kind, declared=1, origin=excluded.origin, "
-        "license=excluded.license, license_name=excluded.license_name, "
-        "license_link=excluded.license_link, pipeline_tag=excluded.pipeline_tag, "
-        "library_name=excluded.library_name, created_at=excluded.created_at, "
+        "license_code=excluded.license_code, license_name=excluded.license_name, "
+        "license_link=excluded.license_link, pipeline_code=excluded.pipeline_code, "
+        "library_code=excluded.library_code, created_time=excluded.created_time, "
         "source=excluded.source, new_version=excluded.new_version, tags=excluded.tags, "
         "languages=excluded.languages RETURNING id");
     insert_declared = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO artifact(display, kind, declared, origin, license, "
-        "license_name, license_link, pipeline_tag, library_name, created_at, source, new_version, "
+        "INSERT INTO artifact(display, kind, declared, origin, license_code, "
+        "license_name, license_link, pipeline_code, library_code, created_time, source, new_version, "
         "tags, languages) VALUES(?,?,1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING");
     select_artifact_id =
         std::make_unique<SQLite::Statement>(d, "SELECT id, declared FROM artifact WHERE key=?");
     update_artifact = std::make_unique<SQLite::Statement>(
         d,
-        "UPDATE artifact SET display=?, declared=1, origin=?, license=?, license_name=?, "
-        "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, new_version=?, "
+        "UPDATE artifact SET display=?, declared=1, origin=?, license_code=?, license_name=?, "
+        "license_link=?, pipeline_code=?, library_code=?, created_time=?, source=?, new_version=?, "
         "tags=?, languages=?, kind=? WHERE id=?");
     insert_edge = std::make_unique<SQLite::Statement>(
         d,
@@ -483,11 +476,18 @@ struct Store::Impl {
         d,
         "INSERT INTO pending_ref(origin, child, name, kind, source, line, detail, relation, "
         "inferred, confidence) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    // ?4, ?5: the artifact and form the name derives from (NULL: keep it).
+    // ?4: the artifact the document declares (NULL: none), ?5 the form its
+    // name derives from with it (NULL: not derived). origin_data.artifact
+    // always names the declared artifact (schema v13: RemoveOrigin finds the
+    // document's artifact attributes and record through it); a name derived
+    // from an earlier artifact is written out as text first.
     upsert_document = std::make_unique<SQLite::Statement>(
         d,
-        "UPDATE origin_data SET hash=?1, run=?2, name=CASE WHEN ?4 IS NULL THEN name END, "
-        "artifact=COALESCE(?4, artifact), form=COALESCE(?5, form) WHERE id=?3");
+        "UPDATE origin_data SET hash=?1, run=?2, name=CASE WHEN ?5 IS NOT NULL THEN NULL "
+        "WHEN name IS NULL AND ?4 IS NOT NULL AND artifact IS NOT ?4 THEN " LINEAGE_ORIGIN_NAME(
+            "origin_data") " ELSE name END, "
+        "artifact=COALESCE(?4, artifact), form=CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT "
+        "NULL AND artifact IS NOT ?4 THEN NULL ELSE form END WHERE id=?3");
     select_document = std::make_unique<SQLite::Statement>(
         d, "SELECT " LINEAGE_DOCUMENT_HASH ", o.id FROM origin_data o WHERE o.name_hash=?1 AND "
            LINEAGE_ORIGIN_NAME("o") " = ?2");
@@ -604,6 +604,28 @@ struct Store::Impl {
     if (v.empty()) st.bind(i); else st.bind(i, v);
   }
 
+  // artifact.pipeline_code / library_code (schema v13): the value's index in
+  // `codes` when it is there, else the text; empty is NULL.
+  template <size_t N>
+  static void BindCode(SQLite::Statement& st, int i, const std::string& v,
+                       const char* const (&codes)[N]) {
+    if (v.empty()) return st.bind(i);
+    for (size_t c = 0; c < N; ++c) {
+      if (v == codes[c]) return st.bind(i, static_cast<int>(c));
+    }
+    st.bind(i, v);
+  }
+
+  // artifact.created_time (schema v13): the Unix time when the text is the
+  // Hub's form to the second and SQLite's strftime reads it back the same
+  // (the view of it, artifact.created_at, is that strftime), else the text;
+  // empty is NULL. The same rule as LINEAGE_LAST_MODIFIED_CODE, in C++.
+  static void BindTime(SQLite::Statement& st, int i, const std::string& v) {
+    if (v.empty()) return st.bind(i);
+    int64_t t = 0;
+    if (schema::HubSeconds(v, &t)) st.bind(i, t); else st.bind(i, v);
+  }
+
   // The artifact's key, namespace and name are computed from its display id
   // (schema v10), so `key` only names the row for the caller's cache.
   void BindDeclared(SQLite::Statement& st, const Artifact& a, const std::string& origin) {
@@ -612,12 +634,12 @@ struct Store::Impl {
     st.bind(2, static_cast<int>(a.kind));
     st.bind(3, o.id);
     auto bind_opt = [&st](int i, const std::string& v) { BindOptional(st, i, v); };
-    bind_opt(4, a.license);
+    BindCode(st, 4, a.license, schema::kLicenseCodes);
     bind_opt(5, a.license_name);
     bind_opt(6, a.license_link);
-    bind_opt(7, a.pipeline_tag);
-    bind_opt(8, a.library_name);
-    bind_opt(9, a.created_at);
+    BindCode(st, 7, a.pipeline_tag, schema::kPipelineCodes);
+    BindCode(st, 8, a.library_name, schema::kLibraryCodes);
+    BindTime(st, 9, a.created_at);
     BindSource(st, 10, a.source, o);
     bind_opt(11, a.new_version);
     bind_opt(12, JoinLines(a.tags));
@@ -631,12 +653,12 @@ struct Store::Impl {
     const OriginRef& o = Origin(origin);
     st.bind(1, a.id);
     st.bind(2, o.id);
-    bind_opt(3, a.license);
+    BindCode(st, 3, a.license, schema::kLicenseCodes);
     bind_opt(4, a.license_name);
     bind_opt(5, a.license_link);
-    bind_opt(6, a.pipeline_tag);
-    bind_opt(7, a.library_name);
-    bind_opt(8, a.created_at);
+    BindCode(st, 6, a.pipeline_tag, schema::kPipelineCodes);
+    BindCode(st, 7, a.library_name, schema::kLibraryCodes);
+    BindTime(st, 8, a.created_at);
     BindSource(st, 9, a.source, o);
     bind_opt(10, a.new_version);
     bind_opt(11, JoinLines(a.tags));
@@ -941,6 +963,14 @@ struct Store::Impl {
   void RemoveOrigin(const std::string& origin) {
     EndBulk();  // its statements read the deferred indexes
     int64_t origin_id = Origin(origin).id;
+    // The artifact the document declared (schema v13: origin_data.artifact),
+    // the only one whose attributes and record it can have written.
+    int64_t declared = 0;
+    {
+      SQLite::Statement q(*db, "SELECT artifact FROM origin_data WHERE id=?");
+      q.bind(1, origin_id);
+      if (q.executeStep() && !q.getColumn(0).isNull()) declared = q.getColumn(0).getInt64();
+    }
     std::vector<int64_t> touched;
     {
       SQLite::Statement q(*db, "SELECT DISTINCT edge FROM evidence_data WHERE origin=?");
@@ -993,12 +1023,13 @@ struct Store::Impl {
     layers_changed = true;
     SQLite::Statement reset(
         *db,
-        "UPDATE artifact SET declared=0, origin=NULL, license=NULL, license_name=NULL, "
-        "license_link=NULL, pipeline_tag=NULL, library_name=NULL, created_at=NULL, source=NULL, "
-        "new_version=NULL, tags=NULL, languages=NULL WHERE origin=?");
-    reset.bind(1, origin_id);
+        "UPDATE artifact SET declared=0, origin=NULL, license_code=NULL, license_name=NULL, "
+        "license_link=NULL, pipeline_code=NULL, library_code=NULL, created_time=NULL, source=NULL, "
+        "new_version=NULL, tags=NULL, languages=NULL WHERE id=? AND origin=?");
+    reset.bind(1, declared);
+    reset.bind(2, origin_id);
     reset.exec();
-    RemoveRecords(origin);
+    RemoveRecords(origin_id, declared);
   }
 
   void ResolvePending();
@@ -1040,7 +1071,7 @@ struct Store::Impl {
   // become diagnostics naming both sources.
   void MergeRecords(int64_t artifact);
   // Forgets `origin`'s records, re-merging the artifacts that keep others.
-  void RemoveRecords(const std::string& origin);
+  void RemoveRecords(int64_t origin, int64_t artifact);
   // Sets a's popularity fields from its records (store/popularity.cc).
   void FillPopularity(int64_t artifact, Artifact* a) const;
 

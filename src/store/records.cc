@@ -239,18 +239,18 @@ void Store::Impl::MergeRecords(int64_t artifact) {
     if (from && from != &r) report("creation date", m.created_at, *from, r.created_at, r);
   }
   SQLite::Statement up(*db,
-                       "UPDATE artifact SET declared=1, origin=?, license=?, license_name=?, "
-                       "license_link=?, pipeline_tag=?, library_name=?, created_at=?, source=?, "
+                       "UPDATE artifact SET declared=1, origin=?, license_code=?, license_name=?, "
+                       "license_link=?, pipeline_code=?, library_code=?, created_time=?, source=?, "
                        "new_version=?, tags=?, languages=? WHERE id=?");
   auto bind_opt = [&up](int i, const std::string& v) { Impl::BindOptional(up, i, v); };
   const OriginRef& o = Origin(m.origin);
   up.bind(1, o.id);
-  bind_opt(2, m.license);
+  Impl::BindCode(up, 2, m.license, schema::kLicenseCodes);
   bind_opt(3, m.license_name);
   bind_opt(4, m.license_link);
-  bind_opt(5, m.pipeline_tag);
-  bind_opt(6, m.library_name);
-  bind_opt(7, m.created_at);
+  Impl::BindCode(up, 5, m.pipeline_tag, schema::kPipelineCodes);
+  Impl::BindCode(up, 6, m.library_name, schema::kLibraryCodes);
+  Impl::BindTime(up, 7, m.created_at);
   BindSource(up, 8, m.source, o);
   bind_opt(9, m.new_version);
   bind_opt(10, m.tags);
@@ -259,11 +259,14 @@ void Store::Impl::MergeRecords(int64_t artifact) {
   up.exec();
 }
 
-void Store::Impl::RemoveRecords(const std::string& origin) {
+// The record of document `origin` on the artifact it declared (its only one).
+void Store::Impl::RemoveRecords(int64_t origin, int64_t artifact) {
   std::vector<int64_t> artifacts;
   {
-    SQLite::Statement q(*db, "DELETE FROM artifact_record_data WHERE origin=? RETURNING artifact");
-    q.bind(1, Origin(origin).id);
+    SQLite::Statement q(
+        *db, "DELETE FROM artifact_record_data WHERE artifact=? AND origin=? RETURNING artifact");
+    q.bind(1, artifact);
+    q.bind(2, origin);
     while (q.executeStep()) artifacts.push_back(q.getColumn(0).getInt64());
   }
   for (int64_t a : artifacts) MergeRecords(a);

@@ -819,13 +819,198 @@ CREATE VIEW artifact_record AS
   FROM artifact_record_data r;
 )sql";
 
+
+// Version 13 (issue 9): an artifact's createdAt in the Hub's form to the
+// second (`2024-01-02T03:04:05.000Z`) is stored in created_time as its Unix
+// time, an integer, when it reads back the same; any other text stays text.
+// created_at, computed on read (VIRTUAL), shows the text as before. The table
+// is rebuilt as in version 12; dropping it dropped its trigger, made again.
+constexpr const char* kV13CreatedTime = R"sql(
+CREATE TABLE artifact_v13 (
+  id           INTEGER PRIMARY KEY,
+  display      TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  declared     INTEGER NOT NULL DEFAULT 0,
+  origin       INTEGER REFERENCES origin(id),
+  license      TEXT GENERATED ALWAYS AS (CASE typeof(license_code) WHEN 'integer' THEN CASE license_code WHEN 0 THEN 'apache-2.0' WHEN 1
+    THEN 'mit' WHEN 2 THEN 'other' WHEN 3 THEN 'cc-by-nc-4.0' WHEN 4 THEN 'cc-by-4.0' WHEN 5
+    THEN 'openrail' WHEN 6 THEN 'gpl-3.0' WHEN 7 THEN 'gemma' WHEN 8 THEN 'bsd-3-clause' WHEN 9
+    THEN 'unknown' WHEN 10 THEN 'llama3.1' WHEN 11 THEN 'afl-3.0' WHEN 12 THEN 'llama3' WHEN 13
+    THEN 'openrail++' WHEN 14 THEN 'llama2' WHEN 15 THEN 'llama3.2' WHEN 16 THEN
+    'creativeml-openrail-m' WHEN 17 THEN 'llama3.3' WHEN 18 THEN 'cc-by-sa-4.0' WHEN 19 THEN
+    'cc-by-nc-sa-4.0' WHEN 20 THEN 'cc-by-nc-nd-4.0' WHEN 21 THEN 'cc-by-nd-4.0' WHEN 22 THEN
+    'cc0-1.0' WHEN 23 THEN 'agpl-3.0' WHEN 24 THEN 'lgpl-3.0' WHEN 25 THEN 'gpl-2.0' WHEN 26
+    THEN 'lgpl-2.1' WHEN 27 THEN 'bsd-2-clause' WHEN 28 THEN 'bsd' WHEN 29 THEN 'mpl-2.0' WHEN
+    30 THEN 'artistic-2.0' WHEN 31 THEN 'wtfpl' WHEN 32 THEN 'unlicense' WHEN 33 THEN
+    'bigscience-openrail-m' WHEN 34 THEN 'bigscience-bloom-rail-1.0' WHEN 35 THEN
+    'bigcode-openrail-m' WHEN 36 THEN 'llama4' WHEN 37 THEN 'cc-by-3.0' WHEN 38 THEN
+    'cc-by-sa-3.0' WHEN 39 THEN 'cc-by-nc-3.0' WHEN 40 THEN 'cc-by-2.0' WHEN 41 THEN
+    'cc-by-nc-2.0' WHEN 42 THEN 'apple-ascl' WHEN 43 THEN 'deepfloyd-if-license' WHEN 44 THEN
+    'odc-by' WHEN 45 THEN 'odbl' WHEN 46 THEN 'pddl' WHEN 47 THEN 'ecl-2.0' WHEN 48 THEN
+    'epl-2.0' WHEN 49 THEN 'eupl-1.1' WHEN 50 THEN 'osl-3.0' WHEN 51 THEN 'ms-pl' WHEN 52 THEN
+    'ncsa' WHEN 53 THEN 'zlib' WHEN 54 THEN 'isc' WHEN 55 THEN 'c-uda' WHEN 56 THEN
+    'cdla-permissive-2.0' WHEN 57 THEN 'cdla-sharing-1.0' WHEN 58 THEN 'gfdl' WHEN 59 THEN
+    'lgpl-lr' WHEN 60 THEN 'h-research' END ELSE license_code END) VIRTUAL,
+  license_name TEXT,
+  license_link TEXT,
+  pipeline_tag TEXT GENERATED ALWAYS AS (CASE typeof(pipeline_code) WHEN 'integer' THEN CASE pipeline_code WHEN 0 THEN 'text-generation'
+    WHEN 1 THEN 'text-to-image' WHEN 2 THEN 'text-classification' WHEN 3 THEN
+    'automatic-speech-recognition' WHEN 4 THEN 'image-classification' WHEN 5 THEN
+    'token-classification' WHEN 6 THEN 'object-detection' WHEN 7 THEN 'feature-extraction' WHEN
+    8 THEN 'tabular-classification' WHEN 9 THEN 'text-to-speech' WHEN 10 THEN 'translation' WHEN
+    11 THEN 'reinforcement-learning' WHEN 12 THEN 'summarization' WHEN 13 THEN 'fill-mask' WHEN
+    14 THEN 'sentence-similarity' WHEN 15 THEN 'image-text-to-text' WHEN 16 THEN
+    'question-answering' WHEN 17 THEN 'text2text-generation' WHEN 18 THEN 'image-to-text' WHEN
+    19 THEN 'zero-shot-classification' WHEN 20 THEN 'image-segmentation' WHEN 21 THEN
+    'audio-classification' WHEN 22 THEN 'text-to-audio' WHEN 23 THEN 'tabular-regression' WHEN
+    24 THEN 'visual-question-answering' WHEN 25 THEN 'zero-shot-image-classification' WHEN 26
+    THEN 'image-to-image' WHEN 27 THEN 'depth-estimation' WHEN 28 THEN 'video-classification'
+    WHEN 29 THEN 'text-to-video' WHEN 30 THEN 'any-to-any' WHEN 31 THEN 'robotics' WHEN 32 THEN
+    'document-question-answering' WHEN 33 THEN 'mask-generation' WHEN 34 THEN
+    'zero-shot-object-detection' WHEN 35 THEN 'image-feature-extraction' WHEN 36 THEN
+    'audio-to-audio' WHEN 37 THEN 'voice-activity-detection' WHEN 38 THEN
+    'table-question-answering' WHEN 39 THEN 'unconditional-image-generation' WHEN 40 THEN
+    'image-to-video' WHEN 41 THEN 'text-ranking' WHEN 42 THEN 'keypoint-detection' WHEN 43 THEN
+    'video-text-to-text' WHEN 44 THEN 'image-to-3d' WHEN 45 THEN 'text-to-3d' WHEN 46 THEN
+    'time-series-forecasting' WHEN 47 THEN 'graph-ml' WHEN 48 THEN 'other' END ELSE
+    pipeline_code END) VIRTUAL,
+  library_name TEXT GENERATED ALWAYS AS (CASE typeof(library_code) WHEN 'integer' THEN CASE library_code WHEN 0 THEN 'transformers' WHEN
+    1 THEN 'peft' WHEN 2 THEN 'diffusers' WHEN 3 THEN 'sentence-transformers' WHEN 4 THEN
+    'stable-baselines3' WHEN 5 THEN 'ml-agents' WHEN 6 THEN 'sklearn' WHEN 7 THEN 'keras' WHEN 8
+    THEN 'ultralytics' WHEN 9 THEN 'pytorch' WHEN 10 THEN 'timm' WHEN 11 THEN 'gguf' WHEN 12
+    THEN 'safetensors' WHEN 13 THEN 'onnx' WHEN 14 THEN 'mlx' WHEN 15 THEN 'transformers.js'
+    WHEN 16 THEN 'adapter-transformers' WHEN 17 THEN 'spacy' WHEN 18 THEN 'fastai' WHEN 19 THEN
+    'tensorflow' WHEN 20 THEN 'tf-keras' WHEN 21 THEN 'llama.cpp' WHEN 22 THEN 'open_clip' WHEN
+    23 THEN 'flair' WHEN 24 THEN 'espnet' WHEN 25 THEN 'speechbrain' WHEN 26 THEN 'nemo' WHEN 27
+    THEN 'pyannote-audio' WHEN 28 THEN 'sample-factory' WHEN 29 THEN 'setfit' WHEN 30 THEN
+    'coreml' WHEN 31 THEN 'openvino' WHEN 32 THEN 'paddlenlp' WHEN 33 THEN 'fairseq' WHEN 34
+    THEN 'span-marker' WHEN 35 THEN 'unity-sentis' WHEN 36 THEN 'joblib' WHEN 37 THEN
+    'scikit-learn' WHEN 38 THEN 'asteroid' WHEN 39 THEN 'allennlp' WHEN 40 THEN 'bertopic' WHEN
+    41 THEN 'ctranslate2' WHEN 42 THEN 'lerobot' END ELSE library_code END) VIRTUAL,
+  created_at   TEXT GENERATED ALWAYS AS (CASE typeof(created_time) WHEN 'integer'
+    THEN strftime('%Y-%m-%dT%H:%M:%S.000Z', created_time, 'unixepoch') ELSE created_time END) VIRTUAL,
+  source,
+  new_version  TEXT,
+  tags         TEXT,
+  languages    TEXT,
+  key          TEXT GENERATED ALWAYS AS (lower(display)) VIRTUAL,
+  namespace    TEXT GENERATED ALWAYS AS (CASE
+    WHEN instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, '/') = 0
+    THEN ''
+    ELSE substr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END, 1,
+                instr(CASE WHEN substr(key, 1, 9) = 'datasets/' THEN substr(key, 10) ELSE key END,
+                      '/') - 1) END) VIRTUAL,
+  name_key     TEXT GENERATED ALWAYS AS (
+    substr(key, length(rtrim(key, replace(key, '/', ''))) + 1)) VIRTUAL,
+  created_time,
+  pipeline_code,
+  library_code,
+  license_code
+);
+INSERT INTO artifact_v13(id, display, kind, declared, origin, license_code, license_name,
+    license_link, pipeline_code, library_code, created_time, source, new_version, tags, languages)
+  SELECT id, display, kind, declared, origin,
+    CASE license WHEN 'apache-2.0' THEN 0 WHEN 'mit' THEN 1 WHEN 'other' THEN 2 WHEN 'cc-by-nc-4.0'
+    THEN 3 WHEN 'cc-by-4.0' THEN 4 WHEN 'openrail' THEN 5 WHEN 'gpl-3.0' THEN 6 WHEN 'gemma'
+    THEN 7 WHEN 'bsd-3-clause' THEN 8 WHEN 'unknown' THEN 9 WHEN 'llama3.1' THEN 10 WHEN
+    'afl-3.0' THEN 11 WHEN 'llama3' THEN 12 WHEN 'openrail++' THEN 13 WHEN 'llama2' THEN 14 WHEN
+    'llama3.2' THEN 15 WHEN 'creativeml-openrail-m' THEN 16 WHEN 'llama3.3' THEN 17 WHEN
+    'cc-by-sa-4.0' THEN 18 WHEN 'cc-by-nc-sa-4.0' THEN 19 WHEN 'cc-by-nc-nd-4.0' THEN 20 WHEN
+    'cc-by-nd-4.0' THEN 21 WHEN 'cc0-1.0' THEN 22 WHEN 'agpl-3.0' THEN 23 WHEN 'lgpl-3.0' THEN
+    24 WHEN 'gpl-2.0' THEN 25 WHEN 'lgpl-2.1' THEN 26 WHEN 'bsd-2-clause' THEN 27 WHEN 'bsd'
+    THEN 28 WHEN 'mpl-2.0' THEN 29 WHEN 'artistic-2.0' THEN 30 WHEN 'wtfpl' THEN 31 WHEN
+    'unlicense' THEN 32 WHEN 'bigscience-openrail-m' THEN 33 WHEN 'bigscience-bloom-rail-1.0'
+    THEN 34 WHEN 'bigcode-openrail-m' THEN 35 WHEN 'llama4' THEN 36 WHEN 'cc-by-3.0' THEN 37
+    WHEN 'cc-by-sa-3.0' THEN 38 WHEN 'cc-by-nc-3.0' THEN 39 WHEN 'cc-by-2.0' THEN 40 WHEN
+    'cc-by-nc-2.0' THEN 41 WHEN 'apple-ascl' THEN 42 WHEN 'deepfloyd-if-license' THEN 43 WHEN
+    'odc-by' THEN 44 WHEN 'odbl' THEN 45 WHEN 'pddl' THEN 46 WHEN 'ecl-2.0' THEN 47 WHEN
+    'epl-2.0' THEN 48 WHEN 'eupl-1.1' THEN 49 WHEN 'osl-3.0' THEN 50 WHEN 'ms-pl' THEN 51 WHEN
+    'ncsa' THEN 52 WHEN 'zlib' THEN 53 WHEN 'isc' THEN 54 WHEN 'c-uda' THEN 55 WHEN
+    'cdla-permissive-2.0' THEN 56 WHEN 'cdla-sharing-1.0' THEN 57 WHEN 'gfdl' THEN 58 WHEN
+    'lgpl-lr' THEN 59 WHEN 'h-research' THEN 60 ELSE license END,
+    license_name, license_link,
+    CASE pipeline_tag WHEN 'text-generation' THEN 0 WHEN 'text-to-image' THEN 1 WHEN
+    'text-classification' THEN 2 WHEN 'automatic-speech-recognition' THEN 3 WHEN
+    'image-classification' THEN 4 WHEN 'token-classification' THEN 5 WHEN 'object-detection'
+    THEN 6 WHEN 'feature-extraction' THEN 7 WHEN 'tabular-classification' THEN 8 WHEN
+    'text-to-speech' THEN 9 WHEN 'translation' THEN 10 WHEN 'reinforcement-learning' THEN 11
+    WHEN 'summarization' THEN 12 WHEN 'fill-mask' THEN 13 WHEN 'sentence-similarity' THEN 14
+    WHEN 'image-text-to-text' THEN 15 WHEN 'question-answering' THEN 16 WHEN
+    'text2text-generation' THEN 17 WHEN 'image-to-text' THEN 18 WHEN 'zero-shot-classification'
+    THEN 19 WHEN 'image-segmentation' THEN 20 WHEN 'audio-classification' THEN 21 WHEN
+    'text-to-audio' THEN 22 WHEN 'tabular-regression' THEN 23 WHEN 'visual-question-answering'
+    THEN 24 WHEN 'zero-shot-image-classification' THEN 25 WHEN 'image-to-image' THEN 26 WHEN
+    'depth-estimation' THEN 27 WHEN 'video-classification' THEN 28 WHEN 'text-to-video' THEN 29
+    WHEN 'any-to-any' THEN 30 WHEN 'robotics' THEN 31 WHEN 'document-question-answering' THEN 32
+    WHEN 'mask-generation' THEN 33 WHEN 'zero-shot-object-detection' THEN 34 WHEN
+    'image-feature-extraction' THEN 35 WHEN 'audio-to-audio' THEN 36 WHEN
+    'voice-activity-detection' THEN 37 WHEN 'table-question-answering' THEN 38 WHEN
+    'unconditional-image-generation' THEN 39 WHEN 'image-to-video' THEN 40 WHEN 'text-ranking'
+    THEN 41 WHEN 'keypoint-detection' THEN 42 WHEN 'video-text-to-text' THEN 43 WHEN
+    'image-to-3d' THEN 44 WHEN 'text-to-3d' THEN 45 WHEN 'time-series-forecasting' THEN 46 WHEN
+    'graph-ml' THEN 47 WHEN 'other' THEN 48 ELSE pipeline_tag END,
+    CASE library_name WHEN 'transformers' THEN 0 WHEN 'peft' THEN 1 WHEN 'diffusers' THEN 2 WHEN
+    'sentence-transformers' THEN 3 WHEN 'stable-baselines3' THEN 4 WHEN 'ml-agents' THEN 5 WHEN
+    'sklearn' THEN 6 WHEN 'keras' THEN 7 WHEN 'ultralytics' THEN 8 WHEN 'pytorch' THEN 9 WHEN
+    'timm' THEN 10 WHEN 'gguf' THEN 11 WHEN 'safetensors' THEN 12 WHEN 'onnx' THEN 13 WHEN 'mlx'
+    THEN 14 WHEN 'transformers.js' THEN 15 WHEN 'adapter-transformers' THEN 16 WHEN 'spacy' THEN
+    17 WHEN 'fastai' THEN 18 WHEN 'tensorflow' THEN 19 WHEN 'tf-keras' THEN 20 WHEN 'llama.cpp'
+    THEN 21 WHEN 'open_clip' THEN 22 WHEN 'flair' THEN 23 WHEN 'espnet' THEN 24 WHEN
+    'speechbrain' THEN 25 WHEN 'nemo' THEN 26 WHEN 'pyannote-audio' THEN 27 WHEN
+    'sample-factory' THEN 28 WHEN 'setfit' THEN 29 WHEN 'coreml' THEN 30 WHEN 'openvino' THEN 31
+    WHEN 'paddlenlp' THEN 32 WHEN 'fairseq' THEN 33 WHEN 'span-marker' THEN 34 WHEN
+    'unity-sentis' THEN 35 WHEN 'joblib' THEN 36 WHEN 'scikit-learn' THEN 37 WHEN 'asteroid'
+    THEN 38 WHEN 'allennlp' THEN 39 WHEN 'bertopic' THEN 40 WHEN 'ctranslate2' THEN 41 WHEN
+    'lerobot' THEN 42 ELSE library_name END,
+    CASE WHEN created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].000Z' AND strftime('%Y-%m-%dT%H:%M:%S.000Z', CAST(strftime('%s', created_at) AS INTEGER), 'unixepoch') = created_at THEN CAST(strftime('%s', created_at) AS INTEGER) ELSE created_at END,
+    source, new_version, tags, languages
+  FROM artifact ORDER BY id;
+DROP TABLE artifact;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE artifact_v13 RENAME TO artifact;
+PRAGMA legacy_alter_table = OFF;
+CREATE UNIQUE INDEX artifact_key ON artifact(key);
+CREATE INDEX artifact_name_key ON artifact(name_key);
+CREATE INDEX artifact_namespace ON artifact(namespace);
+CREATE TRIGGER artifact_display_change AFTER UPDATE OF display ON artifact
+  WHEN old.display IS NOT new.display
+BEGIN
+  INSERT INTO detail_parent_change(artifact, display, last_evidence)
+    VALUES (old.id, old.display, COALESCE((SELECT max(id) FROM evidence_data), 0));
+END;
+-- origin_data.artifact names the artifact each document declares, derived
+-- name or not: a changed document's artifact attributes and record are found
+-- through it, and the indexes artifact_origin and artifact_record_origin go.
+-- A name derived from another artifact than its record's is written out.
+UPDATE origin_data AS o SET
+    name = CASE WHEN o.name IS NOT NULL THEN o.name ELSE (SELECT f.prefix || a.key || f.suffix
+      FROM origin_form f, artifact a WHERE f.id = o.form AND a.id = o.artifact) END,
+    form = CASE WHEN o.name IS NOT NULL THEN o.form END,
+    artifact = r.artifact
+  FROM (SELECT origin, min(artifact) AS artifact FROM artifact_record_data GROUP BY origin) AS r
+  WHERE r.origin = o.id AND o.artifact IS NOT r.artifact;
+UPDATE origin_data AS o SET artifact = a.id FROM artifact a
+  WHERE o.artifact IS NULL AND a.origin = o.id;
+DROP INDEX artifact_record_origin;
+-- The effective organizations are computed from their layers on read (the
+-- layer read last wins), no longer copied into a table at each run's end.
+DROP TABLE organization;
+CREATE VIEW organization AS
+  SELECT l.namespace, l.display, l.organization, l.country, l.kind, l.source, l.origin,
+    l.source_kind, l.checked, l.parent
+  FROM organization_layer l
+  WHERE l.seq = (SELECT max(m.seq) FROM organization_layer m WHERE m.namespace = l.namespace);
+)sql";
+
+
 }  // namespace
 
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kV1,          kV2Licenses,  kGitRepositories,
                                                        kV4Layers,    kV5Reference, kV6Inference,
                                                        kV7Adjacency, kV8Popularity, kV9LeanRecords,
-                                                       kV10Compact,  kV11DerivedOrigins, kV12Lean};
+                                                       kV10Compact,  kV11DerivedOrigins, kV12Lean,
+                                                       kV13CreatedTime};
   return kMigrations;
 }
 

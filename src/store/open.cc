@@ -131,9 +131,20 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
     }
     auto& db = *impl->db;
     db.setBusyTimeout(10000);
-    int app_id = db.execAndGet("PRAGMA application_id").getInt();
-    int version = db.execAndGet("PRAGMA user_version").getInt();
-    int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    // Both header fields in one statement. sqlite_master is counted only when
+    // the header does not say "current lineage store" (a new or foreign file).
+    int app_id = 0;
+    int version = 0;
+    {
+      SQLite::Statement header(db, "SELECT * FROM pragma_application_id, pragma_user_version");
+      if (header.executeStep()) {
+        app_id = header.getColumn(0).getInt();
+        version = header.getColumn(1).getInt();
+      }
+    }
+    const bool current = app_id == schema::kApplicationId &&
+                         version == static_cast<int>(schema::Migrations().size());
+    int tables = current ? 1 : db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
     if (app_id != schema::kApplicationId && tables > 0) {
       return Status::Corruption("'" + path + "' is not a lineage store");
     }

@@ -487,7 +487,7 @@ int side_reads = 0;         // UseSideWalkReads
 bool side_fails = false;   // FailSideWalkReads
 // Edges above which a walk reads them on a second connection: below it the
 // connection's opening and schema read cost more than the overlap saves.
-constexpr size_t kSideReadEdges = 2000;
+constexpr size_t kSideReadEdges = 20000;
 
 bool SideReadWanted(size_t edges) {
   if (side_reads < 0) return false;

@@ -214,10 +214,13 @@ class Store {
   // The first `limit` children of `id` by id, with evidence; `total` receives
   // how many there are. NotFound for an unknown id.
   Result<std::vector<Edge>> ChildEdges(const std::string& id, size_t limit, int64_t* total) const;
-  // Every ancestor up to the roots (max_depth < 0: unlimited).
-  Result<Subgraph> Chain(const std::string& id, int max_depth = -1) const;
+  // Every ancestor up to the roots (max_depth < 0: unlimited). `evidence`
+  // false: the edges come without their evidence (for a drawing), all else
+  // as with it.
+  Result<Subgraph> Chain(const std::string& id, int max_depth = -1, bool evidence = true) const;
   // Everything derived from `id`, down to `max_depth` hops (< 0: unlimited).
-  Result<Subgraph> Descendants(const std::string& id, int max_depth = -1) const;
+  Result<Subgraph> Descendants(const std::string& id, int max_depth = -1,
+                               bool evidence = true) const;
   // Builds a subgraph from a set of display ids: nodes plus all edges among
   // them (ids the store does not hold are left out). IoError when the store
   // cannot be read.

@@ -742,7 +742,11 @@ int RunExport(ExportCommand& o, Io& io) {
     bool up = !o.sel_chain.empty();
     auto id = Resolve(**store, up ? o.sel_chain : o.sel_descendants);
     if (!id.ok()) return Fail(io, id.status());
-    auto sg = up ? (*store)->Chain(*id, o.depth) : (*store)->Descendants(*id, o.depth);
+    // A drawing shows no evidence (unless --licenses marks edges by it): the
+    // walk skips reading it.
+    bool evidence = o.export_format != "dot" || o.mark_licenses;
+    auto sg = up ? (*store)->Chain(*id, o.depth, evidence)
+                 : (*store)->Descendants(*id, o.depth, evidence);
     if (!sg.ok()) return Fail(io, sg.status());
     g = std::move(sg.value());
     dot.title = std::string(up ? "Derivation chain of " : "Derivatives of ") + g.root;

@@ -1169,13 +1169,14 @@ struct Store::Impl {
     return out;
   }
 
-  Result<Subgraph> Walk(const std::string& id, int max_depth, bool upward) const;
+  Result<Subgraph> Walk(const std::string& id, int max_depth, bool upward,
+                        bool evidence = true) const;
   // Fills `sg` with the nodes `order` (row id, depth) and the edges `edges`
   // (edge id, child, parent) between them, attributes and evidence read in
   // row-id order.
   void FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                     std::vector<std::tuple<int64_t, int64_t, int64_t>> edges, int64_t root,
-                    Subgraph* sg) const;
+                    Subgraph* sg, bool evidence = true) const;
   // The same through kArtifactSelect and the evidence view, then
   // SortSubgraph: the reference FillSubgraph is tested against.
   void FillSubgraphByViews(std::vector<std::pair<int64_t, int>> order,

@@ -10,7 +10,8 @@
 
 namespace lineage {
 
-Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool upward) const {
+Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool upward,
+                                   bool evidence) const {
   try {
     // One read transaction: one shared lock for the thousands of statements.
     ReadTxn read(*db, txn != nullptr);
@@ -59,7 +60,7 @@ Result<Subgraph> Store::Impl::Walk(const std::string& id, int max_depth, bool up
     // resident set (1.39 GiB for a 96k-model family of the 2M store, 553 MiB
     // through the page cache, in the same time).
     Subgraph sg;
-    FillSubgraph(std::move(order), std::move(edges), *root, &sg);
+    FillSubgraph(std::move(order), std::move(edges), *root, &sg, evidence);
     return sg;
   } catch (const SQLite::Exception& e) {
     return Status::IoError(std::string("store read failed: ") + e.what());
@@ -404,7 +405,8 @@ void FillEdgeEnds(const std::vector<GraphNode>& nodes, EdgeRows* er) {
 // Reads the edges `ids` (ascending) between the nodes `rows` (ascending) on
 // `h`: everything of EdgeRows that needs no node's row.
 void ReadEdgeRows(sqlite3* h, const std::vector<int64_t>& rows, const std::vector<int64_t>& ids,
-                  const std::unordered_map<int64_t, std::string>& kinds, EdgeRows* out) {
+                  const std::unordered_map<int64_t, std::string>& kinds, bool evidence,
+                  EdgeRows* out) {
   auto node_of = [&](int64_t row) -> uint32_t {
     auto it = std::lower_bound(rows.begin(), rows.end(), row);
     if (it == rows.end() || *it != row) return UINT32_MAX;
@@ -421,12 +423,16 @@ void ReadEdgeRows(sqlite3* h, const std::vector<int64_t>& rows, const std::vecto
   };
   std::vector<PendingAt> at;
   {
-    RawStatement ev(h,
-                    "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
-                    "e.inferred_edge, v.id, v.kind, v.origin, v.source, v.line, v.commit_id, "
-                    "v.detail, v.relation, v.inferred, v.confidence FROM json_each(?1) j "
-                    "CROSS JOIN edge e ON e.id = j.value "
-                    "LEFT JOIN evidence_data v ON v.edge = e.id");
+    // Without evidence every row is an edge's, its evidence column NULL.
+    RawStatement ev(h, evidence
+                           ? "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
+                             "e.inferred_edge, v.id, v.kind, v.origin, v.source, v.line, "
+                             "v.commit_id, v.detail, v.relation, v.inferred, v.confidence "
+                             "FROM json_each(?1) j CROSS JOIN edge e ON e.id = j.value "
+                             "LEFT JOIN evidence_data v ON v.edge = e.id"
+                           : "SELECT e.id, e.child, e.parent, e.relation, e.inferred, e.confidence, "
+                             "e.inferred_edge, NULL FROM json_each(?1) j "
+                             "CROSS JOIN edge e ON e.id = j.value");
     ev.BindText(1, IdArray(ids));
     int64_t current = -1;
     while (ev.Step()) {
@@ -481,7 +487,7 @@ int side_reads = 0;         // UseSideWalkReads
 bool side_fails = false;   // FailSideWalkReads
 // Edges above which a walk reads them on a second connection: below it the
 // connection's opening and schema read cost more than the overlap saves.
-constexpr size_t kSideReadEdges = 2000;
+constexpr size_t kSideReadEdges = 20000;
 
 bool SideReadWanted(size_t edges) {
   if (side_reads < 0) return false;
@@ -502,8 +508,10 @@ class SideRead {
 
   void Start(const std::string& path, const std::vector<int64_t>* rows,
              const std::vector<int64_t>* ids,
-             const std::unordered_map<int64_t, std::string>* kinds, EdgeRows* out) {
-    thread_ = std::thread([this, path, rows, ids, kinds, out] { Run(path, *rows, *ids, *kinds, out); });
+             const std::unordered_map<int64_t, std::string>* kinds, bool evidence,
+             EdgeRows* out) {
+    thread_ = std::thread(
+        [this, path, rows, ids, kinds, evidence, out] { Run(path, *rows, *ids, *kinds, evidence, out); });
   }
   // The nodes the edges' ends index (null: the edges are named by the
   // caller): once read, the thread names the ends while the caller goes on.
@@ -523,7 +531,7 @@ class SideRead {
  private:
   void Run(const std::string& path, const std::vector<int64_t>& rows,
            const std::vector<int64_t>& ids,
-           const std::unordered_map<int64_t, std::string>& kinds, EdgeRows* out) {
+           const std::unordered_map<int64_t, std::string>& kinds, bool evidence, EdgeRows* out) {
     sqlite3* h = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                              nullptr);
@@ -548,7 +556,7 @@ class SideRead {
     if (opened) {
       try {
         if (side_fails) throw std::runtime_error("injected failure (FailSideWalkReads)");
-        ReadEdgeRows(h, rows, ids, kinds, out);
+        ReadEdgeRows(h, rows, ids, kinds, evidence, out);
         const std::vector<GraphNode>* nodes = nullptr;
         {
           std::unique_lock<std::mutex> lock(mutex_);
@@ -581,8 +589,14 @@ void store_detail::FailSideWalkReads(bool on) { side_fails = on; }
 
 void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
                                std::vector<std::tuple<int64_t, int64_t, int64_t>> edges,
-                               int64_t root, Subgraph* sg) const {
-  if (view_reads) return FillSubgraphByViews(std::move(order), std::move(edges), root, sg);
+                               int64_t root, Subgraph* sg, bool evidence) const {
+  if (view_reads) {
+    FillSubgraphByViews(std::move(order), std::move(edges), root, sg);
+    if (!evidence) {
+      for (auto& e : sg->edges) e.evidence.clear();
+    }
+    return;
+  }
   // The answer of FillSubgraphByViews with fewer seeks: artifact and evidence
   // rows without their per-row joins (organizations, aliases and kind codes
   // are small tables read whole; a document's source is read once for its
@@ -633,7 +647,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       if (q.Step() && q.Type(0) != SQLITE_NULL) last_run = q.Int64(0);
     }
     side = std::make_unique<SideRead>();
-    side->Start(path, &node_rows, &edge_ids, &kinds, &er);
+    side->Start(path, &node_rows, &edge_ids, &kinds, evidence, &er);
   }
   // Nodes in row-id order; `rows` (ascending) names them for the edges.
   std::vector<int64_t> rows;
@@ -798,7 +812,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
         between.push_back(edge_ids[i]);
       }
     }
-    ReadEdgeRows(h, rows, between, kinds, &er);
+    ReadEdgeRows(h, rows, between, kinds, evidence, &er);
   }
   if (!rows.empty()) {
     auto it = std::lower_bound(rows.begin(), rows.end(), root);
@@ -901,12 +915,12 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   sg->edges = std::move(found);
 }
 
-Result<Subgraph> Store::Chain(const std::string& id, int max_depth) const {
-  return impl_->Walk(id, max_depth, true);
+Result<Subgraph> Store::Chain(const std::string& id, int max_depth, bool evidence) const {
+  return impl_->Walk(id, max_depth, true, evidence);
 }
 
-Result<Subgraph> Store::Descendants(const std::string& id, int max_depth) const {
-  return impl_->Walk(id, max_depth, false);
+Result<Subgraph> Store::Descendants(const std::string& id, int max_depth, bool evidence) const {
+  return impl_->Walk(id, max_depth, false, evidence);
 }
 
 Result<Subgraph> Store::Induced(const std::string& root,

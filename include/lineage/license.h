@@ -74,6 +74,14 @@ struct LicenseFinding {
 std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& catalogue, const Artifact& child,
                                       const Artifact& parent, const Edge& e);
 
+// The same with both ends' licences already normalised: `child_license_id`
+// and `parent_license_id` are what LicenseCatalogue::Normalize returns for
+// each end's license, license_name and license_link.
+std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& catalogue, const Artifact& child,
+                                      const Artifact& parent, const Edge& e,
+                                      const std::string& child_license_id,
+                                      const std::string& parent_license_id);
+
 // Findings about one artifact alone: no licence declared, or one the catalogue
 // does not know.
 std::vector<LicenseFinding> CheckArtifact(const LicenseCatalogue& catalogue, const Artifact& a);

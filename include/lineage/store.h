@@ -134,6 +134,25 @@ struct NodeRow {
   uint32_t namespace_index = 0;
 };
 
+// The licence fields of an artifact as stored ("" for NULL). ScanLicenseEdges
+// numbers each distinct triple once, so a caller can normalise it once.
+struct LicenseFields {
+  std::string license, license_name, license_link;
+};
+// One edge as ScanLicenseEdges streams it: what the licence rules read, no
+// more. `child` and `parent` have only id, kind, declared, license,
+// license_name and license_link set; `edge` only relation,
+// relation_inferred, confidence and inferred. Valid during the callback.
+struct LicenseEdgeRow {
+  int64_t edge_row = 0;  // edge.id, for EvidenceOfEdges
+  int64_t child_row = 0, parent_row = 0;  // artifact.id of the ends
+  const Artifact* child = nullptr;
+  const Artifact* parent = nullptr;
+  uint32_t child_fields = 0, parent_fields = 0;  // indexes into `fields`
+  const std::vector<LicenseFields>* fields = nullptr;
+  Edge edge;
+};
+
 // The popularity of one artifact as its records give it (Artifact::downloads
 // and the rest). The counts travel together, from the first record in the
 // records' precedence (store/records.cc) that has any of them.
@@ -249,6 +268,18 @@ class Store {
   // then, so a caller discards what it gathered.
   Status ScanEdgePairs(
       const std::function<void(const Artifact& child, const Artifact& parent, const Edge& e)>& fn)
+      const;
+  // The same pairs in the same order, lean: the ends' licence fields only,
+  // each distinct triple of them numbered once (LicenseEdgeRow). For
+  // `licenses check` over the whole store, in memory proportional to the
+  // linked artifacts' ids rather than to full Artifact rows.
+  Status ScanLicenseEdges(const std::function<void(const LicenseEdgeRow& row)>& fn) const;
+  // The evidence of each edge row in `edge_rows` (as LicenseEdgeRow::edge_row
+  // gives them), in the order EdgeEvidence lists it: fn(i, evidence of
+  // edge_rows[i]) for every i, in ascending edge-row order; one statement,
+  // prepared once. IoError when the store cannot be read.
+  Status EvidenceOfEdges(const std::vector<int64_t>& edge_rows,
+                         const std::function<void(size_t i, std::vector<Evidence>&& ev)>& fn)
       const;
   // The evidence of the edge child -> parent (empty when there is no such
   // edge), IoError when the store cannot be read.

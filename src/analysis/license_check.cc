@@ -39,27 +39,58 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
       if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
     }
   } else {
-    std::set<std::string> seen_children;
-    Status evidence_status;  // the first evidence read that failed
-    Status st = store.ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
-      if (!filter.Keeps(e) || !evidence_status.ok()) return;
-      ++r.edges_checked;
-      if (seen_children.insert(IdKey(c.id)).second) keep(CheckArtifact(cat, c));
-      auto fs = CheckEdge(cat, c, p, e);
-      if (!fs.empty()) {
-        auto ev = store.EdgeEvidence(c.id, p.id);
-        if (!ev.ok()) {
-          evidence_status = ev.status();
-          return;
+    // Every edge, streamed lean (Store::ScanLicenseEdges): each distinct
+    // triple of licence fields is normalised once, an edge whose base has no
+    // known terms is passed over (CheckEdge would find nothing), and the
+    // evidence of the edges with findings is read afterwards, in bulk.
+    struct Fields {
+      std::string id;  // LicenseCatalogue::Normalize of the triple
+      bool base_known = false;  // terms other than other/unknown: CheckEdge may find
+      bool artifact_finding = false;  // CheckArtifact finds (on a declared model)
+    };
+    std::vector<Fields> fields;
+    std::vector<bool> seen_children;  // by artifact row id
+    std::vector<int64_t> evidence_edges;  // edge rows whose findings want evidence
+    std::vector<std::pair<size_t, size_t>> evidence_findings;  // [first, last) of each
+    Status st = store.ScanLicenseEdges([&](const LicenseEdgeRow& row) {
+      if (!filter.Keeps(row.edge)) return;
+      if (fields.empty() && !row.fields->empty()) {
+        fields.resize(row.fields->size());
+        for (size_t i = 0; i < fields.size(); ++i) {
+          const LicenseFields& f = (*row.fields)[i];
+          Fields& x = fields[i];
+          x.id = cat.Normalize(f.license, f.license_name, f.license_link);
+          const LicenseTerms* t = x.id.empty() ? nullptr : cat.Find(x.id);
+          x.base_known = t && t->id != "other" && t->id != "unknown";
+          x.artifact_finding = (f.license.empty() && f.license_name.empty()) || x.id.empty() ||
+                               x.id == "other" || x.id == "unknown";
         }
-        for (auto& f : fs) f.evidence = *ev;
       }
+      ++r.edges_checked;
+      uint64_t c = static_cast<uint64_t>(row.child_row);
+      if (c >= seen_children.size()) seen_children.resize(c + 1, false);
+      if (!seen_children[c]) {
+        seen_children[c] = true;
+        if (fields[row.child_fields].artifact_finding) keep(CheckArtifact(cat, *row.child));
+      }
+      if (!fields[row.parent_fields].base_known) return;
+      auto fs = CheckEdge(cat, *row.child, *row.parent, row.edge, fields[row.child_fields].id,
+                          fields[row.parent_fields].id);
       size_t before = r.findings.size();
       keep(std::move(fs));
-      if (e.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
+      if (r.findings.size() > before) {
+        evidence_edges.push_back(row.edge_row);
+        evidence_findings.emplace_back(before, r.findings.size());
+      }
+      if (row.edge.inferred) r.on_inferred += static_cast<int64_t>(r.findings.size() - before);
     });
     if (!st.ok()) return st;
-    if (!evidence_status.ok()) return evidence_status;
+    st = store.EvidenceOfEdges(evidence_edges, [&](size_t i, std::vector<Evidence>&& ev) {
+      auto [first, last] = evidence_findings[i];
+      for (size_t k = first; k + 1 < last; ++k) r.findings[k].evidence = ev;
+      r.findings[last - 1].evidence = std::move(ev);
+    });
+    if (!st.ok()) return st;
   }
   // With repository history: a licence changed or removed after release.
   std::set<std::string> in_scope;
@@ -97,10 +128,30 @@ Result<LicenseCheckResult> CheckLicenses(const Store& store, const std::string& 
       r.findings.push_back(std::move(f));
     }
   }
-  std::sort(r.findings.begin(), r.findings.end(), [](const LicenseFinding& a, const LicenseFinding& b) {
-    return std::make_tuple(static_cast<int>(a.severity), a.rule, IdKey(a.child), IdKey(a.parent)) <
-           std::make_tuple(static_cast<int>(b.severity), b.rule, IdKey(b.child), IdKey(b.parent));
-  });
+  // By (severity, rule, IdKey(child), IdKey(parent)), the keys compared
+  // folded in place rather than built for every comparison.
+  auto folded_less = [](const std::string& x, const std::string& y) {
+    auto fold = [](char ch) {
+      return static_cast<unsigned char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+    };
+    size_t n = std::min(x.size(), y.size());
+    for (size_t i = 0; i < n; ++i) {
+      unsigned char u = fold(x[i]), v = fold(y[i]);
+      if (u != v) return u < v;
+    }
+    return x.size() < y.size();
+  };
+  std::sort(r.findings.begin(), r.findings.end(),
+            [&folded_less](const LicenseFinding& a, const LicenseFinding& b) {
+              if (a.severity != b.severity) {
+                return static_cast<int>(a.severity) < static_cast<int>(b.severity);
+              }
+              int rule = a.rule.compare(b.rule);
+              if (rule != 0) return rule < 0;
+              if (folded_less(a.child, b.child)) return true;
+              if (folded_less(b.child, a.child)) return false;
+              return folded_less(a.parent, b.parent);
+            });
   return r;
 }
 

@@ -129,10 +129,17 @@ std::vector<LicenseFinding> CheckArtifact(const LicenseCatalogue& cat, const Art
 
 std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& cat, const Artifact& child,
                                       const Artifact& parent, const Edge& e) {
-  std::vector<LicenseFinding> out;
-  if (!ModelRelation(e.relation)) return out;
+  if (!ModelRelation(e.relation)) return {};
   std::string pid = cat.Normalize(parent.license, parent.license_name, parent.license_link);
   std::string cid = cat.Normalize(child.license, child.license_name, child.license_link);
+  return CheckEdge(cat, child, parent, e, cid, pid);
+}
+
+std::vector<LicenseFinding> CheckEdge(const LicenseCatalogue& cat, const Artifact& child,
+                                      const Artifact& parent, const Edge& e,
+                                      const std::string& cid, const std::string& pid) {
+  std::vector<LicenseFinding> out;
+  if (!ModelRelation(e.relation)) return out;
   const LicenseTerms* p = pid.empty() ? nullptr : cat.Find(pid);
   const LicenseTerms* c = cid.empty() ? nullptr : cat.Find(cid);
   if (!p || p->id == "other" || p->id == "unknown") return out;

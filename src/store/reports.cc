@@ -2,6 +2,10 @@
 //
 // Each is a function-try-block: a SQLite exception anywhere in the read comes
 // out as an IoError naming the read, never past the store.
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
 #include "store/internal.h"
 
 namespace lineage {
@@ -226,6 +230,176 @@ Result<std::vector<Evidence>> Store::EdgeEvidence(const std::string& child,
 } catch (const SQLite::Exception& e) {
   return Status::IoError("cannot read the evidence of " + child + " -> " + parent + ": " +
                          e.what());
+}
+
+Status Store::ScanLicenseEdges(const std::function<void(const LicenseEdgeRow&)>& fn) const try {
+  // Edges are read once into a flat array and sorted in memory by the ends'
+  // keys (ORDER BY c.key, p.key as ScanEdgePairs has SQLite do it). Each
+  // linked artifact keeps its display id in one arena and a number for its
+  // licence fields; the few distinct triples are kept once.
+  ReadTxn read(*impl_->db, impl_->txn != nullptr);
+  CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
+  struct EdgeAt {
+    int64_t id;
+    uint32_t child, parent;  // artifact slots, then ranks during the sort
+    double confidence;
+    uint8_t relation;
+    bool relation_inferred, inferred;
+  };
+  std::vector<EdgeAt> edges;
+  std::vector<int32_t> slot_of;  // artifact row id -> slot, -1 when not on an edge
+  {
+    SQLite::Statement st(*impl_->db,
+                         "SELECT id, child, parent, relation, inferred, confidence, "
+                         "inferred_edge FROM edge");
+    while (st.executeStep()) {
+      int64_t c = st.getColumn(1).getInt64(), p = st.getColumn(2).getInt64();
+      if (c < 0 || p < 0 || c > INT32_MAX || p > INT32_MAX) continue;  // no artifact row
+      for (int64_t r : {c, p}) {
+        if (static_cast<uint64_t>(r) >= slot_of.size()) slot_of.resize(r + 1, -1);
+        slot_of[r] = -2;  // on an edge; its slot once its artifact row is read
+      }
+      edges.push_back(EdgeAt{st.getColumn(0).getInt64(), static_cast<uint32_t>(c),
+                             static_cast<uint32_t>(p), st.getColumn(5).getDouble(),
+                             static_cast<uint8_t>(st.getColumn(3).getInt()),
+                             st.getColumn(4).getInt() != 0, st.getColumn(6).getInt() != 0});
+    }
+  }
+  struct Slot {
+    int64_t row;
+    uint64_t display_at;
+    uint32_t display_len;
+    uint32_t fields;
+    uint8_t kind;
+    bool declared;
+  };
+  std::vector<Slot> slots;
+  std::string arena;  // display ids, back to back
+  std::vector<LicenseFields> fields;
+  {
+    StringMap<uint32_t> field_index;
+    std::string triple;
+    SQLite::Statement st(*impl_->db,
+                         "SELECT id, display, kind, declared, license, license_name, "
+                         "license_link FROM artifact");
+    auto view = [&st](int i) {
+      SQLite::Column c = st.getColumn(i);
+      const char* t = c.getText("");
+      return std::string_view(t, static_cast<size_t>(c.getBytes()));
+    };
+    while (st.executeStep()) {
+      int64_t row = st.getColumn(0).getInt64();
+      if (row < 0 || static_cast<uint64_t>(row) >= slot_of.size() || slot_of[row] != -2) continue;
+      std::string_view lic = view(4), name = view(5), link = view(6);
+      triple.assign(lic).append(1, '\0').append(name).append(1, '\0').append(link);
+      auto it = field_index.find(std::string_view(triple));
+      if (it == field_index.end()) {
+        it = field_index.emplace(triple, static_cast<uint32_t>(fields.size())).first;
+        fields.push_back(LicenseFields{std::string(lic), std::string(name), std::string(link)});
+      }
+      std::string_view display = view(1);
+      slot_of[row] = static_cast<int32_t>(slots.size());
+      slots.push_back(Slot{row, arena.size(), static_cast<uint32_t>(display.size()), it->second,
+                           static_cast<uint8_t>(st.getColumn(2).getInt()),
+                           st.getColumn(3).getInt() != 0});
+      arena.append(display);
+    }
+  }
+  // Rank the slots by key: lower(display), compared bytewise as SQLite's
+  // BINARY collation compares the key column (unique, so a strict order).
+  std::vector<uint32_t> rank(slots.size());
+  {
+    std::vector<uint32_t> order(slots.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto fold = [](char c) {
+      return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    };
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      const char* x = arena.data() + slots[a].display_at;
+      const char* y = arena.data() + slots[b].display_at;
+      uint32_t n = std::min(slots[a].display_len, slots[b].display_len);
+      for (uint32_t i = 0; i < n; ++i) {
+        unsigned char u = fold(x[i]), v = fold(y[i]);
+        if (u != v) return u < v;
+      }
+      return slots[a].display_len < slots[b].display_len;
+    });
+    for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    // Slots in rank order from here on: an edge's ends are looked up by rank.
+    std::vector<Slot> sorted(slots.size());
+    for (uint32_t i = 0; i < order.size(); ++i) sorted[i] = slots[order[i]];
+    slots = std::move(sorted);
+  }
+  size_t kept = 0;
+  for (const EdgeAt& e : edges) {
+    int32_t c = slot_of[e.child], p = slot_of[e.parent];
+    if (c < 0 || p < 0) continue;  // an end with no artifact row: not joined
+    EdgeAt k = e;
+    k.child = rank[c];
+    k.parent = rank[p];
+    edges[kept++] = k;
+  }
+  edges.resize(kept);
+  std::vector<int32_t>().swap(slot_of);
+  std::vector<uint32_t>().swap(rank);
+  std::sort(edges.begin(), edges.end(), [](const EdgeAt& a, const EdgeAt& b) {
+    return a.child != b.child ? a.child < b.child : a.parent < b.parent;
+  });
+  Artifact child, parent;
+  LicenseEdgeRow r;
+  r.child = &child;
+  r.parent = &parent;
+  r.fields = &fields;
+  auto fill = [&](const Slot& s, Artifact* a) {
+    a->id.assign(arena, s.display_at, s.display_len);
+    a->kind = static_cast<ArtifactKind>(s.kind);
+    a->declared = s.declared;
+    const LicenseFields& f = fields[s.fields];
+    a->license = f.license;
+    a->license_name = f.license_name;
+    a->license_link = f.license_link;
+  };
+  uint32_t child_at = UINT32_MAX, parent_at = UINT32_MAX;
+  for (const EdgeAt& e : edges) {
+    const Slot& c = slots[e.child];
+    const Slot& p = slots[e.parent];
+    if (e.child != child_at) {
+      fill(c, &child);
+      child_at = e.child;
+    }
+    if (e.parent != parent_at) {
+      fill(p, &parent);
+      parent_at = e.parent;
+    }
+    r.edge_row = e.id;
+    r.child_row = c.row;
+    r.parent_row = p.row;
+    r.child_fields = c.fields;
+    r.parent_fields = p.fields;
+    r.edge.relation = static_cast<Relation>(e.relation);
+    r.edge.relation_inferred = e.relation_inferred;
+    r.edge.confidence = e.confidence;
+    r.edge.inferred = e.inferred;
+    fn(r);
+  }
+  return Status::Ok();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot scan edges: ") + e.what());
+}
+
+Status Store::EvidenceOfEdges(
+    const std::vector<int64_t>& edge_rows,
+    const std::function<void(size_t, std::vector<Evidence>&&)>& fn) const try {
+  std::vector<size_t> order(edge_rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return edge_rows[a] < edge_rows[b]; });
+  ReadTxn read(*impl_->db, impl_->txn != nullptr);
+  SQLite::Statement ev(*impl_->db, Impl::EvidenceOfEdgeSql());
+  for (size_t i : order) fn(i, impl_->LoadEvidence(ev, edge_rows[i]));
+  return Status::Ok();
+} catch (const SQLite::Exception& e) {
+  return Status::IoError(std::string("cannot read the evidence of edges: ") + e.what());
 }
 
 Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,

@@ -941,6 +941,20 @@ class Bench:
                      peer_name="bench/peer_graph.py dot (networkx)",
                      note="%s, %s-model family%s" % (root, fam, pinfo), recs=(lr, pr))
 
+        # licence check over every edge (lineage only: no peer answers it); its RSS counts for the peak
+        log("%s: licenses check" % c.label)
+        outp = os.path.join(rd, "lineage-licenses.csv")
+        self.settle()
+        lr = m.run("lineage licenses check " + c.label,
+                   self.lineage(ldb, "licenses", "check", "--format", "csv"), stdout=outp,
+                   stderr_path=os.path.join(rd, "lineage-licenses.log"))
+        rows = 0
+        if os.path.exists(outp):
+            with open(outp, "rb") as f:
+                rows = max(0, sum(1 for _ in f) - 1)
+        self.lstep(c, "licenses check --format csv", lr, ldb, extra="%d findings" % rows)
+        steps_rss.append(lr["rss_mb"])
+
         # inference over the whole store (it replaces the inferred edges, so the store is the same after)
         log("%s: infer" % c.label)
         lcmd = self.lineage(ldb, "infer")

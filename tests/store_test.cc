@@ -1215,6 +1215,37 @@ TEST_CASE("A record's lastModified is stored as Unix time only when it reads bac
 namespace lineage {
 namespace {
 
+TEST_CASE("HubTimeText spells a Unix time as SQLite's strftime does, and HubSeconds reads it back",
+          "[store]") {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT strftime('%Y-%m-%dT%H:%M:%S.000Z', ?1, 'unixepoch')",
+                             -1, &st, nullptr) == SQLITE_OK);
+  // Years 1000..9999 (all HubSeconds codes): the ends, leap days, day and
+  // year boundaries, and a spread of times between.
+  std::vector<int64_t> times = {-30610224000, -30610223999, 0, 1, 86399, 86400, 951782400,
+                                951868799, 1709164800, 1704164645, 253402300799};
+  for (int64_t t = -30610224000; t < 253402300799; t += 987654321) times.push_back(t);
+  for (int64_t t = -30610224000 + 13; t < 253402300799; t += 86400 * 3661 + 7) {
+    times.push_back(t);
+  }
+  for (int64_t t : times) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, t);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    std::string want(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    char buf[25];
+    INFO(t);
+    CHECK(std::string(schema::HubTimeText(t, buf)) == want);
+    int64_t back = 0;
+    CHECK(schema::HubSeconds(want, &back));
+    CHECK(back == t);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 TEST_CASE("An artifact's createdAt is stored as Unix time only when it reads back the same",
           "[store]") {
   TempDir dir;

@@ -427,13 +427,14 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
   // than the store's 256 MiB filled with pages never read again.
   CacheSizeScope small_cache(*impl_->db, kScanCacheKiB);
   SQLite::Statement st(*impl_->db,
-                       "SELECT id, display, kind, COALESCE(created_at, '') FROM artifact");
+                       "SELECT id, display, kind, created_time FROM artifact");
   NodeRow r;
   static const std::pair<std::string, std::string> kNobody;
   // One lookup per row: the namespace's number, and its owner on first sight.
   StringMap<uint32_t> ns_index;
   std::vector<const std::pair<std::string, std::string>*> owner_of;
   std::string folded;
+  char created_text[25];
   while (st.executeStep()) {
     r.id = st.getColumn(0).getInt64();
     if (only && (r.id < 0 || static_cast<uint64_t>(r.id) >= only->size() || !(*only)[r.id])) {
@@ -458,9 +459,14 @@ Status Store::ScanNodes(const std::function<void(const NodeRow&)>& fn,
     r.namespace_index = at->second;
     r.organization = owner_of[at->second]->first;
     r.country = owner_of[at->second]->second;
+    // created_at as the VIRTUAL column spells it, formatted here (schema v13).
     SQLite::Column created = st.getColumn(3);
-    r.created_at = std::string_view(static_cast<const char*>(created.getBlob()),
-                                    static_cast<size_t>(created.getBytes()));
+    if (created.isInteger()) {
+      r.created_at = schema::HubTimeText(created.getInt64(), created_text);
+    } else {
+      r.created_at = std::string_view(static_cast<const char*>(created.getBlob()),
+                                      static_cast<size_t>(created.getBytes()));
+    }
     fn(r);
   }
   return Status::Ok();

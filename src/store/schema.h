@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -111,6 +112,42 @@ inline bool HubSeconds(std::string_view s, int64_t* out) {
   int64_t days = era * 146097 + doe - 719468;
   *out = days * 86400 + hh * 3600 + mm * 60 + ss;
   return true;
+}
+
+// The text SQLite's strftime('%Y-%m-%dT%H:%M:%S.000Z', t, 'unixepoch') gives
+// for a time HubSeconds produced (years 1000..9999), without SQL: a full
+// scan formatting 2M created_at values in SQL spent a quarter of `flows`.
+// Writes 24 characters to `buf` and returns them.
+inline std::string_view HubTimeText(int64_t t, char (&buf)[25]) {
+  int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  int64_t secs = t - days * 86400;
+  // Civil date of a day count (H. Hinnant), the inverse of HubSeconds'.
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  auto put = [&buf](size_t at, size_t n, int64_t v) {
+    for (size_t i = n; i-- > 0; v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, y);
+  buf[4] = '-';
+  put(5, 2, m);
+  buf[7] = '-';
+  put(8, 2, d);
+  buf[10] = 'T';
+  put(11, 2, secs / 3600);
+  buf[13] = ':';
+  put(14, 2, secs / 60 % 60);
+  buf[16] = ':';
+  put(17, 2, secs % 60);
+  std::memcpy(buf + 19, ".000Z", 5);
+  buf[24] = '\0';
+  return std::string_view(buf, 24);
 }
 
 }  // namespace lineage::schema

@@ -541,5 +541,52 @@ TEST_CASE("The HTML report escapes ids and licence strings it did not write", "[
   }
 }
 
+TEST_CASE("Licence findings as JSON stream in exactly the indentation of one whole-tree dump",
+          "[export]") {
+  auto finding = [](int i, bool edge) {
+    LicenseFinding f;
+    f.severity = i % 2 ? Severity::kError : Severity::kWarning;
+    f.rule = i % 2 ? "license_drift" : "naming_prefix";
+    f.child = "org/child-" + std::to_string(i) + "-\xC3\xA9\"quoted\"";
+    if (edge) f.parent = "base/model-" + std::to_string(i);
+    f.child_license = "mit";
+    f.parent_license = edge ? "llama3.1" : "";
+    f.child_license_id = "mit";
+    f.message = "line one\nline two";
+    for (int u = 0; u < i; ++u) f.urls.push_back("https://example.org/LICENSE-" + std::to_string(u));
+    for (int e = 0; e < i; ++e) {
+      Evidence ev;
+      ev.kind = "base_model";
+      ev.source = "cards/org/child/README.md";
+      ev.line = 3 + e;
+      ev.detail = "base_model: base/model";
+      ev.confidence = 0.5 + e / 4.0;
+      f.evidence.push_back(ev);
+    }
+    return f;
+  };
+  auto bloc = [](const std::string& id) { return id.rfind("base/", 0) == 0 ? "west" : "cn"; };
+  for (size_t n : {0, 1, 3}) {
+    std::vector<LicenseFinding> fs;
+    for (size_t i = 0; i < n; ++i) fs.push_back(finding(static_cast<int>(i), i != 1));
+    std::ostringstream out;
+    WriteLicenseFindings(fs, 40 + static_cast<int64_t>(n), "json", bloc, out);
+    INFO(n << " findings:\n" << out.str());
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(out.str());
+    // A whole-tree dump of what was read back gives the same bytes.
+    CHECK(out.str() == j.dump(2) + "\n");
+    CHECK(j["edges_checked"] == 40 + static_cast<int64_t>(n));
+    REQUIRE(j["findings"].size() == n);
+    for (size_t i = 0; i < n; ++i) {
+      CHECK(j["findings"][i]["child"] == fs[i].child);
+      CHECK(j["findings"][i]["parent"].is_null() == fs[i].parent.empty());
+      CHECK(j["findings"][i]["evidence"].size() == fs[i].evidence.size());
+      CHECK(j["findings"][i]["license_urls"].size() == fs[i].urls.size());
+    }
+    CHECK(j["by_rule"].size() == (n == 0 ? 0u : n == 1 ? 1u : 2u));
+    CHECK(j["by_blocs"].size() == (n == 0 ? 0u : 1u));
+  }
+}
+
 }  // namespace
 }  // namespace lineage

@@ -22,7 +22,6 @@ using export_internal::Or;
 using export_internal::EvidenceText;
 using export_internal::EvidenceJson;
 using export_internal::NullIfEmpty;
-using export_internal::Dump;
 
 void WriteLicenseFindings(const std::vector<LicenseFinding>& findings, int64_t edges_checked,
                           const std::string& format,
@@ -34,9 +33,23 @@ void WriteLicenseFindings(const std::vector<LicenseFinding>& findings, int64_t e
     if (!f.parent.empty()) ++by_blocs[bloc_of(f.parent) + " -> " + bloc_of(f.child)];
   }
   if (format == "json") {
-    ordered_json j;
-    j["edges_checked"] = edges_checked;
-    ordered_json a = ordered_json::array();
+    // Written one finding at a time, as Dump would indent the whole document:
+    // 564k findings of a 2M store held as one tree took 3 GB.
+    auto dump = [](const ordered_json& v) {
+      return v.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    // `text` (a dump at depth 0) re-indented to sit `pad` spaces deep.
+    auto nested = [&out](const std::string& text, const char* pad) {
+      size_t from = 0;
+      for (size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1) {
+        out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
+        out << pad;
+      }
+      out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+    };
+    out << "{\n  \"edges_checked\": " << dump(ordered_json(edges_checked)) << ",\n  \"findings\": ";
+    if (findings.empty()) out << "[]";
+    bool first = true;
     for (const auto& f : findings) {
       ordered_json x;
       x["severity"] = SeverityName(f.severity);
@@ -53,16 +66,20 @@ void WriteLicenseFindings(const std::vector<LicenseFinding>& findings, int64_t e
       ordered_json ev = ordered_json::array();
       for (const auto& e : f.evidence) ev.push_back(EvidenceJson(e));
       x["evidence"] = ev;
-      a.push_back(x);
+      out << (first ? "[\n    " : ",\n    ");
+      first = false;
+      nested(dump(x), "    ");
     }
-    j["findings"] = a;
+    if (!findings.empty()) out << "\n  ]";
     ordered_json r = ordered_json::object();
     for (const auto& [k, n] : by_rule) r[k] = n;
-    j["by_rule"] = r;
+    out << ",\n  \"by_rule\": ";
+    nested(dump(r), "  ");
     ordered_json b = ordered_json::object();
     for (const auto& [k, n] : by_blocs) b[k] = n;
-    j["by_blocs"] = b;
-    Dump(j, out);
+    out << ",\n  \"by_blocs\": ";
+    nested(dump(b), "  ");
+    out << "\n}\n";
     return;
   }
   if (format == "csv") {

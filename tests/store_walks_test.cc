@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <random>
@@ -371,6 +372,66 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
                  }).ok());
     CHECK(pairs == static_cast<size_t>(Count(*read, "SELECT count(*) FROM edge")));
     CHECK(through_alias > 0);
+  }
+  SECTION("the lean licence scan gives the edge pairs' ends, edges and evidence in their order") {
+    auto ends = [](const Artifact& a, const std::string& license, const std::string& name,
+                   const std::string& link) {
+      return a.id + "|" + std::to_string(static_cast<int>(a.kind)) + "|" +
+             (a.declared ? "d" : "-") + "|" + license + "|" + name + "|" + link;
+    };
+    auto edge = [](const Edge& e) {
+      return std::to_string(static_cast<int>(e.relation)) + (e.relation_inferred ? "r" : "-") +
+             (e.inferred ? "i" : "-") + std::to_string(e.confidence);
+    };
+    auto pieces = [](const std::vector<Evidence>& ev) {
+      std::string out;
+      for (const Evidence& x : ev) {
+        out += x.kind + "|" + x.source + "|" + std::to_string(x.line) + "|" + x.commit + "|" +
+               x.detail + "|" + std::to_string(x.confidence) + "|" +
+               std::to_string(static_cast<int>(x.relation)) + (x.relation_inferred ? "r" : "-") +
+               "\n";
+      }
+      return out;
+    };
+    Strings want, want_evidence;
+    REQUIRE(read->ScanEdgePairs([&](const Artifact& c, const Artifact& p, const Edge& e) {
+                   want.push_back(ends(c, c.license, c.license_name, c.license_link) + " <- " +
+                                  ends(p, p.license, p.license_name, p.license_link) + " " +
+                                  edge(e));
+                   auto ev = read->EdgeEvidence(c.id, p.id);
+                   REQUIRE(ev.ok());
+                   want_evidence.push_back(pieces(*ev));
+                 }).ok());
+    Strings got, got_evidence;
+    std::vector<int64_t> rows;
+    REQUIRE(read->ScanLicenseEdges([&](const LicenseEdgeRow& r) {
+                   const LicenseFields& cf = (*r.fields)[r.child_fields];
+                   const LicenseFields& pf = (*r.fields)[r.parent_fields];
+                   got.push_back(ends(*r.child, cf.license, cf.license_name, cf.license_link) +
+                                 " <- " +
+                                 ends(*r.parent, pf.license, pf.license_name, pf.license_link) +
+                                 " " + edge(r.edge));
+                   rows.push_back(r.edge_row);
+                 }).ok());
+    CHECK(got == want);
+    // EvidenceOfEdges wants ascending edge rows; answer in the scan's order.
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rows[a] < rows[b]; });
+    std::vector<int64_t> sorted;
+    for (size_t i : order) sorted.push_back(rows[i]);
+    got_evidence.assign(rows.size(), "?");
+    REQUIRE(read->EvidenceOfEdges(sorted, [&](size_t i, std::vector<Evidence>&& ev) {
+                   got_evidence[order[i]] = pieces(ev);
+                 }).ok());
+    CHECK(got_evidence == want_evidence);
+    size_t with_many = 0;
+    for (const auto& e : want_evidence) with_many += std::count(e.begin(), e.end(), '\n') > 3;
+    CHECK(with_many > 0);
+    size_t licensed = 0;
+    for (const auto& g : got) licensed += g.find("|apache-2.0|") != std::string::npos;
+    CHECK(licensed > 0);
+    CHECK(got.size() == static_cast<size_t>(Count(*read, "SELECT count(*) FROM edge")));
   }
 }
 

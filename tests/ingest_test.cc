@@ -903,6 +903,25 @@ TEST_CASE("A data folder is read file by file, in subfolders too, by kind", "[in
   CHECK(skipped);
 }
 
+TEST_CASE("A card tree with data files beside its cards is read as cards, not as a data folder",
+          "[ingest]") {
+  TempDir dir;
+  std::string root = dir / "cards";
+  WriteCard(root, "acme/child", "---\nbase_model: acme/base\n---\n# child\n");
+  WriteCard(root, "legacy-model", "---\nlicense: mit\n---\n");
+  // What a generated corpus or an export keeps beside its cards.
+  WriteFile(dir / "cards/manifest.json", "{\"id\": \"acme/from-manifest\"}\n");
+  WriteFile(dir / "cards/orgs.csv",
+            "namespace,organization,country,kind,source\nacme,Acme,FR,company,https://a.example\n");
+  auto store = OpenStore(dir / "s.db");
+  IngestSummary s = Run(*store, {root});
+  CHECK(s.documents == 2);  // both cards, the legacy one without a namespace too
+  CHECK(testing::Must(store->ParentEdges("acme/child")).size() == 1);
+  CHECK_FALSE(store->GetArtifact("acme/from-manifest").ok());
+  const Organization* acme = FindOrg(testing::Must(store->Organizations()), "acme");
+  CHECK((acme == nullptr || acme->country != "FR"));
+}
+
 }  // namespace
 }  // namespace lineage
 

@@ -83,6 +83,18 @@ std::vector<CardFile> FindCards(const fs::path& root) {
   return out;
 }
 
+// True when FindCards(root) would list a card, found without listing them
+// all: the first namespace folder with a README.md or a subfolder answers.
+bool HasCards(const fs::path& root) {
+  std::string base = root.string();
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  for (const auto& ns : Subfolders(base)) {
+    bool legacy = false;
+    if (!Subfolders(base + "/" + ns, &legacy).empty() || legacy) return true;
+  }
+  return false;
+}
+
 // Reads a whole small file with one open and as few reads as it takes.
 // Returns false with errno set when it cannot be opened or read.
 bool ReadSmallFile(const std::string& path, std::string* out) {
@@ -545,7 +557,10 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
     if (!fs::exists(p, ec)) return Status::NotFound("no such file or directory: '" + p + "'");
     // A data folder (dumps and tables, no cards in it, like data/) is read as
     // each of its JSON and CSV files, in subfolders too.
-    if (options.as == InputKind::kAuto && fs::is_directory(p, ec) && !IsGitRepository(p)) {
+    // A card tree is recognised first: walking every card folder to find
+    // data files would cost more than reading the cards' folders once.
+    if (options.as == InputKind::kAuto && fs::is_directory(p, ec) && !IsGitRepository(p) &&
+        !HasCards(p)) {
       std::vector<std::string> files;
       for (auto it = fs::recursive_directory_iterator(
                p, fs::directory_options::skip_permission_denied, ec);
@@ -560,7 +575,7 @@ Result<IngestSummary> Ingest(Store& store, const std::vector<std::string>& paths
           files.push_back(it->path().string());
         }
       }
-      if (!files.empty() && FindCards(p).empty()) {
+      if (!files.empty()) {
         std::sort(files.begin(), files.end());
         for (auto& f : files) folder_files.insert(f);
         expanded.insert(expanded.end(), files.begin(), files.end());

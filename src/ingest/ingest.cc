@@ -95,12 +95,24 @@ bool HasCards(const fs::path& root) {
   return false;
 }
 
-// Reads a whole small file with one open and as few reads as it takes.
-// Returns false with errno set when it cannot be opened or read.
-bool ReadSmallFile(const std::string& path, std::string* out) {
+// Reads a whole small file with one open (one path lookup: the size check
+// uses fstat of the open file) and as few reads as it takes. Returns false
+// with errno set when it cannot be opened or read; `*size` is then -1, or the
+// size of a regular file over `max_size`, which is not read.
+bool ReadSmallFile(const std::string& path, int64_t max_size, std::string* out, int64_t* size) {
+  *size = -1;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   out->clear();
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (st.st_size > max_size) {
+      *size = st.st_size;
+      ::close(fd);
+      return false;
+    }
+    out->reserve(static_cast<size_t>(st.st_size));
+  }
   char buf[16384];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -128,16 +140,16 @@ DocumentFacts ParseCardFile(const CardFile& card, int64_t max_size, bool* presen
   std::string text;
   DocumentFacts facts;
   if (present) *present = true;
-  struct stat st;
-  if (::stat(card.path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > max_size) {
-    // The hash names the size and the limit, so raising the limit reads it.
-    facts.origin = "card:" + IdKey(card.id);
-    facts.content_hash = "oversize:" + std::to_string(st.st_size) + ":" + std::to_string(max_size);
-    facts.diagnostics.push_back(
-        {card.path, 0, "error", "too_large", "card is " + SizeCapMessage(st.st_size, max_size)});
-    return facts;
-  }
-  if (!ReadSmallFile(card.path, &text)) {
+  int64_t size = -1;
+  if (!ReadSmallFile(card.path, max_size, &text, &size)) {
+    if (size >= 0) {
+      // The hash names the size and the limit, so raising the limit reads it.
+      facts.origin = "card:" + IdKey(card.id);
+      facts.content_hash = "oversize:" + std::to_string(size) + ":" + std::to_string(max_size);
+      facts.diagnostics.push_back(
+          {card.path, 0, "error", "too_large", "card is " + SizeCapMessage(size, max_size)});
+      return facts;
+    }
     if (errno == ENOENT && present) {
       *present = false;
       return facts;

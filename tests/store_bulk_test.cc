@@ -60,6 +60,10 @@ TEST_CASE("A large ingest run leaves the store as a small one would", "[store]")
     CHECK(Indexes(*store) == fresh_indexes);
     CHECK(Parents(*store, Id(5000)) == Strings{Id(4999)});
     CHECK(One(*store, "SELECT count(*) FROM edge") == std::to_string(kLarge));
+    // One origin row per document, written with its hash and run.
+    CHECK(One(*store, "SELECT count(*) FROM origin WHERE name LIKE 'hub:%' AND hash IS NOT NULL "
+                      "AND run IS NOT NULL") == std::to_string(kLarge));
+    CHECK(One(*store, "SELECT count(*) - count(DISTINCT name) FROM origin") == "0");
     CHECK(One(*store, "PRAGMA integrity_check") == "ok");
     auto kids = testing::Must(store->ChildEdges(Id(4999)));
     REQUIRE(kids.size() == 1);
@@ -85,6 +89,17 @@ TEST_CASE("A large ingest run leaves the store as a small one would", "[store]")
     CHECK(a->license == "mit");
     CHECK(One(*store, "SELECT count(*) FROM artifact_record a JOIN artifact x ON x.id = a.artifact "
                       "WHERE x.key = '" + Id(7) + "'") == "2");
+    // The merge ran inside the card's document, before its origin row's last
+    // write: both records still name their documents, and the artifact the
+    // better one (the card).
+    CHECK(One(*store, "SELECT group_concat(a.origin, ' ') FROM (SELECT r.origin FROM "
+                      "artifact_record r JOIN artifact x ON x.id = r.artifact WHERE x.key = '" +
+                          Id(7) + "' ORDER BY r.origin) a") == "card:" + Id(7) + " hub:" + Id(7));
+    CHECK(One(*store, "SELECT o.name FROM artifact x JOIN origin o ON o.id = x.origin WHERE x.key = '" +
+                          Id(7) + "'") == "card:" + Id(7));
+    CHECK(One(*store, "SELECT count(*) FROM origin WHERE name IS NULL OR name = ''") == "0");
+    CHECK(One(*store, "SELECT count(*) FROM origin WHERE name = 'card:" + Id(7) +
+                          "' AND hash IS NOT NULL AND run IS NOT NULL") == "1");
   }
   SECTION("a rolled back run leaves the store and its indexes as they were") {
     store->RollbackRun();

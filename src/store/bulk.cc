@@ -55,6 +55,8 @@ void Store::Impl::MaybeBeginBulk() {
   {
     SQLite::Statement q(*db, "SELECT name_hash FROM origin_data");
     while (q.executeStep()) NoteOrigin(q.getColumn(0).getInt());
+    // The document being applied: its row is written at its end.
+    if (pending_origin.id != 0) NoteOrigin(pending_origin.hash);
   }
   bulk = true;
 }

@@ -29,7 +29,8 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     }
     if (!source && !facts.signals.empty()) source = &facts.signals.front().source;
     int64_t origin_id =
-        im.SetOrigin(facts.origin, source ? *source : std::string(), existed ? known_origin : -1);
+        im.SetOrigin(facts.origin, source ? *source : std::string(), existed ? known_origin : -1,
+                     /*defer=*/true);
     ++im.counts.documents;
     im.MaybeBeginBulk();
     int64_t declared_row = 0;
@@ -91,29 +92,45 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
                         std::to_string(facts.diagnostics.size() - shown) +
                             " more diagnostics in this document were not recorded"});
     }
-    auto& doc = *im.upsert_document;
+    // A new document's origin row is written here, once, with its final
+    // values; a known one is updated.
+    const bool pending = im.pending_origin.id == origin_id;
+    auto& doc = pending ? *im.insert_document : *im.upsert_document;
     doc.reset();
-    BindDocumentHash(doc, 1, facts.content_hash);
-    doc.bind(2, im.run_id);
-    doc.bind(3, origin_id);
-    doc.bind(4);
-    doc.bind(5);
+    if (pending) {
+      doc.bind(1, origin_id);
+      doc.bind(2, im.pending_origin.hash);
+      doc.bind(3, im.pending_origin.name);
+      im.BindOriginSource(doc, 4, im.pending_origin.source);
+      BindDocumentHash(doc, 6, facts.content_hash);
+      doc.bind(7, im.run_id);
+    } else {
+      BindDocumentHash(doc, 1, facts.content_hash);
+      doc.bind(2, im.run_id);
+      doc.bind(3, origin_id);
+    }
+    // ?4 and ?5 of upsert_document, ?8 and ?9 of insert_document.
+    const int artifact_param = pending ? 8 : 4;
+    doc.bind(artifact_param);
+    doc.bind(artifact_param + 1);
     // A name "prefix:KEY suffix" where KEY is the declared artifact's id key
     // (hub:<key>@<tag>, card:<key>) is kept as that artifact and a form
     // (schema v11); the artifact row's key never changes.
     if (declared_row) {
-      doc.bind(4, declared_row);
+      doc.bind(artifact_param, declared_row);
       std::string key = IdKey(facts.artifact->id);
       if (const std::string* renamed = im.RenamedTo(key)) key = IdKey(*renamed);
       size_t colon = facts.origin.find(':');
       if (colon != std::string::npos && !key.empty() &&
           facts.origin.compare(colon + 1, key.size(), key) == 0) {
-        doc.bind(5, im.OriginForm(facts.origin.substr(0, colon + 1),
-                                  facts.origin.substr(colon + 1 + key.size())));
+        doc.bind(artifact_param + 1, im.OriginForm(facts.origin.substr(0, colon + 1),
+                                                   facts.origin.substr(colon + 1 + key.size())));
       }
     }
     doc.exec();
+    im.pending_origin = Store::Impl::PendingOrigin{};
   } catch (const SQLite::Exception& e) {
+    im.pending_origin = Store::Impl::PendingOrigin{};
     im.ResetAll();
     return Status::IoError("store write failed for " + facts.origin + ": " + e.what());
   }

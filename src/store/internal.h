@@ -417,8 +417,8 @@ struct Store::Impl {
       select_artifact_id,
       update_artifact,
       insert_edge, select_edge, insert_evidence, recompute_edge, insert_diag, insert_pending,
-      upsert_document, select_document, insert_signal, select_origin, insert_origin,
-      update_origin_source;
+      upsert_document, insert_document, select_document, insert_signal, select_origin,
+      insert_origin, update_origin_source;
 
   void Prepare() {
     auto& d = *db;
@@ -464,7 +464,7 @@ struct Store::Impl {
     recompute_edge = std::make_unique<SQLite::Statement>(
         d,
         "UPDATE edge SET relation=b.relation, inferred=b.inferred, confidence=b.confidence, "
-        "inferred_edge=NOT EXISTS (SELECT 1 FROM evidence_data v JOIN origin_data o ON "
+        "inferred_edge=NOT EXISTS (SELECT 1 FROM evidence_data v LEFT JOIN origin_data o ON "
         "o.id = v.origin WHERE v.edge=?1 AND (o.name IS NULL OR substr(o.name, 1, 6) <> "
         "'infer:')) FROM (SELECT relation, inferred, confidence FROM evidence_data WHERE edge=?1 "
         "ORDER BY confidence DESC, inferred ASC, id ASC LIMIT 1) AS b WHERE edge.id=?1");
@@ -488,6 +488,12 @@ struct Store::Impl {
             "origin_data") " ELSE name END, "
         "artifact=COALESCE(?4, artifact), form=CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT "
         "NULL AND artifact IS NOT ?4 THEN NULL ELSE form END WHERE id=?3");
+    // A document new to the store: its origin row written once, with what
+    // upsert_document would set (PendingOrigin).
+    insert_document = std::make_unique<SQLite::Statement>(
+        d,
+        "INSERT INTO origin_data(id, name_hash, name, source_prefix, source, hash, run, "
+        "artifact, form) VALUES(?1, ?2, CASE WHEN ?9 IS NULL THEN ?3 END, ?4, ?5, ?6, ?7, ?8, ?9)");
     select_document = std::make_unique<SQLite::Statement>(
         d, "SELECT " LINEAGE_DOCUMENT_HASH ", o.id FROM origin_data o WHERE o.name_hash=?1 AND "
            LINEAGE_ORIGIN_NAME("o") " = ?2");
@@ -501,7 +507,7 @@ struct Store::Impl {
         "source_prefix p WHERE p.id = o.source_prefix) || o.source END FROM origin_data o "
         "WHERE o.name_hash=?1 AND " LINEAGE_ORIGIN_NAME("o") " = ?2");
     insert_origin = std::make_unique<SQLite::Statement>(
-        d, "INSERT INTO origin_data(name_hash, name, source_prefix, source) VALUES(?,?,?,?)");
+        d, "INSERT INTO origin_data(id, name_hash, name, source_prefix, source) VALUES(?,?,?,?,?)");
     update_origin_source = std::make_unique<SQLite::Statement>(
         d, "UPDATE origin_data SET source_prefix=?, source=? WHERE id=?");
   }
@@ -509,7 +515,8 @@ struct Store::Impl {
   void ResetAll() {
     for (auto* s : {&insert_artifact, &upsert_declared, &insert_declared, &select_artifact_id, &update_artifact, &insert_edge,
                     &select_edge, &insert_evidence, &recompute_edge, &insert_diag,
-                    &insert_pending, &upsert_document, &select_document, &insert_signal,
+                    &insert_pending, &upsert_document, &insert_document, &select_document,
+                    &insert_signal,
                     &select_origin, &insert_origin, &update_origin_source}) {
       if (*s) (*s)->reset();
     }
@@ -768,6 +775,11 @@ struct Store::Impl {
   OriginRef origin_ref;
   const OriginRef& Origin(const std::string& name) {
     if (origin_ref.id != 0 && name == origin_name) return origin_ref;
+    if (pending_origin.id != 0 && name == pending_origin.name) {
+      origin_name = name;
+      origin_ref = OriginRef{pending_origin.id, pending_origin.source};
+      return origin_ref;
+    }
     auto& sel = *select_origin;
     sel.reset();
     BindOriginName(sel, name);
@@ -784,11 +796,45 @@ struct Store::Impl {
     origin_ref = std::move(r);
     return origin_ref;
   }
+  // Origin row ids are given here, not by SQLite, so that a new document's
+  // row can be written once at its end (PendingOrigin) while its other rows
+  // already name it. The next free id, read from the store when 0.
+  int64_t next_origin_id = 0;
+  int64_t NextOriginId() {
+    if (next_origin_id == 0) {
+      next_origin_id = db->execAndGet("SELECT coalesce(max(id), 0) + 1 FROM origin_data").getInt64();
+    }
+    return next_origin_id++;
+  }
+  // The origin of the document being applied when it is new to the store:
+  // its row is not written yet (id 0: none).
+  struct PendingOrigin {
+    int64_t id = 0;
+    int32_t hash = 0;
+    std::string name, source;
+  };
+  PendingOrigin pending_origin;
+  // Writes the pending origin's row now, as a known origin's, for a read
+  // that needs it by id (MergeRecords reads records with their origin names);
+  // the document's end then updates it.
+  void FlushPendingOrigin() {
+    if (pending_origin.id == 0) return;
+    auto& ins = *insert_origin;
+    ins.reset();
+    ins.bind(1, pending_origin.id);
+    ins.bind(2, pending_origin.hash);
+    ins.bind(3, pending_origin.name);
+    BindOriginSource(ins, 4, pending_origin.source);
+    ins.exec();
+    pending_origin = PendingOrigin{};
+  }
   // Creates or updates the origin `name` with the source its rows inherit;
   // its row id. The cache then holds it.
   // `known` is its row id when the caller has just looked it up (0: look,
-  // -1: the caller found none).
-  int64_t SetOrigin(const std::string& name, const std::string& source, int64_t known = 0) {
+  // -1: the caller found none). `defer`: a new origin is left pending, for
+  // WritePendingOrigin.
+  int64_t SetOrigin(const std::string& name, const std::string& source, int64_t known = 0,
+                    bool defer = false) {
     int64_t id = known < 0 ? 0 : known;
     if (known == 0 && OriginMayExist(name)) {
       auto& sel = *select_origin;
@@ -797,31 +843,41 @@ struct Store::Impl {
       if (sel.executeStep()) id = sel.getColumn(0).getInt64();
       sel.reset();
     }
-    size_t split = SourcePrefixLength(source);
-    auto bind_source = [&](SQLite::Statement& st, int i) {
-      if (split == 0) st.bind(i); else st.bind(i, SourcePrefix(source.substr(0, split)));
-      if (source.empty()) st.bind(i + 1); else st.bind(i + 1, source.substr(split));
-    };
+    if (id == 0 && defer) {
+      int32_t hash = schema::NameHash(name);
+      pending_origin = PendingOrigin{NextOriginId(), hash, name, source};
+      NoteOrigin(hash);
+      origin_name = name;
+      origin_ref = OriginRef{pending_origin.id, source};
+      return pending_origin.id;
+    }
     if (id != 0) {
       auto& up = *update_origin_source;
       up.reset();
-      bind_source(up, 1);
+      BindOriginSource(up, 1, source);
       up.bind(3, id);
       up.exec();
     } else {
       auto& ins = *insert_origin;
       ins.reset();
       int32_t hash = schema::NameHash(name);
-      ins.bind(1, hash);
-      ins.bind(2, name);
-      bind_source(ins, 3);
+      id = NextOriginId();
+      ins.bind(1, id);
+      ins.bind(2, hash);
+      ins.bind(3, name);
+      BindOriginSource(ins, 4, source);
       ins.exec();
-      id = db->getLastInsertRowid();
       NoteOrigin(hash);
     }
     origin_name = name;
     origin_ref = OriginRef{id, source};
     return id;
+  }
+  // Binds ?i (source_prefix) and ?i+1 (source) of an origin row to `source`.
+  void BindOriginSource(SQLite::Statement& st, int i, const std::string& source) {
+    size_t split = SourcePrefixLength(source);
+    if (split == 0) st.bind(i); else st.bind(i, SourcePrefix(source.substr(0, split)));
+    if (source.empty()) st.bind(i + 1); else st.bind(i + 1, source.substr(split));
   }
   // An origin's source is stored as a shared prefix (source_prefix: the
   // folder of a card tree, a dump's "FILE:") and the rest. The length of
@@ -912,6 +968,7 @@ struct Store::Impl {
   }
   // The row id of the origin `name`, 0 when there is none.
   int64_t FindOrigin(const std::string& name) {
+    if (pending_origin.id != 0 && name == pending_origin.name) return pending_origin.id;
     if (!OriginMayExist(name)) return 0;
     auto& sel = *select_origin;
     sel.reset();
@@ -936,6 +993,8 @@ struct Store::Impl {
     return id;
   }
   void ForgetCachedIds() {
+    next_origin_id = 0;
+    pending_origin = PendingOrigin{};
     origin_forms.clear();
     id_cache_complete = false;
     id_cache.Release();

@@ -129,6 +129,7 @@ void Store::Impl::MaterializeRecords(const Artifact& declared) {
 }
 
 void Store::Impl::MergeRecords(int64_t artifact) {
+  FlushPendingOrigin();  // the artifact_record view names records' origins
   std::vector<Record> records;
   {
     SQLite::Statement q(*db,

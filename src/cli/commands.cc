@@ -1254,6 +1254,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   const char* env_db = std::getenv("LINEAGE_DB");
   std::string db = env_db && *env_db ? env_db : "lineage.db";
   // An unknown command gets a "did you mean" before CLI11 sees it.
+  const Command* chosen = nullptr;  // the command named, when it is known
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--db") {
@@ -1262,26 +1263,33 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (a.rfind("--db=", 0) == 0 || a == "-h" || a == "--help" || a == "--version") continue;
     if (!a.empty() && a[0] == '-') break;
-    bool known = std::any_of(Commands().begin(), Commands().end(),
-                             [&a](const Command& c) { return a == c.name; });
-    if (!known) {
+    auto known = std::find_if(Commands().begin(), Commands().end(),
+                              [&a](const Command& c) { return a == c.name; });
+    if (known == Commands().end()) {
       err << "lineage: unknown command '" << a << "'";
       std::string s = Suggest(a);
       if (!s.empty()) err << ", did you mean '" << s << "'?";
       err << "\nRun 'lineage --help' for the list of commands.\n";
       return kExitUsage;
     }
+    chosen = &*known;
     break;
   }
-  CLI::App app{"lineage: AI model lineage and dependency graphs, with evidence on every edge",
-               "lineage"};
+  // A process that exits after this run leaves the parser to the exit: its
+  // teardown (every option of every command) is work nobody reads.
+  std::unique_ptr<CLI::App> owned = std::make_unique<CLI::App>(
+      "lineage: AI model lineage and dependency graphs, with evidence on every edge", "lineage");
+  CLI::App& app = exit_after_run ? *owned.release() : *owned;
   const std::string version =
       "lineage " LINEAGE_VERSION ", reference data " + BuiltinDataVersion();
   app.set_version_flag("--version", version);
   app.add_option("--db", db, "the store (default $LINEAGE_DB, else ./lineage.db)");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Bound>> subs;
+  // A named command is the only one set up: the others' options are never
+  // parsed (the list of all of them is for --help and a missing command).
   for (const auto& c : Commands()) {
+    if (chosen && &c != chosen) continue;
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     subs.emplace_back(sub, c.bind(sub));
   }

@@ -277,7 +277,26 @@ TEST_CASE("Walks read directly give the subgraph the view reads give", "[walks]"
           "VALUES('n1', 'n3', 'x', 'm');"
           // Artifact sources as a length of their document's and as text.
           "UPDATE artifact SET source = 6 WHERE id % 5 = 0;"
-          "UPDATE artifact SET source = 'elsewhere/' || display WHERE id % 7 = 0;");
+          "UPDATE artifact SET source = 'elsewhere/' || display WHERE id % 7 = 0;"
+          // Codes and times the direct reads spell out themselves (schema
+          // v13): in and past the lists, text, a real; times at the ends of
+          // the years HubSeconds writes and beyond them, text.
+          "UPDATE artifact SET license_code = 999 WHERE id % 13 = 1;"
+          "UPDATE artifact SET license_code = 60 WHERE id % 13 = 2;"
+          "UPDATE artifact SET pipeline_code = 7 WHERE id % 3 = 1;"
+          "UPDATE artifact SET pipeline_code = 'custom-task' WHERE id % 17 = 2;"
+          "UPDATE artifact SET library_code = 2.5 WHERE id % 19 = 3;"
+          "UPDATE artifact SET library_code = 42 WHERE id % 23 = 4;"
+          "UPDATE artifact SET library_code = 43 WHERE id % 23 = 5;"
+          "UPDATE artifact SET created_time = -30610224000 WHERE id % 29 = 5;"
+          "UPDATE artifact SET created_time = 253402300799 WHERE id % 31 = 6;"
+          "UPDATE artifact SET created_time = 253402300800 WHERE id % 37 = 7;"
+          "UPDATE artifact SET created_time = -99999999999 WHERE id % 41 = 8;"
+          "UPDATE artifact SET created_time = 1700000000 WHERE id % 43 = 9;"
+          "UPDATE artifact SET created_time = 0 WHERE id % 43 = 10;"
+          "UPDATE artifact SET created_time = 'sometime' WHERE id % 47 = 11;"
+          // Namespaces folded from the display id: organizations still found.
+          "UPDATE artifact SET display = upper(display) WHERE key IN ('n0/m0', 'n3/m3', 'n5/m5');");
   // An edge with no evidence, and a cycle back to the root, written behind
   // the store's back (the walks then take the edge table).
   RawExec(path,

@@ -155,6 +155,20 @@ inline std::string NowIso() {
   return buf;
 }
 
+// artifact.namespace as the schema computes it (VIRTUAL since v12): the
+// ASCII-folded id, without `datasets/`, up to its first '/' ('' if none).
+// A view into `buf`, which holds the folded id.
+inline std::string_view StoredNamespace(std::string_view display, std::string* buf) {
+  buf->assign(display);
+  for (char& c : *buf) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  std::string_view ns(*buf);
+  if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
+  size_t slash = ns.find('/');
+  return slash == std::string_view::npos ? std::string_view() : ns.substr(0, slash);
+}
+
 inline std::string NamespaceOf(const std::string& key) {
   std::string k = key;
   if (k.rfind("datasets/", 0) == 0) k = k.substr(9);

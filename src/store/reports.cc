@@ -10,24 +10,6 @@
 
 namespace lineage {
 
-namespace {
-
-// artifact.namespace as the schema computes it (VIRTUAL since v12): the
-// ASCII-folded id, without `datasets/`, up to its first '/' ('' if none).
-// A view into `buf`, which holds the folded id.
-std::string_view StoredNamespace(std::string_view display, std::string* buf) {
-  buf->assign(display);
-  for (char& c : *buf) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  std::string_view ns(*buf);
-  if (ns.rfind("datasets/", 0) == 0) ns.remove_prefix(9);
-  size_t slash = ns.find('/');
-  return slash == std::string_view::npos ? std::string_view() : ns.substr(0, slash);
-}
-
-}  // namespace
-
 Result<std::vector<Diagnostic>> Store::Diagnostics() const try {
   std::vector<Diagnostic> out;
   SQLite::Statement st(*impl_->db,

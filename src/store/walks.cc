@@ -249,6 +249,39 @@ class RawStatement {
     }
     out->assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st_, i)));
   }
+  // A code column of schema v13 (artifact.license_code, pipeline_code,
+  // library_code) as its VIRTUAL column reads: an integer names an entry of
+  // `codes` (NULL past its end), anything else is itself.
+  template <size_t N>
+  void CodeTo(int i, const char* const (&codes)[N], std::string* out) const {
+    if (Type(i) == SQLITE_INTEGER) {
+      int64_t c = Int64(i);
+      if (c >= 0 && static_cast<uint64_t>(c) < N) {
+        out->assign(codes[c]);
+      } else {
+        out->clear();
+      }
+      return;
+    }
+    TextTo(i, out);
+  }
+  // artifact.created_time as artifact.created_at reads it:
+  // strftime('%Y-%m-%dT%H:%M:%S.000Z', t, 'unixepoch') of an integer, which
+  // HubTimeText formats for the years HubSeconds writes (SQL otherwise).
+  void TimeTo(int i, std::string* out) const {
+    if (Type(i) != SQLITE_INTEGER) return TextTo(i, out);
+    int64_t t = Int64(i);
+    constexpr int64_t kYear1000 = -30610224000;   // 1000-01-01T00:00:00Z
+    constexpr int64_t kYear10000 = 253402300800;  // 10000-01-01T00:00:00Z
+    if (t >= kYear1000 && t < kYear10000) {
+      char buf[25];
+      out->assign(schema::HubTimeText(t, buf));
+      return;
+    }
+    RawStatement q(db_, "SELECT strftime('%Y-%m-%dT%H:%M:%S.000Z', ?1, 'unixepoch')");
+    sqlite3_bind_int64(q.st_, 1, t);
+    if (q.Step()) q.TextTo(0, out); else out->clear();
+  }
   std::string_view View(int i) const {
     const unsigned char* t = sqlite3_column_text(st_, i);
     if (!t) return std::string_view();
@@ -659,9 +692,9 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
   node_ns.reserve(order.size());
   {
     RawStatement art(h,
-                     "SELECT a.id, a.display, a.kind, a.namespace, a.declared, a.license, "
-                     "a.license_name, a.license_link, a.pipeline_tag, a.library_name, "
-                     "a.created_at, a.origin, a.source, a.new_version, a.tags, a.languages "
+                     "SELECT a.id, a.display, a.kind, NULL, a.declared, a.license_code, "
+                     "a.license_name, a.license_link, a.pipeline_code, a.library_code, "
+                     "a.created_time, a.origin, a.source, a.new_version, a.tags, a.languages "
                      "FROM json_each(?1) j CROSS JOIN artifact a ON a.id = j.value");
     art.BindText(1, IdArray(node_rows));
     const LicenseCatalogue* catalogue = nullptr;  // read when a node has a licence
@@ -671,6 +704,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
     };
     StringMap<std::string> normalized;  // licence, name, link (length-prefixed) -> id
     std::string licence_key;
+    std::string folded;  // StoredNamespace's buffer
     size_t next = 0;
     while (art.Step()) {
       int64_t n = art.Int64(0);
@@ -691,12 +725,15 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
         if (slash != std::string_view::npos) a.author.assign(k.data(), slash);
       }
       a.declared = art.Int(4) != 0;
-      art.TextTo(5, &a.license);
+      // The stored codes, spelled out here as the VIRTUAL columns spell them
+      // (schema v13), and the namespace folded here: SQL would evaluate a
+      // CASE of up to 60 branches, strftime and lower() per node.
+      art.CodeTo(5, schema::kLicenseCodes, &a.license);
       art.TextTo(6, &a.license_name);
       art.TextTo(7, &a.license_link);
-      art.TextTo(8, &a.pipeline_tag);
-      art.TextTo(9, &a.library_name);
-      art.TextTo(10, &a.created_at);
+      art.CodeTo(8, schema::kPipelineCodes, &a.pipeline_tag);
+      art.CodeTo(9, schema::kLibraryCodes, &a.library_name);
+      art.TimeTo(10, &a.created_at);
       int source_type = art.Type(12);
       if (source_type == SQLITE_NULL || source_type == SQLITE_INTEGER) {
         node_sources.push_back({nodes.size() - 1,
@@ -708,7 +745,7 @@ void Store::Impl::FillSubgraph(std::vector<std::pair<int64_t, int>> order,
       art.TextTo(13, &a.new_version);
       a.tags = SplitLines(art.View(14));
       a.languages = SplitLines(art.View(15));
-      node_ns.emplace_back(art.View(3));
+      node_ns.emplace_back(StoredNamespace(a.id, &folded));
       if (!a.license.empty() || !a.license_name.empty()) {
         // A family shares a few licences: each triple normalised once.
         licence_key.clear();

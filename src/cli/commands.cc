@@ -156,6 +156,8 @@ bool exit_after_run = false;  // SetExitAfterRun
 // An answer left for the process's exit (SetExitAfterRun). Reachable from
 // here, so leak checkers do not count it.
 Subgraph* kept_for_exit = nullptr;
+// The command-line parser left for the process's exit, reachable likewise.
+CLI::App* parser_for_exit = nullptr;
 
 // Hands `g` to the process's exit when it follows; otherwise `g` is freed
 // as usual by its owner.
@@ -1279,7 +1281,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   // teardown (every option of every command) is work nobody reads.
   std::unique_ptr<CLI::App> owned = std::make_unique<CLI::App>(
       "lineage: AI model lineage and dependency graphs, with evidence on every edge", "lineage");
-  CLI::App& app = exit_after_run ? *owned.release() : *owned;
+  if (exit_after_run && !parser_for_exit) parser_for_exit = owned.release();
+  CLI::App& app = owned ? *owned : *parser_for_exit;
   const std::string version =
       "lineage " LINEAGE_VERSION ", reference data " + BuiltinDataVersion();
   app.set_version_flag("--version", version);

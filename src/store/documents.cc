@@ -97,34 +97,28 @@ Status Store::ApplyDocument(const DocumentFacts& facts) {
     const bool pending = im.pending_origin.id == origin_id;
     auto& doc = pending ? *im.insert_document : *im.upsert_document;
     doc.reset();
+    BindDocumentHash(doc, 1, facts.content_hash);
+    doc.bind(2, im.run_id);
+    doc.bind(3, origin_id);
+    doc.bind(4);
+    doc.bind(5);
     if (pending) {
-      doc.bind(1, origin_id);
-      doc.bind(2, im.pending_origin.hash);
-      doc.bind(3, im.pending_origin.name);
-      im.BindOriginSource(doc, 4, im.pending_origin.source);
-      BindDocumentHash(doc, 6, facts.content_hash);
-      doc.bind(7, im.run_id);
-    } else {
-      BindDocumentHash(doc, 1, facts.content_hash);
-      doc.bind(2, im.run_id);
-      doc.bind(3, origin_id);
+      doc.bind(6, im.pending_origin.hash);
+      doc.bind(7, im.pending_origin.name);
+      im.BindOriginSource(doc, 8, im.pending_origin.source);
     }
-    // ?4 and ?5 of upsert_document, ?8 and ?9 of insert_document.
-    const int artifact_param = pending ? 8 : 4;
-    doc.bind(artifact_param);
-    doc.bind(artifact_param + 1);
     // A name "prefix:KEY suffix" where KEY is the declared artifact's id key
     // (hub:<key>@<tag>, card:<key>) is kept as that artifact and a form
     // (schema v11); the artifact row's key never changes.
     if (declared_row) {
-      doc.bind(artifact_param, declared_row);
+      doc.bind(4, declared_row);
       std::string key = IdKey(facts.artifact->id);
       if (const std::string* renamed = im.RenamedTo(key)) key = IdKey(*renamed);
       size_t colon = facts.origin.find(':');
       if (colon != std::string::npos && !key.empty() &&
           facts.origin.compare(colon + 1, key.size(), key) == 0) {
-        doc.bind(artifact_param + 1, im.OriginForm(facts.origin.substr(0, colon + 1),
-                                                   facts.origin.substr(colon + 1 + key.size())));
+        doc.bind(5, im.OriginForm(facts.origin.substr(0, colon + 1),
+                                  facts.origin.substr(colon + 1 + key.size())));
       }
     }
     doc.exec();

@@ -503,11 +503,12 @@ struct Store::Impl {
         "artifact=COALESCE(?4, artifact), form=CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT "
         "NULL AND artifact IS NOT ?4 THEN NULL ELSE form END WHERE id=?3");
     // A document new to the store: its origin row written once, with what
-    // upsert_document would set (PendingOrigin).
+    // upsert_document would set (PendingOrigin). ?1 to ?5 as upsert_document's;
+    // ?6 the name's hash, ?7 the name, ?8 and ?9 the source (BindOriginSource).
     insert_document = std::make_unique<SQLite::Statement>(
         d,
-        "INSERT INTO origin_data(id, name_hash, name, source_prefix, source, hash, run, "
-        "artifact, form) VALUES(?1, ?2, CASE WHEN ?9 IS NULL THEN ?3 END, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "INSERT INTO origin_data(hash, run, id, artifact, form, name_hash, name, source_prefix, "
+        "source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?5 IS NULL THEN ?7 END, ?8, ?9)");
     select_document = std::make_unique<SQLite::Statement>(
         d, "SELECT " LINEAGE_DOCUMENT_HASH ", o.id FROM origin_data o WHERE o.name_hash=?1 AND "
            LINEAGE_ORIGIN_NAME("o") " = ?2");
@@ -833,20 +834,26 @@ struct Store::Impl {
   // the document's end then updates it.
   void FlushPendingOrigin() {
     if (pending_origin.id == 0) return;
+    InsertOrigin(pending_origin.id, pending_origin.hash, pending_origin.name,
+                 pending_origin.source);
+    pending_origin = PendingOrigin{};
+  }
+  // Writes the origin row `id` with its name and source only (hash and run
+  // come with its document).
+  void InsertOrigin(int64_t id, int32_t hash, const std::string& name, const std::string& source) {
     auto& ins = *insert_origin;
     ins.reset();
-    ins.bind(1, pending_origin.id);
-    ins.bind(2, pending_origin.hash);
-    ins.bind(3, pending_origin.name);
-    BindOriginSource(ins, 4, pending_origin.source);
+    ins.bind(1, id);
+    ins.bind(2, hash);
+    ins.bind(3, name);
+    BindOriginSource(ins, 4, source);
     ins.exec();
-    pending_origin = PendingOrigin{};
   }
   // Creates or updates the origin `name` with the source its rows inherit;
   // its row id. The cache then holds it.
   // `known` is its row id when the caller has just looked it up (0: look,
-  // -1: the caller found none). `defer`: a new origin is left pending, for
-  // WritePendingOrigin.
+  // -1: the caller found none). `defer`: a new origin is left pending
+  // (pending_origin), its row written by ApplyDocument at the document's end.
   int64_t SetOrigin(const std::string& name, const std::string& source, int64_t known = 0,
                     bool defer = false) {
     int64_t id = known < 0 ? 0 : known;
@@ -872,15 +879,9 @@ struct Store::Impl {
       up.bind(3, id);
       up.exec();
     } else {
-      auto& ins = *insert_origin;
-      ins.reset();
       int32_t hash = schema::NameHash(name);
       id = NextOriginId();
-      ins.bind(1, id);
-      ins.bind(2, hash);
-      ins.bind(3, name);
-      BindOriginSource(ins, 4, source);
-      ins.exec();
+      InsertOrigin(id, hash, name, source);
       NoteOrigin(hash);
     }
     origin_name = name;

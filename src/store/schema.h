@@ -114,6 +114,11 @@ inline bool HubSeconds(std::string_view s, int64_t* out) {
   return true;
 }
 
+// The Unix times of the years HubSeconds reads (1000-01-01T00:00:00Z up to,
+// not including, 10000-01-01): HubTimeText formats exactly these.
+inline constexpr int64_t kHubTimeFirst = -30610224000;
+inline constexpr int64_t kHubTimeEnd = 253402300800;
+
 // The text SQLite's strftime('%Y-%m-%dT%H:%M:%S.000Z', t, 'unixepoch') gives
 // for a time HubSeconds produced (years 1000..9999), without SQL: a full
 // scan formatting 2M created_at values in SQL spent a quarter of `flows`.

@@ -271,9 +271,7 @@ class RawStatement {
   void TimeTo(int i, std::string* out) const {
     if (Type(i) != SQLITE_INTEGER) return TextTo(i, out);
     int64_t t = Int64(i);
-    constexpr int64_t kYear1000 = -30610224000;   // 1000-01-01T00:00:00Z
-    constexpr int64_t kYear10000 = 253402300800;  // 10000-01-01T00:00:00Z
-    if (t >= kYear1000 && t < kYear10000) {
+    if (t >= schema::kHubTimeFirst && t < schema::kHubTimeEnd) {
       char buf[25];
       out->assign(schema::HubTimeText(t, buf));
       return;
